@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * tcp_bblog: TCP Black Box Logging for Linux -- the user-space contract.
+ *
+ * This header is the one interface between the tcp_bblog kernel module and
+ * user space.  It is self-contained (only <linux/types.h>), uses only fixed
+ * width types with explicit padding, and compiles with -std=c90.
+ *
+ * Modes
+ *   Every TCP connection has a logging mode, BBLOG_MODE_*, with the numbers
+ *   and meaning of FreeBSD's TCP_LOG_STATE_*.  A connection gets a mode from
+ *   BBLOG_SO_MODE, from its log ID's bucket, or from the auto_ratio sysctl
+ *   when it is created.
+ *
+ * Socket options (setsockopt/getsockopt on a TCP socket, level SOL_IP; on an
+ * IPv6 socket SOL_IPV6 works too).  Errors common to all options:
+ *   ENOPROTOOPT  the module is not loaded
+ *   EOPNOTSUPP   not a TCP socket
+ *   EINVAL       option value too short, or a value out of range
+ *   EPERM        the caller acts on a connection other than its own socket
+ *                without CAP_NET_ADMIN (BBLOG_SO_DUMPID reaches them)
+ *   EBUSY        net.tcp_bblog.disable_all is set (set options only)
+ *
+ *   BBLOG_SO_MODE    int, set/get.  BBLOG_MODE_CLEAR..BBLOG_MODE_MAX.
+ *                    EINVAL on an unknown mode; EINVAL on a listening socket.
+ *   BBLOG_SO_ID      string, set/get.  At most BBLOG_ID_LEN - 1 bytes are
+ *                    used, the rest is ignored (as FreeBSD).  "" leaves the
+ *                    ID.  get returns the NUL-terminated ID ("" if none).
+ *   BBLOG_SO_TAG     string, set.  Tag of the connection's ID (at most
+ *                    BBLOG_TAG_LEN - 1 bytes).  ENOENT without an ID.
+ *   BBLOG_SO_DUMP    string (reason, may be empty), set.  Queue this
+ *                    connection's records to /dev/tcp_bblog.  ENOBUFS when
+ *                    the export budget is exhausted (records are kept).
+ *   BBLOG_SO_DUMPID  string (reason), set.  Dump every connection with this
+ *                    connection's ID, open ones and those closed within
+ *                    closed_retention_ms.  Without an ID, as BBLOG_SO_DUMP.
+ *   BBLOG_SO_BUF     get.  Destructive read of the connection's records, as
+ *                    whole struct bblog_record, oldest first; optlen returns
+ *                    the bytes written.  A buffer shorter than one record
+ *                    gives EINVAL.
+ *   BBLOG_SO_ID_CNT  get, __u32: number of connections sharing the ID
+ *                    (open and retained closed ones); ENOENT without an ID.
+ *
+ * Device (/dev/tcp_bblog, read-only)
+ *   Every open file is an independent reader.  read() returns whole messages,
+ *   as many as fit; each message starts with struct bblog_msg_hdr whose
+ *   length includes the header.  A buffer too small for the next message
+ *   gives EMSGSIZE (ask again with at least BBLOG_MSG_MAX bytes).  Readers
+ *   must skip messages whose type they do not know.  O_NONBLOCK gives EAGAIN
+ *   when nothing is queued, poll() reports POLLIN.
+ *
+ * Byte order: host order everywhere except where a field says "network
+ * order" (ports, addresses and the TCP header bytes).
+ */
+#ifndef _UAPI_LINUX_TCP_BBLOG_H
+#define _UAPI_LINUX_TCP_BBLOG_H
+
+#include <linux/types.h>
+
+/* Version of the record format: net.tcp_bblog.log_version, msg hdr version. */
+#define BBLOG_VERSION		1
+
+#define BBLOG_DEVICE		"/dev/tcp_bblog"
+
+/* Logging modes (FreeBSD TCP_LOG_STATE_* numbers). */
+#define BBLOG_MODE_CLEAR	(-1)	/* argument only: free records, then OFF */
+#define BBLOG_MODE_OFF		0	/* not logging; records kept */
+#define BBLOG_MODE_TAIL		1	/* ring: keep the newest session_limit */
+#define BBLOG_MODE_HEAD		2	/* keep the first session_limit, then OFF */
+#define BBLOG_MODE_HEAD_AUTO	3	/* as HEAD, dumped when full and at close */
+#define BBLOG_MODE_CONTINUAL	4	/* dumped each time full, and at close */
+#define BBLOG_MODE_TAIL_AUTO	5	/* as TAIL, dumped at close */
+#define BBLOG_MODE_MAX		5
+
+/* String sizes, including the terminating NUL. */
+#define BBLOG_ID_LEN		64
+#define BBLOG_TAG_LEN		32
+#define BBLOG_REASON_LEN	32
+#define BBLOG_CA_NAME_LEN	16
+
+/*
+ * Socket option numbers: a private range at level SOL_IP (and SOL_IPV6),
+ * far above every range the kernel and netfilter users take.
+ */
+#define BBLOG_SO_BASE		0x54420000	/* "TB" */
+#define BBLOG_SO_MODE		(BBLOG_SO_BASE + 0)
+#define BBLOG_SO_ID		(BBLOG_SO_BASE + 1)
+#define BBLOG_SO_TAG		(BBLOG_SO_BASE + 2)
+#define BBLOG_SO_DUMP		(BBLOG_SO_BASE + 3)
+#define BBLOG_SO_DUMPID		(BBLOG_SO_BASE + 4)
+#define BBLOG_SO_BUF		(BBLOG_SO_BASE + 5)
+#define BBLOG_SO_ID_CNT		(BBLOG_SO_BASE + 6)
+#define BBLOG_SO_END		(BBLOG_SO_BASE + 16)	/* end of the reserved range */
+
+/*
+ * Event ids (struct bblog_record.event).  Events FreeBSD has keep FreeBSD's
+ * numbers; Linux-only events use 128 and up, which FreeBSD does not use.
+ */
+#define BBLOG_EV_IN		1	/* segment received (header in th) */
+#define BBLOG_EV_OUT		2	/* segment sent (header in th) */
+#define BBLOG_EV_TIMER		3	/* retransmission timer expired */
+#define BBLOG_EV_SOCKOPT	40	/* a BBLOG_SO_* option was set; arg1 = option - BBLOG_SO_BASE, arg2 = value (mode) */
+#define BBLOG_EV_CONNEND	54	/* end of the connection (last record) */
+#define BBLOG_EV_STATE		128	/* state change: arg1 = old, arg2 = new (Linux TCP_*) */
+#define BBLOG_EV_RETRANS	129	/* segment retransmitted (header in th) */
+#define BBLOG_EV_SYNACK_RETRANS	130	/* SYN-ACK retransmitted by the listener */
+#define BBLOG_EV_RST_SENT	131	/* reset sent (header in th when known) */
+#define BBLOG_EV_RST_RECV	132	/* reset received */
+#define BBLOG_EV_CA_STATE	133	/* congestion state: arg1 = old, arg2 = new (TCP_CA_*) */
+#define BBLOG_EV_RCVBUF		134	/* receive buffer tuned: arg1 = sk_rcvbuf, arg2 = rcv_ssthresh */
+#define BBLOG_EV_BAD_CSUM	135	/* segment with a bad checksum */
+#define BBLOG_EV_SK_ERROR	136	/* socket error reported: err = sk_err */
+
+/* struct bblog_record.flags */
+#define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */
+#define BBLOG_RF_SNAPSHOT	0x0002	/* the TCP state fields are valid */
+
+/* struct bblog_record.tcp_flags: facts about the connection */
+#define BBLOG_TF_NODELAY	0x0001
+#define BBLOG_TF_SACK_OK	0x0002
+#define BBLOG_TF_WSCALE_OK	0x0004
+#define BBLOG_TF_TSTAMP_OK	0x0008
+#define BBLOG_TF_FASTOPEN	0x0010
+#define BBLOG_TF_ECN_OK		0x0020
+#define BBLOG_TF_SENT_FIN	0x0040
+#define BBLOG_TF_RCVD_FIN	0x0080
+
+/*
+ * One event, 256 bytes.  time_ns is CLOCK_BOOTTIME; the wall clock of a
+ * record is bblog_dump.boot_offset_ns + time_ns.  sn counts every event the
+ * connection tried to record, so a gap in sn is the number of events not
+ * stored (head full, no memory, budget) or overwritten (ring).
+ */
+struct bblog_record {
+	__u64 time_ns;		/*   0 */
+	__u32 sn;		/*   8 serial number */
+	__u32 jiffies;		/*  12 low 32 bits */
+	__u8  event;		/*  16 BBLOG_EV_* */
+	__u8  state;		/*  17 sk_state, Linux TCP_* numbering */
+	__u8  ca_state;		/*  18 icsk_ca_state, TCP_CA_* */
+	__u8  th_len;		/*  19 bytes valid in th[], 0 or 20..60 */
+	__u16 flags;		/*  20 BBLOG_RF_* */
+	__u8  snd_wscale;	/*  22 */
+	__u8  rcv_wscale;	/*  23 */
+	__s32 err;		/*  24 errno of the event, 0 if none */
+	__u32 payload_len;	/*  28 TCP payload bytes of the segment */
+	__u32 arg1;		/*  32 event specific, see BBLOG_EV_* */
+	__u32 arg2;		/*  36 */
+	__u32 snd_una;		/*  40 */
+	__u32 snd_nxt;		/*  44 */
+	__u32 write_seq;	/*  48 */
+	__u32 high_seq;		/*  52 */
+	__u32 rcv_nxt;		/*  56 */
+	__u32 copied_seq;	/*  60 */
+	__u32 rcv_wup;		/*  64 */
+	__u32 snd_wnd;		/*  68 */
+	__u32 rcv_wnd;		/*  72 */
+	__u32 snd_cwnd;		/*  76 packets */
+	__u32 snd_ssthresh;	/*  80 packets */
+	__u32 mss_cache;	/*  84 */
+	__u32 srtt_us;		/*  88 smoothed RTT << 3, as tcp_sock */
+	__u32 mdev_us;		/*  92 RTT deviation << 2, as tcp_sock */
+	__u32 rto_us;		/*  96 */
+	__u32 min_rtt_us;	/* 100 */
+	__u32 packets_out;	/* 104 */
+	__u32 retrans_out;	/* 108 */
+	__u32 lost_out;		/* 112 */
+	__u32 sacked_out;	/* 116 */
+	__u32 total_retrans;	/* 120 */
+	__u32 reordering;	/* 124 */
+	__u32 rmem_alloc;	/* 128 bytes */
+	__u32 wmem_queued;	/* 132 bytes */
+	__u32 rcvbuf;		/* 136 sk_rcvbuf */
+	__u32 sndbuf;		/* 140 sk_sndbuf */
+	__u32 delivered;	/* 144 packets delivered */
+	__u32 tcp_flags;	/* 148 BBLOG_TF_* */
+	__u64 pacing_rate;	/* 152 bytes per second */
+	__u64 bytes_acked;	/* 160 */
+	__u64 bytes_received;	/* 168 */
+	__u32 rcv_ssthresh;	/* 176 */
+	__u32 window_clamp;	/* 180 */
+	__u32 reserved[2];	/* 184 zero */
+	__u8  th[60];		/* 192 TCP header and options, network order */
+	__u8  pad[4];		/* 252 zero */
+};				/* 256 */
+
+/* Common header of every message read from the device (16 bytes). */
+struct bblog_msg_hdr {
+	__u32 version;		/* BBLOG_VERSION */
+	__u32 type;		/* BBLOG_MSG_* */
+	__u64 length;		/* bytes of the message, this header included */
+};
+
+#define BBLOG_MSG_DUMP		1	/* struct bblog_dump + records */
+
+/* struct bblog_dump.flags */
+#define BBLOG_DF_ENDED		0x0001	/* the connection has ended */
+#define BBLOG_DF_IPV6		0x0002	/* addresses are IPv6 (else IPv4 in the first 4 bytes) */
+
+/*
+ * One dump of one connection: this header, then nrecords records of
+ * record_size bytes (sizeof(struct bblog_record) for this version), oldest
+ * first.  A connection dumped in several parts (continual mode) has
+ * increasing seq values.
+ */
+struct bblog_dump {
+	struct bblog_msg_hdr hdr;	/*   0 type BBLOG_MSG_DUMP */
+	__u64 cookie;			/*  16 socket cookie (SO_COOKIE) */
+	__u64 boot_offset_ns;		/*  24 CLOCK_REALTIME - CLOCK_BOOTTIME at dump */
+	__u64 lost_nomem;		/*  32 events not stored for lack of memory/budget */
+	__u64 lost_limit;		/*  40 events not stored: head full, mode off after limit */
+	__u64 overwritten;		/*  48 records recycled by the ring */
+	__u64 lost_export;		/*  56 records of this connection in earlier dumps that were dropped */
+	__u32 netns;			/*  64 inode number of the network namespace */
+	__u32 nrecords;			/*  68 */
+	__u32 record_size;		/*  72 */
+	__u32 seq;			/*  76 dump number of this connection, from 0 */
+	__u16 family;			/*  80 AF_INET (2) or AF_INET6 (10) */
+	__u16 flags;			/*  82 BBLOG_DF_* */
+	__u16 lport;			/*  84 network order */
+	__u16 fport;			/*  86 network order */
+	__u8  laddr[16];		/*  88 network order */
+	__u8  faddr[16];		/* 104 network order */
+	__u8  mode;			/* 120 BBLOG_MODE_* when dumped */
+	__u8  state;			/* 121 sk_state when dumped */
+	__u8  pad[2];			/* 122 zero */
+	__u32 uid;			/* 124 socket owner uid in the init user namespace */
+	char  ca_name[BBLOG_CA_NAME_LEN];	/* 128 congestion control */
+	char  id[BBLOG_ID_LEN];		/* 144 log ID, "" if none */
+	char  tag[BBLOG_TAG_LEN];	/* 208 */
+	char  reason[BBLOG_REASON_LEN];	/* 240 */
+};					/* 272 */
+
+/* Upper bound of one message: a dump of session_limit's maximum. */
+#define BBLOG_SESSION_LIMIT_MAX	100000
+#define BBLOG_MSG_MAX		(sizeof(struct bblog_dump) + \
+				 (__u64)BBLOG_SESSION_LIMIT_MAX * sizeof(struct bblog_record))
+
+/*
+ * pcapng output (written by bblog, read by Wireshark's bblog dissector).
+ * Records become FreeBSD BBLog v9 records; the Linux-only values travel in
+ * the 104-byte stack-specific area (record offset 160) with this layout,
+ * little-endian, under the stack name "linux" (stack id BBLOG_PCAP_STACK_ID).
+ */
+#define BBLOG_PCAP_STACK_ID	1
+#define BBLOG_PCAP_STACK_NAME	"linux"
+
+struct bblog_pcap_stackinfo {
+	__u32 snd_cwnd;		/*   0 packets */
+	__u32 snd_ssthresh;	/*   4 packets */
+	__u32 mss_cache;	/*   8 */
+	__u32 packets_out;	/*  12 */
+	__u32 retrans_out;	/*  16 */
+	__u32 lost_out;		/*  20 */
+	__u32 sacked_out;	/*  24 */
+	__u32 total_retrans;	/*  28 */
+	__u32 rto_us;		/*  32 */
+	__u32 min_rtt_us;	/*  36 */
+	__u32 delivered;	/*  40 */
+	__u32 reordering;	/*  44 */
+	__u64 pacing_rate;	/*  48 bytes per second */
+	__u64 bytes_acked;	/*  56 */
+	__u64 bytes_received;	/*  64 */
+	__u32 write_seq;	/*  72 */
+	__u32 copied_seq;	/*  76 */
+	__u32 rcv_ssthresh;	/*  80 */
+	__u32 window_clamp;	/*  84 */
+	__u8  event;		/*  88 BBLOG_EV_* as recorded */
+	__u8  state;		/*  89 Linux TCP_* state */
+	__u8  ca_state;		/*  90 TCP_CA_* */
+	__u8  pad;		/*  91 zero */
+	__u32 tcp_flags;	/*  92 BBLOG_TF_* */
+	__u32 rmem_alloc;	/*  96 */
+	__u32 wmem_queued;	/* 100 */
+};				/* 104 */
+
+#endif /* _UAPI_LINUX_TCP_BBLOG_H */
