@@ -28,7 +28,8 @@ mkdir -p "$cache"
 rm -rf "$cache/debug-kernel-$key"
 mkdir -p "$cache/debug-kernel-$key"
 echo "build-debug-kernel: building debug kernel $key (log: $log)" >&2
-{
+build() {
+	set -e
 	tar -C "$cache/debug-kernel-$key" -xf "$src_tar"
 	mv "$cache/debug-kernel-$key"/linux-source-* "$tree"
 	cd "$tree"
@@ -36,14 +37,24 @@ echo "build-debug-kernel: building debug kernel $key (log: $log)" >&2
 	scripts/kconfig/merge_config.sh -m .config "$here/debug.config"
 	make -s olddefconfig
 	# Every line of the fragment must have survived olddefconfig.
-	missing=0
+	local missing=0 line
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
 		grep -qx "$line" .config || { echo "config: $line did not stick" >&2; missing=1; }
 	done < "$here/debug.config"
-	[ "$missing" = 0 ]
+	[ "$missing" = 0 ] || return 1
 	make -s -j"$jobs" bzImage
 	make -s -j"$jobs" modules_prepare
-} >"$log" 2>&1 || { echo "build-debug-kernel: failed, tail of $log:" >&2; tail -40 "$log" >&2; exit 1; }
+}
+# Run outside any && / || list: set -e is ignored inside those.
+set +e
+( build ) >"$log" 2>&1
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then
+	echo "build-debug-kernel: failed, tail of $log:" >&2
+	tail -40 "$log" >&2
+	exit 1
+fi
 touch "$tree/.bblog-ready"
 echo "$tree"

@@ -99,7 +99,8 @@
 #define BBLOG_EV_IN		1	/* segment received (header in th) */
 #define BBLOG_EV_OUT		2	/* segment sent (header in th) */
 #define BBLOG_EV_TIMER		3	/* retransmission timer expired */
-#define BBLOG_EV_SOCKOPT	40	/* a BBLOG_SO_* option was set; arg1 = option - BBLOG_SO_BASE, arg2 = value (mode) */
+/* a BBLOG_SO_* option was set: arg1 = option - BBLOG_SO_BASE, arg2 = value */
+#define BBLOG_EV_SOCKOPT	40
 #define BBLOG_EV_CONNEND	54	/* end of the connection (last record) */
 #define BBLOG_EV_STATE		128	/* state change: arg1 = old, arg2 = new (Linux TCP_*) */
 #define BBLOG_EV_RETRANS	129	/* segment retransmitted (header in th) */
@@ -107,7 +108,7 @@
 #define BBLOG_EV_RST_SENT	131	/* reset sent (header in th when known) */
 #define BBLOG_EV_RST_RECV	132	/* reset received */
 #define BBLOG_EV_CA_STATE	133	/* congestion state: arg1 = old, arg2 = new (TCP_CA_*) */
-#define BBLOG_EV_RCVBUF		134	/* receive buffer tuned: arg1 = sk_rcvbuf, arg2 = rcv_ssthresh */
+#define BBLOG_EV_RCVBUF		134	/* rcvbuf tuned: arg1 = sk_rcvbuf, arg2 = rcv_ssthresh */
 #define BBLOG_EV_BAD_CSUM	135	/* segment with a bad checksum */
 #define BBLOG_EV_SK_ERROR	136	/* socket error reported: err = sk_err */
 
@@ -210,7 +211,7 @@ struct bblog_dump {
 	__u64 lost_nomem;		/*  32 events not stored for lack of memory/budget */
 	__u64 lost_limit;		/*  40 events not stored: head full, mode off after limit */
 	__u64 overwritten;		/*  48 records recycled by the ring */
-	__u64 lost_export;		/*  56 records of this connection in earlier dumps that were dropped */
+	__u64 lost_export;		/*  56 records of earlier dumps that were dropped */
 	__u32 netns;			/*  64 inode number of the network namespace */
 	__u32 nrecords;			/*  68 */
 	__u32 record_size;		/*  72 */

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Human targets for tcp_bblog.  The module's objects and flags are in Kbuild.
+#
+#   make                  build tcp_bblog.ko and bblog
+#   make install          install both (DESTDIR, PREFIX, KERNELDIR honoured)
+#   make check            the whole test suite (installs its Debian packages)
+#   make check-harness    prove the test harness catches each failure kind
+#   make demo             boot the stock kernel in QEMU and show the module
+#   make style / sparse / uapi-check   static checks
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
+
+# The kernel to build against: the running one's build tree, or else the
+# newest installed linux-headers tree.
+KERNELRELEASE ?= $(shell uname -r)
+KERNELDIR ?= $(firstword $(wildcard /lib/modules/$(KERNELRELEASE)/build) \
+	$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -rV))
+KVER = $(shell cat $(KERNELDIR)/include/config/kernel.release 2>/dev/null)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+export PREFIX DESTDIR
+
+all: module userspace
+
+module:
+	@test -n "$(KERNELDIR)" || { echo "no kernel build tree: apt-get install linux-headers-amd64, or set KERNELDIR" >&2; exit 1; }
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+install: module userspace
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra modules_install
+	depmod -b "$(or $(DESTDIR),/)" -a $(KVER)
+	$(MAKE) -C userspace install
+
+clean:
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf tests/build
+
+check:
+	bash tests/check.sh
+
+check-harness:
+	bash tests/harness/run.sh | awk -f tests/tap-summary.awk
+
+demo:
+	bash tests/demo.sh
+
+style:
+	bash tests/style.sh
+
+sparse:
+	bash tests/sparse.sh "$(KERNELDIR)"
+
+uapi-check:
+	$(CC) -std=c90 -Wall -Wextra -pedantic -Werror -Iuapi -fsyntax-only -x c uapi/linux/tcp_bblog.h
+
+version:
+	@echo $(VERSION)
+
+.PHONY: all module userspace install clean check check-harness demo style sparse uapi-check version

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_bblog: TCP Black Box Logging for Linux.  Module init and exit only.
+ */
+#include <linux/module.h>
+#include <linux/tcp_bblog.h>
+
+#include "dev.h"
+#include "sysctl.h"
+
+static int __init bblog_mod_init(void)
+{
+	int err;
+
+	err = bblog_sysctl_init();
+	if (err)
+		goto err_sysctl;
+
+	err = bblog_dev_init();
+	if (err)
+		goto err_dev;
+
+	pr_info("record format version %u loaded\n", BBLOG_VERSION);
+	return 0;
+
+err_dev:
+	bblog_sysctl_uninit();
+err_sysctl:
+	return err;
+}
+
+static void __exit bblog_mod_exit(void)
+{
+	bblog_dev_uninit();
+	bblog_sysctl_uninit();
+	pr_info("unloaded\n");
+}
+
+module_init(bblog_mod_init);
+module_exit(bblog_mod_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TCP Black Box Logging: per-connection TCP event recorder");
+MODULE_AUTHOR("tcp_bblog developers");
+MODULE_INFO(log_version, __stringify(BBLOG_VERSION));

@@ -1,0 +1,133 @@
+#!/bin/sh
+# Test runner inside the VM.  Reads its settings from the kernel command line:
+#   bblog.kernel=NAME   label for the report (stock, debug)
+#   bblog.inject=KIND   harness self-test: warn, hang, shellfail, kunitfail, leak
+#   bblog.only=GLOB     run only the tests whose file name matches GLOB
+#   bblog.demo=1        run /guest/demo.sh (make demo)
+# Prints one "BBLOG-TAP: ok - ..." / "BBLOG-TAP: not ok - ..." line per test
+# on the console and writes the success marker to the second serial port
+# only if every test passed.
+cd /guest
+. ./lib.sh
+
+kernel=stock inject= only='*' demo=
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	bblog.kernel=*) kernel=${arg#*=} ;;
+	bblog.inject=*) inject=${arg#*=} ;;
+	bblog.only=*) only=${arg#*=} ;;
+	bblog.demo=*) demo=${arg#*=} ;;
+	esac
+done
+export BBLOG_KERNEL=$kernel
+failed=0
+
+tap() {	# tap STATUS NAME [REASON]
+	case $1 in
+	ok) echo "BBLOG-TAP: ok - $kernel: $2" ;;
+	skip) echo "BBLOG-TAP: ok - $kernel: $2 # SKIP $3" ;;
+	*) echo "BBLOG-TAP: not ok - $kernel: $2"; failed=1 ;;
+	esac
+}
+
+# System modules the tests need (the stock kernel has them as modules).
+for ko in /lib/modules-extra/*.ko; do
+	[ -e "$ko" ] && insmod "$ko"
+done
+
+# Forget whatever the kernel itself leaked while booting.
+kml=/sys/kernel/debug/kmemleak
+if [ -w $kml ]; then
+	echo scan > $kml
+	echo clear > $kml
+fi
+
+# KUnit suites (debug kernel only): one TAP line per case.
+run_kunit() {	# run_kunit MODULE
+	local mod=$1 name results
+	name=$(basename "$mod" .ko)
+	if ! insmod "$mod"; then
+		tap fail "kunit: insmod $name"
+		return
+	fi
+	for results in /sys/kernel/debug/kunit/*/results; do
+		[ -e "$results" ] || continue
+		suite=$(basename "$(dirname "$results")")
+		# Case lines are indented; the suite line is not.
+		sed -n 's/^[[:space:]]\{1,\}\(not ok\|ok\) [0-9]* \(.*\)$/\1 \2/p' "$results" |
+		while read -r status rest; do
+			case $status in
+			ok) case $rest in
+			    *"# SKIP"*) echo "BBLOG-TAP: ok - $kernel: kunit $suite: $rest" ;;
+			    *) echo "BBLOG-TAP: ok - $kernel: kunit $suite: $rest" ;;
+			    esac ;;
+			*) echo "BBLOG-TAP: not ok - $kernel: kunit $suite: ${rest#ok }" ;;
+			esac
+		done
+		if grep -q '^not ok' "$results"; then
+			failed=1
+			sed 's/^/# /' "$results"
+		fi
+	done
+	rmmod "$name" || tap fail "kunit: rmmod $name"
+}
+if [ -d /sys/kernel/debug/kunit ]; then
+	for mod in /lib/bblog/kunit/*.ko; do
+		[ -e "$mod" ] && run_kunit "$mod"
+	done
+fi
+
+# Harness self-tests: deliberately broken runs that must be reported as failures.
+case $inject in
+warn) insmod /lib/bblog/harness/bblog_harness_warn.ko ;;
+leak) insmod /lib/bblog/harness/bblog_harness_leak.ko && rmmod bblog_harness_leak ;;
+kunitfail) run_kunit /lib/bblog/harness/bblog_harness_kunit.ko ;;
+hang) echo "# harness: hanging on purpose"; while :; do sleep 3600; done ;;
+shellfail) cp /guest/harness/shellfail.sh /guest/tests/00-harness-shellfail.sh ;;
+esac
+
+# End-to-end tests: each file in tests/ runs in its own shell with set -e.
+for t in /guest/tests/*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	case $name in $only) ;; *) continue ;; esac
+	echo "# --- $name"
+	sh -e "$t" > /tmp/test.log 2>&1
+	rc=$?
+	sed 's/^/#   /' /tmp/test.log
+	case $rc in
+	0) tap ok "$name" ;;
+	77) tap skip "$name" "$(tail -n 1 /tmp/test.log)" ;;
+	*) tap fail "$name (exit $rc)" ;;
+	esac
+done
+
+# make demo: show what the module provides, prefixed for the host to pick up.
+if [ -n "$demo" ]; then
+	if sh -e /guest/demo.sh > /tmp/demo.log 2>&1; then
+		tap ok "demo"
+	else
+		tap fail "demo"
+	fi
+	sed 's/^/BBLOG-DEMO: /' /tmp/demo.log
+fi
+
+# Leaks: kmemleak reports objects older than 5 s that nothing points to.
+if [ -w $kml ]; then
+	sleep 6
+	echo scan > $kml
+	echo scan > $kml
+	if [ -s $kml ]; then
+		sed 's/^/# /' $kml
+		tap fail "kmemleak: no leaks"
+	else
+		tap ok "kmemleak: no leaks"
+	fi
+fi
+
+if [ $failed = 0 ]; then
+	echo "BBLOG-GUEST-SUCCESS" > /dev/ttyS1
+fi
+echo "BBLOG-GUEST-DONE"
+sync
+reboot -f

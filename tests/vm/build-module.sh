@@ -1,0 +1,33 @@
+#!/bin/bash
+# build-module.sh KERNELDIR OUTDIR [extra kbuild dirs...]
+# Builds tcp_bblog.ko against KERNELDIR in a private copy of the sources under
+# OUTDIR (so the stock and debug builds never share objects), with W=1, and
+# fails on any compiler warning.  Extra directories (the KUnit and harness
+# modules) are built the same way, each against the copy.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kdir=$1 out=$2
+shift 2
+rm -rf "$out/src"
+mkdir -p "$out/src"
+cp -a "$top/Kbuild" "$top/module" "$top/uapi" "$out/src/"
+find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+build() {
+	local dir=$1 log
+	log=$(mktemp)
+	if ! make -C "$kdir" M="$dir" W=1 modules >"$log" 2>&1; then
+		cat "$log" >&2; rm -f "$log"; return 1
+	fi
+	if grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF' >&2; then
+		echo "build-module: compiler warnings in $dir" >&2; rm -f "$log"; return 1
+	fi
+	rm -f "$log"
+}
+build "$out/src"
+for extra in "$@"; do
+	name=$(basename "$extra")
+	rm -rf "$out/$name"
+	cp -a "$extra" "$out/$name"
+	ln -sfn "$out/src" "$out/$name/bblog-src"
+	build "$out/$name"
+done

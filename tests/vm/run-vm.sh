@@ -1,0 +1,50 @@
+#!/bin/bash
+# run-vm.sh NAME KERNEL INITRD TIMEOUT [EXTRA_CMDLINE...]
+# Boots the test VM under QEMU/TCG and turns its console into TAP lines.
+# The run passes only if the guest wrote its success marker to the second
+# serial port and the console holds no panic, oops, WARN, BUG, KASAN,
+# UBSAN, lockdep or RCU report.  Output: the guest's TAP lines (prefixed with
+# the kernel name), then one line for the run itself.  The console log is
+# kept in $BBLOG_LOGDIR/NAME.console (its tail is printed on failure).
+set -uo pipefail
+name=$1 kernel=$2 initrd=$3 tmo=$4
+shift 4
+logdir=${BBLOG_LOGDIR:-$(pwd)/tests/build/logs}
+mkdir -p "$logdir"
+console="$logdir/$name.console"
+result="$logdir/$name.result"
+rm -f "$console" "$result"
+
+start=$(date +%s)
+timeout --foreground -k 5 "$tmo" \
+	qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
+	-nographic -nodefaults -no-reboot -monitor none \
+	-serial "file:$console" -serial "file:$result" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 $*" \
+	</dev/null >/dev/null 2>"$logdir/$name.qemu-stderr"
+rc=$?
+secs=$(( $(date +%s) - start ))
+
+# Guest TAP lines (strip the console's CRs).
+tr -d '\r' < "$console" 2>/dev/null | sed -n 's/^.*BBLOG-TAP: //p'
+
+problems=$(tr -d '\r' < "$console" 2>/dev/null | grep -E \
+	'Kernel panic|BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*leak|possible recursive locking|circular locking|suspicious RCU usage|inconsistent lock state|lock held when returning|Call Trace:|hung_task|soft lockup' |
+	head -5)
+why=
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	why="timed out after ${tmo}s"
+elif ! grep -q BBLOG-GUEST-SUCCESS "$result" 2>/dev/null; then
+	why="guest did not report success (qemu exit $rc)"
+fi
+if [ -n "$problems" ]; then
+	why="${why:+$why; }kernel reported: $(echo "$problems" | head -1 | sed 's/^\[[ 0-9.]*\] //')"
+fi
+if [ -z "$why" ]; then
+	echo "ok - $name: VM run clean (${secs}s)"
+	exit 0
+fi
+echo "not ok - $name: VM run failed: $why (${secs}s, log $console)"
+tr -d '\r' < "$console" 2>/dev/null | tail -n 40 | sed 's/^/#   /'
+exit 1
