@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bblog: user-space tool of tcp_bblog (TCP Black Box Logging for Linux).
+ * main() only dispatches; each command lives in its own cmd_*.c file.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void usage(FILE *f, int status)
+{
+	fprintf(f,
+"usage: bblog record [-dJ] [-D dir] [-f input] [-r reason-prefix] [-p pidfile]\n"
+"                    [-s max-file-size] [-t idle-seconds] [-b read-size]\n"
+"       bblog raw [-f input] [-o file]\n"
+"       bblog show [--json] FILE...\n"
+"       bblog set  [--pid PID] --fd N [--mode MODE] [--id ID] [--tag TAG]\n"
+"       bblog get  [--pid PID] --fd N\n"
+"       bblog dump [--pid PID] --fd N [--id] --reason REASON\n"
+"       bblog --help | --version\n"
+"\n"
+"  record  write one pcapng file per connection from " "/dev/tcp_bblog" "\n"
+"  raw     copy the device stream as is, for a later 'record -f'\n"
+"  show    print the records of pcapng files written by 'record'\n"
+"  set/get/dump  drive the BBLOG_SO_* socket options of a socket\n"
+"          (of another process with --pid, through pidfd_getfd)\n"
+"MODE: off tail head head-auto continual tail-auto clear, or a number.\n"
+"See bblog(8).\n");
+	exit(status);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2)
+		usage(stderr, 2);
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		usage(stdout, 0);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("bblog %s\n", BBLOG_TOOL_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "record"))
+		return cmd_record(argc - 1, argv + 1);
+	if (!strcmp(cmd, "raw"))
+		return cmd_raw(argc - 1, argv + 1);
+	if (!strcmp(cmd, "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(cmd, "set") || !strcmp(cmd, "get") || !strcmp(cmd, "dump"))
+		return cmd_ctl(argc - 1, argv + 1);
+	warnx("unknown command '%s'", cmd);
+	usage(stderr, 2);
+}

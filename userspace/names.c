@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Names of events, states and modes; address formatting. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pcapng.h"
+
+static const char *const fbsd_events[] = {
+	[1] = "TCP_LOG_IN", [2] = "TCP_LOG_OUT", [3] = "TCP_LOG_RTO",
+	[4] = "TCP_LOG_SB_WAKE", [5] = "TCP_LOG_BAD_RETRAN",
+	[6] = "TCP_LOG_PRR", [7] = "TCP_LOG_REORDER", [8] = "TCP_LOG_HPTS",
+	[9] = "BBR_LOG_BBRUPD", [10] = "BBR_LOG_BBRSND",
+	[11] = "BBR_LOG_ACKCLEAR", [12] = "BBR_LOG_INQUEUE",
+	[13] = "BBR_LOG_TIMERSTAR", [14] = "BBR_LOG_TIMERCANC",
+	[15] = "BBR_LOG_ENTREC", [16] = "BBR_LOG_EXITREC",
+	[17] = "BBR_LOG_CWND", [18] = "BBR_LOG_BWSAMP",
+	[19] = "BBR_LOG_MSGSIZE", [20] = "BBR_LOG_BBRRTT",
+	[21] = "BBR_LOG_JUSTRET", [22] = "BBR_LOG_STATE",
+	[23] = "BBR_LOG_PKT_EPOCH", [24] = "BBR_LOG_PERSIST",
+	[25] = "TCP_LOG_FLOWEND", [26] = "BBR_LOG_RTO",
+	[27] = "BBR_LOG_DOSEG_DONE", [28] = "BBR_LOG_EXIT_GAIN",
+	[29] = "BBR_LOG_THRESH_CALC", [30] = "TCP_LOG_MAPCHG",
+	[31] = "TCP_LOG_USERSEND", [32] = "BBR_RSM_CLEARED",
+	[33] = "BBR_LOG_STATE_TARGET", [34] = "BBR_LOG_TIME_EPOCH",
+	[35] = "BBR_LOG_TO_PROCESS", [36] = "BBR_LOG_BBRTSO",
+	[37] = "BBR_LOG_HPTSDIAG", [38] = "BBR_LOG_LOWGAIN",
+	[39] = "BBR_LOG_PROGRESS", [40] = "TCP_LOG_SOCKET_OPT",
+	[41] = "BBR_LOG_TIMERPREP", [42] = "BBR_LOG_ENOBUF_JMP",
+	[43] = "BBR_LOG_HPTSI_CALC", [44] = "BBR_LOG_RTT_SHRINKS",
+	[45] = "BBR_LOG_BW_RED_EV", [46] = "BBR_LOG_REDUCE",
+	[47] = "TCP_LOG_RTT", [48] = "BBR_LOG_SETTINGS_CHG",
+	[49] = "BBR_LOG_SRTT_GAIN_EVENT", [50] = "TCP_LOG_REASS",
+	[51] = "TCP_HDWR_PACE_SIZE", [52] = "BBR_LOG_HDWR_PACE",
+	[53] = "BBR_LOG_TSTMP_VAL", [54] = "TCP_LOG_CONNEND",
+	[55] = "TCP_LOG_LRO", [56] = "TCP_SACK_FILTER_RES",
+	[57] = "TCP_SAD_DETECTION", [58] = "TCP_TIMELY_WORK",
+	[59] = "TCP_LOG_USER_EVENT", [60] = "TCP_LOG_SENDFILE",
+	[61] = "TCP_LOG_HTTP_T", [62] = "TCP_LOG_ACCOUNTING",
+	[63] = "TCP_LOG_FSB", [64] = "RACK_DSACK_HANDLING",
+	[65] = "TCP_HYSTART", [66] = "TCP_CHG_QUERY",
+	[67] = "TCP_RACK_LOG_COLLAPSE", [68] = "TCP_RACK_TP_TRIGGERED",
+	[69] = "TCP_HYBRID_PACING_LOG", [70] = "TCP_LOG_PRU",
+};
+
+static const char *const linux_events[] = {
+	"state", "retrans", "synack-retrans", "rst-sent", "rst-recv",
+	"ca-state", "rcvbuf", "bad-csum", "sk-error",
+};
+
+const char *bblog_event_name(unsigned ev)
+{
+	if (ev < sizeof(fbsd_events) / sizeof(fbsd_events[0]))
+		return fbsd_events[ev];
+	if (ev >= BBLOG_EV_STATE &&
+	    ev - BBLOG_EV_STATE < sizeof(linux_events) / sizeof(linux_events[0]))
+		return linux_events[ev - BBLOG_EV_STATE];
+	return NULL;
+}
+
+const char *bblog_fbsd_state_name(unsigned st)
+{
+	static const char *const n[] = {
+		"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
+		"CLOSE_WAIT", "FIN_WAIT_1", "CLOSING", "LAST_ACK",
+		"FIN_WAIT_2", "TIME_WAIT",
+	};
+
+	return st < sizeof(n) / sizeof(n[0]) ? n[st] : NULL;
+}
+
+const char *bblog_linux_state_name(unsigned st)
+{
+	static const char *const n[] = {
+		NULL, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+		"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+		"LISTEN", "CLOSING", "NEW_SYN_RECV",
+	};
+
+	return st < sizeof(n) / sizeof(n[0]) ? n[st] : NULL;
+}
+
+const char *bblog_ca_state_name(unsigned st)
+{
+	static const char *const n[] = {
+		"Open", "Disorder", "CWR", "Recovery", "Loss",
+	};
+
+	return st < sizeof(n) / sizeof(n[0]) ? n[st] : NULL;
+}
+
+const char *bblog_mode_name(int mode)
+{
+	switch (mode) {
+	case BBLOG_MODE_CLEAR: return "clear";
+	case BBLOG_MODE_OFF: return "off";
+	case BBLOG_MODE_TAIL: return "tail";
+	case BBLOG_MODE_HEAD: return "head";
+	case BBLOG_MODE_HEAD_AUTO: return "head-auto";
+	case BBLOG_MODE_CONTINUAL: return "continual";
+	case BBLOG_MODE_TAIL_AUTO: return "tail-auto";
+	default: return "unknown";
+	}
+}
+
+const char *bblog_addr_str(const struct bblog_dump *d, int foreign,
+			   char *buf, size_t len)
+{
+	const unsigned char *a = foreign ? d->faddr : d->laddr;
+
+	if (!inet_ntop(d->family == 10 ? AF_INET6 : AF_INET, a, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}

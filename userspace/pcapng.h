@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pcapng writer for the BBLog layout that Wireshark's bblog dissector reads
+ * (FreeBSD tcp_log_buffer v9 records, Netflix custom blocks and options),
+ * built from tcp_bblog dumps, plus the pluggable output back ends.
+ */
+#ifndef BBLOG_PCAPNG_H
+#define BBLOG_PCAPNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/tcp_bblog.h>
+
+#include "stream.h"
+
+/* pcapng and Netflix codes */
+#define PCAPNG_SHB		0x0A0D0D0Au
+#define PCAPNG_IDB		0x00000001u
+#define PCAPNG_EPB		0x00000006u
+#define PCAPNG_CB		0x00000BADu
+#define PCAPNG_BOM		0x1A2B3C4Du
+#define PCAPNG_OPT_END		0
+#define PCAPNG_OPT_COMMENT	1
+#define PCAPNG_SHB_USERAPPL	4
+#define PCAPNG_IF_NAME		2
+#define PCAPNG_IF_DESCRIPTION	3
+#define PCAPNG_EPB_FLAGS	2
+#define PCAPNG_OPT_CUSTOM_BIN	2989
+#define PCAPNG_LINKTYPE_NULL	0
+#define BBLOG_PEN_NFLX		10949u
+#define BBLOG_SNAPLEN		104
+
+#define NFLX_OPT_VERSION	1
+#define NFLX_OPT_TCPINFO	2
+#define NFLX_OPT_DUMPINFO	4
+#define NFLX_OPT_DUMPTIME	5
+#define NFLX_OPT_STACKNAME	6
+#define NFLX_EVENT_BLOCK	1
+#define NFLX_SKIPPED_BLOCK	2
+
+/* FreeBSD BBLog format */
+#define FBSD_LOG_VERSION	9
+#define FBSD_HEADER_LEN		208
+#define FBSD_RECORD_LEN		328
+#define FBSD_TCPINFO_LEN	268	/* offsetof(struct tcp_log_buffer, tlb_th) */
+#define FBSD_AF_INET		2
+#define FBSD_AF_INET6		28
+
+/* tlb_eventflags */
+#define FBSD_TLB_RXBUF		0x0001
+#define FBSD_TLB_TXBUF		0x0002
+#define FBSD_TLB_HDR		0x0004
+#define FBSD_TLB_STACKINFO	0x0010
+
+/* t_flags / t_flags2 bits */
+#define FBSD_TF_NODELAY		0x00000004u
+#define FBSD_TF_SENTFIN		0x00000010u
+#define FBSD_TF_REQ_SCALE	0x00000020u
+#define FBSD_TF_RCVD_SCALE	0x00000040u
+#define FBSD_TF_REQ_TSTMP	0x00000080u
+#define FBSD_TF_RCVD_TSTMP	0x00000100u
+#define FBSD_TF_SACK_PERMIT	0x00000200u
+#define FBSD_TF_FASTRECOVERY	0x00100000u
+#define FBSD_TF_CONGRECOVERY	0x20000000u
+#define FBSD_TF_FASTOPEN	0x80000000u
+#define FBSD_TF2_ECN_PERMIT	0x00000020u
+
+/* FreeBSD record offsets used by the writer, the reader and the tests */
+enum fbsd_off {
+	TLB_TV_SEC = 0, TLB_TV_USEC = 8, TLB_TICKS = 16, TLB_SN = 20,
+	TLB_STACKID = 24, TLB_EVENTID = 25, TLB_EVENTFLAGS = 26, TLB_ERRNO = 28,
+	TLB_RXB_ACC = 32, TLB_RXB_CCC = 36, TLB_TXB_ACC = 44, TLB_TXB_CCC = 48,
+	TLB_STATE = 56, TLB_FLAGS = 68, TLB_SND_UNA = 72, TLB_SND_MAX = 76,
+	TLB_SND_CWND = 80, TLB_SND_NXT = 84, TLB_SND_RECOVER = 88,
+	TLB_SND_WND = 92, TLB_SND_SSTHRESH = 96, TLB_SRTT = 100,
+	TLB_RTTVAR = 104, TLB_RCV_UP = 108, TLB_RCV_ADV = 112, TLB_FLAGS2 = 116,
+	TLB_RCV_NXT = 120, TLB_RCV_WND = 124, TLB_DUPACKS = 128,
+	TLB_SEGQLEN = 132, TLB_NUMHOLES = 136, TLB_FLEX1 = 140, TLB_FLEX2 = 144,
+	TLB_SHIFTS = 156, TLB_STACKINFO = 160, TLB_LEN = 264, TLB_TH = 268,
+};
+
+/* ---- output back ends ---- */
+struct bblog_out {
+	int (*write)(struct bblog_out *o, const void *p, size_t n);
+	int (*close)(struct bblog_out *o);	/* flush, release, free o */
+	uint64_t bytes;				/* bytes given to write() */
+};
+
+struct bblog_out *bblog_out_fd(int fd);		/* plain file; owns fd */
+struct bblog_out *bblog_out_xz(int fd);		/* xz (liblzma preset 0, CRC64); owns fd */
+struct bblog_out *bblog_out_mem(void);		/* memory, for tests */
+const unsigned char *bblog_out_mem_data(struct bblog_out *o, size_t *len);
+int bblog_out_write(struct bblog_out *o, const void *p, size_t n);
+int bblog_out_close(struct bblog_out *o);	/* 0 or -1 (errno) */
+
+/* ---- mapping tcp_bblog -> FreeBSD BBLog ---- */
+/* FreeBSD TCPS_* number of a Linux TCP_* state (CLOSED 0 if unknown). */
+int bblog_fbsd_state(unsigned linux_state);
+/* Wall-clock microseconds of a record. */
+uint64_t bblog_record_wall_us(const struct bblog_dump *d,
+			      const struct bblog_record *r);
+/* The 208-byte FreeBSD tcp_log_header of a dump. */
+void bblog_fbsd_header(const struct bblog_dump *d, uint64_t body_len,
+		       unsigned char out[FBSD_HEADER_LEN]);
+/* The 328-byte FreeBSD tcp_log_buffer v9 of a record (little-endian). */
+void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
+		       unsigned char out[FBSD_RECORD_LEN]);
+/* Length of the usable TCP header of a record, 0 if it has none. */
+unsigned bblog_record_th_len(const struct bblog_record *r);
+
+/* ---- the writer ---- */
+struct bblog_pcapng {
+	struct bblog_out *out;
+	struct bblog_dump first;	/* header of the dump that opened the file */
+	int have_sn;
+	uint32_t last_sn;
+	uint64_t records;		/* records written (EPB + event CB) */
+	uint64_t packets;		/* EPBs */
+	uint64_t lost;			/* events counted in skipped blocks */
+	uint64_t first_us, last_us;	/* wall time of the first/last record */
+	int connend;			/* a BBLOG_EV_CONNEND record was written */
+	int failed;			/* a write failed (errno saved in err) */
+	int err;
+};
+
+/*
+ * Start a file: SHB and IDB.  dumptime = Unix time of processing; appl is
+ * the shb_userappl text (NULL: none).
+ */
+int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
+		      const struct bblog_dump *d, int64_t dumptime,
+		      const char *appl);
+/* Write one record (EPB or event CB, preceded by a skipped CB on a gap). */
+int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
+			const struct bblog_record *r);
+/* Write every record of a DUMP message. */
+int bblog_pcapng_dump(struct bblog_pcapng *w, const struct bblog_msg *m);
+/* Write a skipped block. */
+int bblog_pcapng_skipped(struct bblog_pcapng *w, uint32_t count);
+/* Close the output; 0 or -1. */
+int bblog_pcapng_close(struct bblog_pcapng *w);
+
+/* ---- names ---- */
+const char *bblog_event_name(unsigned ev);	/* NULL if unknown */
+const char *bblog_fbsd_state_name(unsigned st);	/* NULL if unknown */
+const char *bblog_linux_state_name(unsigned st);
+const char *bblog_ca_state_name(unsigned st);
+const char *bblog_mode_name(int mode);
+/* "a.b.c.d" or IPv6 text of a dump address (buf >= 46 bytes). */
+const char *bblog_addr_str(const struct bblog_dump *d, int foreign,
+			   char *buf, size_t len);
+
+#endif /* BBLOG_PCAPNG_H */

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parser of the /dev/tcp_bblog message stream.  See stream.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream.h"
+
+#define HDR_LEN  ((uint64_t)sizeof(struct bblog_msg_hdr))
+#define DUMP_LEN ((uint64_t)sizeof(struct bblog_dump))
+#define REC_LEN  ((uint64_t)sizeof(struct bblog_record))
+/* Largest record stride accepted: records only grow at the end. */
+#define REC_MAX  65536u
+
+_Static_assert(sizeof(struct bblog_msg_hdr) == 16, "msg hdr size");
+_Static_assert(sizeof(struct bblog_dump) == 272, "dump size");
+_Static_assert(sizeof(struct bblog_record) == 256, "record size");
+
+static void read_hdr(const unsigned char *p, struct bblog_msg_hdr *h)
+{
+	memcpy(h, p, sizeof(*h));
+}
+
+/* A header that is plausibly the start of a dump (resynchronisation). */
+static int plausible_dump(const unsigned char *p, size_t avail)
+{
+	struct bblog_msg_hdr h;
+	struct bblog_dump d;
+
+	if (avail < HDR_LEN)
+		return 0;
+	read_hdr(p, &h);
+	if (h.version != BBLOG_VERSION || h.type != BBLOG_MSG_DUMP ||
+	    h.length < DUMP_LEN || h.length > BBLOG_MSG_MAX)
+		return 0;
+	if (avail < DUMP_LEN)
+		return 1;	/* cannot check more yet */
+	memcpy(&d, p, sizeof(d));
+	if (d.record_size < REC_LEN || d.record_size > REC_MAX)
+		return 0;
+	return h.length == DUMP_LEN + (uint64_t)d.nrecords * d.record_size;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void corrupt(struct bblog_msg *m, uint64_t skip, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->kind = BBLOG_MSGK_CORRUPT;
+	m->length = skip;
+	va_start(ap, fmt);
+	vsnprintf(m->error, sizeof(m->error), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The length field cannot be trusted: skip to the next plausible dump
+ * header, or to the last bytes that could still start one.
+ */
+static int resync(const unsigned char *p, size_t len, struct bblog_msg *m,
+		  const char *why, unsigned long long val)
+{
+	size_t k;
+
+	for (k = 1; k + HDR_LEN <= len; k++)
+		if (plausible_dump(p + k, len - k))
+			break;
+	if (k + HDR_LEN > len)
+		k = len > HDR_LEN ? len - HDR_LEN + 1 : len;
+	if (k == 0)
+		k = 1;
+	corrupt(m, k, "%s (%llu); skipping %zu bytes to resynchronise",
+		why, val, k);
+	return 1;
+}
+
+int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
+{
+	const unsigned char *p = buf;
+	struct bblog_msg_hdr h;
+	uint64_t want;
+
+	memset(m, 0, sizeof(*m));
+	if (len < HDR_LEN) {
+		m->length = HDR_LEN;
+		return 0;
+	}
+	read_hdr(p, &h);
+	m->version = h.version;
+	m->type = h.type;
+	m->data = p;
+	if (h.length < HDR_LEN)
+		return resync(p, len, m, "message length shorter than its header",
+			      (unsigned long long)h.length);
+	if (h.length > BBLOG_MSG_MAX)
+		return resync(p, len, m, "message length above BBLOG_MSG_MAX",
+			      (unsigned long long)h.length);
+	if (h.version == 0)
+		return resync(p, len, m, "message version 0", 0);
+	if (len < h.length) {
+		m->length = h.length;
+		return 0;
+	}
+	m->length = h.length;
+	if (h.type != BBLOG_MSG_DUMP) {
+		m->kind = BBLOG_MSGK_UNKNOWN;
+		return 1;
+	}
+	if (h.length < DUMP_LEN) {
+		corrupt(m, h.length, "dump message of %llu bytes, shorter than the %zu-byte dump header",
+			(unsigned long long)h.length, sizeof(struct bblog_dump));
+		return 1;
+	}
+	memcpy(&m->dump, p, sizeof(m->dump));
+	if (m->dump.record_size < REC_LEN || m->dump.record_size > REC_MAX) {
+		corrupt(m, h.length, "dump record_size %u outside %zu..%u",
+			m->dump.record_size, sizeof(struct bblog_record), REC_MAX);
+		return 1;
+	}
+	want = DUMP_LEN + (uint64_t)m->dump.nrecords * m->dump.record_size;
+	if (want != h.length) {
+		corrupt(m, h.length, "dump length %llu does not match its records (%llu)",
+			(unsigned long long)h.length, (unsigned long long)want);
+		return 1;
+	}
+	if (m->dump.family != 2 && m->dump.family != 10) {
+		corrupt(m, h.length, "dump address family %u unknown",
+			m->dump.family);
+		return 1;
+	}
+	if ((m->dump.family == 10) != !!(m->dump.flags & BBLOG_DF_IPV6)) {
+		corrupt(m, h.length, "dump family %u disagrees with flags 0x%x",
+			m->dump.family, m->dump.flags);
+		return 1;
+	}
+	m->kind = BBLOG_MSGK_DUMP;
+	m->records = p + DUMP_LEN;
+	return 1;
+}
+
+void bblog_msg_record(const struct bblog_msg *m, uint32_t i,
+		      struct bblog_record *r)
+{
+	memcpy(r, m->records + (size_t)i * m->dump.record_size, sizeof(*r));
+}
+
+void bblog_stream_init(struct bblog_stream *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void bblog_stream_destroy(struct bblog_stream *s)
+{
+	free(s->buf);
+	memset(s, 0, sizeof(*s));
+}
+
+int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (s->start > 0 && s->start == s->end) {
+		s->start = s->end = 0;
+	}
+	if (s->cap - s->end < n && s->start > 0) {
+		memmove(s->buf, s->buf + s->start, s->end - s->start);
+		s->end -= s->start;
+		s->start = 0;
+	}
+	if (s->cap - s->end < n) {
+		size_t ncap = s->cap ? s->cap : 65536;
+		unsigned char *nb;
+
+		while (ncap - s->end < n) {
+			if (ncap > SIZE_MAX / 2) {
+				errno = ENOMEM;
+				return -1;
+			}
+			ncap *= 2;
+		}
+		nb = realloc(s->buf, ncap);
+		if (!nb)
+			return -1;
+		s->buf = nb;
+		s->cap = ncap;
+	}
+	memcpy(s->buf + s->end, p, n);
+	s->end += n;
+	return 0;
+}
+
+int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m)
+{
+	size_t avail = s->end - s->start;
+	int r;
+
+	r = bblog_msg_parse(s->buf ? s->buf + s->start : (const unsigned char *)"",
+			    avail, m);
+	m->offset = s->offset;
+	if (r == 1) {
+		s->start += (size_t)m->length;
+		s->offset += m->length;
+	}
+	return r;
+}
+
+size_t bblog_stream_pending(const struct bblog_stream *s)
+{
+	return s->end - s->start;
+}

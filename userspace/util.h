@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small helpers shared by the bblog commands. */
+#ifndef BBLOG_UTIL_H
+#define BBLOG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdnoreturn.h>
+
+#ifndef BBLOG_TOOL_VERSION
+#define BBLOG_TOOL_VERSION "0.1"
+#endif
+
+extern const char *bblog_prog;
+
+noreturn void usage(FILE *f, int status);
+__attribute__((format(printf, 1, 2))) void warnx(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) noreturn void diex(const char *fmt, ...);
+
+/* JSON string (with quotes) of at most max bytes of s. */
+void json_str(FILE *f, const char *s, size_t max);
+/* Copy a NUL-padded id into a safe file-name component ("UNKNOWN" if empty). */
+void sanitize_id(char *dst, size_t dstlen, const char *id, size_t max);
+/* Size with optional k/M/G suffix; -1 on error. */
+int parse_size(const char *s, uint64_t *out);
+int write_all(int fd, const void *p, size_t n);
+/* "2026-01-02 03:04:05.123456" UTC for microseconds since the epoch. */
+void fmt_time_us(char *buf, size_t len, uint64_t us);
+
+int cmd_record(int argc, char **argv);
+int cmd_raw(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
+
+#endif /* BBLOG_UTIL_H */
