@@ -30,7 +30,7 @@ int cmd_raw(int argc, char **argv)
 	struct stat sb;
 	unsigned char *buf;
 	size_t bufsize;
-	int in, out, ch, is_stream, rc = 0;
+	int in, out, ch, is_stream, is_dev, rc = 0;
 
 	optind = 1;
 	while ((ch = getopt(argc, argv, "hf:o:")) != -1) {
@@ -50,8 +50,9 @@ int cmd_raw(int argc, char **argv)
 	      open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
 	if (out < 0)
 		diex("%s: %s", output, strerror(errno));
-	is_stream = S_ISCHR(sb.st_mode);
-	bufsize = is_stream ? BBLOG_MSG_MAX : 1u << 20;
+	is_dev = S_ISCHR(sb.st_mode);
+	is_stream = !S_ISREG(sb.st_mode);
+	bufsize = is_dev ? BBLOG_MSG_MAX : 1u << 20;
 	buf = malloc(bufsize);
 	if (!buf)
 		diex("out of memory");
@@ -79,7 +80,7 @@ int cmd_raw(int argc, char **argv)
 			break;
 		}
 		if (n == 0) {
-			if (is_stream)
+			if (is_dev)
 				continue;
 			break;
 		}
@@ -95,9 +96,9 @@ int cmd_raw(int argc, char **argv)
 				diex("%s: write: %s", output, strerror(errno));
 		}
 	}
-	if (bblog_stream_pending(&st))
-		warnx("truncated message at end of input (%zu bytes dropped)",
-		      bblog_stream_pending(&st));
+	if (bblog_stream_eof(&st, &m))
+		warnx("input offset %llu: %s", (unsigned long long)m.offset,
+		      m.error);
 	bblog_stream_destroy(&st);
 	free(buf);
 	if (out != 1 && close(out) < 0)

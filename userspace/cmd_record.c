@@ -354,7 +354,7 @@ int cmd_record(int argc, char **argv)
 	struct sigaction sa;
 	struct stat sb;
 	unsigned char *buf;
-	int fd, ch, is_stream;
+	int fd, ch, is_stream, is_dev;
 	uint64_t v;
 
 	memset(&opt, 0, sizeof(opt));
@@ -399,9 +399,10 @@ int cmd_record(int argc, char **argv)
 		     " (is the tcp_bblog module loaded?)" : "");
 	if (fstat(fd, &sb) < 0)
 		diex("%s: %s", opt.input, strerror(errno));
-	is_stream = S_ISCHR(sb.st_mode);
+	is_dev = S_ISCHR(sb.st_mode);
+	is_stream = !S_ISREG(sb.st_mode);	/* poll: idle timeouts */
 	if (!opt.readsize)
-		opt.readsize = is_stream ? BBLOG_MSG_MAX : 1u << 20;
+		opt.readsize = is_dev ? BBLOG_MSG_MAX : 1u << 20;
 	dirfd_out = open(opt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd_out < 0)
 		diex("%s: %s", opt.dir, strerror(errno));
@@ -460,9 +461,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		}
 		if (n == 0) {
-			if (is_stream)
+			if (is_dev)
 				continue;
-			break;
+			break;		/* end of a file or pipe */
 		}
 		if (bblog_stream_feed(&st, buf, (size_t)n) < 0) {
 			warnx("out of memory buffering input");
@@ -471,9 +472,8 @@ int cmd_record(int argc, char **argv)
 		while (bblog_stream_next(&st, &m) == 1)
 			handle_msg(&m);
 	}
-	if (bblog_stream_pending(&st))
-		warnx("input offset %llu: truncated message at end of input (%zu bytes dropped)",
-		      (unsigned long long)st.offset, bblog_stream_pending(&st));
+	if (bblog_stream_eof(&st, &m))
+		handle_msg(&m);
 	expire_idle(1);
 	bblog_stream_destroy(&st);
 	free(buf);

@@ -23,24 +23,38 @@ static void read_hdr(const unsigned char *p, struct bblog_msg_hdr *h)
 	memcpy(h, p, sizeof(*h));
 }
 
-/* A header that is plausibly the start of a dump (resynchronisation). */
+/*
+ * Is p the start of a valid dump (resynchronisation)?  1 yes, 0 no,
+ * -1 cannot tell yet (fewer than a dump header's bytes available).
+ */
 static int plausible_dump(const unsigned char *p, size_t avail)
 {
 	struct bblog_msg_hdr h;
 	struct bblog_dump d;
 
 	if (avail < HDR_LEN)
-		return 0;
+		return -1;
 	read_hdr(p, &h);
 	if (h.version != BBLOG_VERSION || h.type != BBLOG_MSG_DUMP ||
 	    h.length < DUMP_LEN || h.length > BBLOG_MSG_MAX)
 		return 0;
 	if (avail < DUMP_LEN)
-		return 1;	/* cannot check more yet */
+		return -1;
 	memcpy(&d, p, sizeof(d));
 	if (d.record_size < REC_LEN || d.record_size > REC_MAX)
 		return 0;
 	return h.length == DUMP_LEN + (uint64_t)d.nrecords * d.record_size;
+}
+
+/* Bytes at the start of p[0..len) that cannot start a dump. */
+static size_t scan_resync(const unsigned char *p, size_t len, size_t from)
+{
+	size_t k;
+
+	for (k = from; k < len; k++)
+		if (plausible_dump(p + k, len - k) != 0)
+			break;
+	return k;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -57,22 +71,15 @@ static void corrupt(struct bblog_msg *m, uint64_t skip, const char *fmt, ...)
 
 /*
  * The length field cannot be trusted: skip to the next plausible dump
- * header, or to the last bytes that could still start one.
+ * header, or to the bytes that could still start one.
  */
 static int resync(const unsigned char *p, size_t len, struct bblog_msg *m,
 		  const char *why, unsigned long long val)
 {
-	size_t k;
+	size_t k = scan_resync(p, len, 1);
 
-	for (k = 1; k + HDR_LEN <= len; k++)
-		if (plausible_dump(p + k, len - k))
-			break;
-	if (k + HDR_LEN > len)
-		k = len > HDR_LEN ? len - HDR_LEN + 1 : len;
-	if (k == 0)
-		k = 1;
-	corrupt(m, k, "%s (%llu); skipping %zu bytes to resynchronise",
-		why, val, k);
+	corrupt(m, k, "%s (%llu)", why, val);
+	m->resync = 1;
 	return 1;
 }
 
@@ -191,22 +198,82 @@ int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n)
 	return 0;
 }
 
+static void consume(struct bblog_stream *s, size_t n)
+{
+	s->start += n;
+	s->offset += n;
+}
+
 int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m)
 {
-	size_t avail = s->end - s->start;
-	int r;
+	for (;;) {
+		const unsigned char *p = s->buf ? s->buf + s->start :
+				       (const unsigned char *)"";
+		size_t avail = s->end - s->start, k;
 
-	r = bblog_msg_parse(s->buf ? s->buf + s->start : (const unsigned char *)"",
-			    avail, m);
-	m->offset = s->offset;
-	if (r == 1) {
-		s->start += (size_t)m->length;
-		s->offset += m->length;
+		if (!s->resyncing) {
+			if (bblog_msg_parse(p, avail, m) == 0) {
+				m->offset = s->offset;
+				return 0;
+			}
+			m->offset = s->offset;
+			if (!m->resync) {
+				consume(s, (size_t)m->length);
+				return 1;
+			}
+			/* untrusted length: scan, whatever the chunking */
+			s->resyncing = 1;
+			s->skip_offset = s->offset;
+			s->skipped = 1;
+			snprintf(s->why, sizeof(s->why), "%s", m->error);
+			consume(s, 1);
+			continue;
+		}
+		k = scan_resync(p, avail, 0);
+		consume(s, k);
+		s->skipped += k;
+		if (k == avail || plausible_dump(p + k, avail - k) < 0)
+			return 0;	/* need more bytes to decide */
+		s->resyncing = 0;
+		memset(m, 0, sizeof(*m));
+		m->kind = BBLOG_MSGK_CORRUPT;
+		m->resync = 1;
+		m->length = s->skipped;
+		m->offset = s->skip_offset;
+		snprintf(m->error, sizeof(m->error),
+			 "%s; skipped %llu bytes to resynchronise", s->why,
+			 (unsigned long long)s->skipped);
+		return 1;
 	}
-	return r;
 }
 
 size_t bblog_stream_pending(const struct bblog_stream *s)
 {
 	return s->end - s->start;
+}
+
+int bblog_stream_eof(struct bblog_stream *s, struct bblog_msg *m)
+{
+	size_t left = s->end - s->start;
+
+	memset(m, 0, sizeof(*m));
+	if (!s->resyncing && !left)
+		return 0;
+	m->kind = BBLOG_MSGK_CORRUPT;
+	if (s->resyncing) {
+		m->offset = s->skip_offset;
+		m->length = s->skipped + left;
+		snprintf(m->error, sizeof(m->error),
+			 "%s; skipped %llu bytes to the end of the input",
+			 s->why, (unsigned long long)m->length);
+	} else {
+		m->offset = s->offset;
+		m->length = left;
+		snprintf(m->error, sizeof(m->error),
+			 "truncated message at end of input (%zu bytes)", left);
+	}
+	consume(s, left);
+	s->resyncing = 0;
+	s->skipped = 0;
+	return 1;
 }

@@ -30,13 +30,18 @@ struct bblog_msg {
 	const unsigned char *data;	/* the message bytes, valid until the next call */
 	struct bblog_dump dump;		/* DUMP: aligned copy of the header */
 	const unsigned char *records;	/* DUMP: first record (may be unaligned) */
-	char error[160];		/* CORRUPT: reason */
+	int resync;			/* CORRUPT: the length could not be trusted */
+	char error[200];		/* CORRUPT: reason */
 };
 
 /*
  * Parse the message at the start of buf[0..len).
  * Returns 1 when m describes a message (of any kind) of m->length > 0 bytes,
  * 0 when more bytes are needed (m->length = bytes needed if known, else 0).
+ * A header whose length cannot be trusted gives a CORRUPT message with
+ * m->resync set that skips to the next plausible dump header in buf (the
+ * result then depends on how much of the stream buf holds; bblog_stream
+ * resynchronises the same way whatever the chunking).
  */
 int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m);
 
@@ -51,6 +56,10 @@ struct bblog_stream {
 	size_t start;		/* first unconsumed byte */
 	size_t end;		/* end of valid bytes */
 	uint64_t offset;	/* stream offset of buf[start] */
+	int resyncing;		/* scanning for the next valid dump */
+	uint64_t skipped;	/* bytes skipped while resyncing */
+	uint64_t skip_offset;	/* where the skipping started */
+	char why[128];
 };
 
 void bblog_stream_init(struct bblog_stream *s);
@@ -59,7 +68,12 @@ void bblog_stream_destroy(struct bblog_stream *s);
 int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n);
 /* 1: a message in m (valid until the next feed/next); 0: need more bytes. */
 int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m);
-/* Bytes buffered but not yet returned (at EOF: a truncated message). */
+/* Bytes buffered but not yet returned. */
 size_t bblog_stream_pending(const struct bblog_stream *s);
+/*
+ * At the end of the input: 1 and a CORRUPT message describing what was left
+ * (a truncated message, or bytes skipped while resynchronising), else 0.
+ */
+int bblog_stream_eof(struct bblog_stream *s, struct bblog_msg *m);
 
 #endif /* BBLOG_STREAM_H */
