@@ -322,17 +322,21 @@ static void handle_msg(const struct bblog_msg *m)
 	}
 }
 
+/* Written under a temporary name, so a reader never sees it empty. */
 static void write_pidfile(void)
 {
+	char tmp[PATH_MAX];
 	FILE *f;
 
 	if (!opt.pidfile)
 		return;
-	f = fopen(opt.pidfile, "w");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", opt.pidfile);
+	f = fopen(tmp, "w");
 	if (!f)
-		diex("%s: %s", opt.pidfile, strerror(errno));
+		diex("%s: %s", tmp, strerror(errno));
 	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
+	if (fclose(f) != 0 || rename(tmp, opt.pidfile) < 0)
+		diex("%s: %s", opt.pidfile, strerror(errno));
 }
 
 static char *abspath(const char *p)

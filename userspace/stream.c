@@ -225,7 +225,7 @@ int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m)
 			s->resyncing = 1;
 			s->skip_offset = s->offset;
 			s->skipped = 1;
-			snprintf(s->why, sizeof(s->why), "%s", m->error);
+			snprintf(s->why, sizeof(s->why), "%.100s", m->error);
 			consume(s, 1);
 			continue;
 		}
