@@ -1,0 +1,224 @@
+#!/bin/sh
+# Helpers for the tcp_bblog end-to-end scenarios (busybox sh, sourced after
+# /guest/lib.sh):  . /usr/local/bin/bbtest-lib.sh
+#
+# Network: two namespaces joined by a veth pair
+#   bba  va  10.9.0.1/24  fd00::1/64   (the client side)
+#   bbb  vb  10.9.0.2/24  fd00::2/64   (the server side)
+# bb_begin sets them up (and loads the module unless told not to), bb_end
+# tears everything down and unloads the module (rmmod must succeed); an EXIT
+# trap cleans up whatever a failing scenario left behind.
+
+BB_A=bba BB_B=bbb
+BB_A4=10.9.0.1 BB_B4=10.9.0.2 BB_A6=fd00::1 BB_B6=fd00::2
+BB_DIR=/tmp/bb
+BB_PIDS=
+BB_LOADED=0
+
+bb_log() { echo "# $*"; }
+
+# bb_a CMD...: run in the client namespace; bb_b: in the server namespace.
+bb_a() { ip netns exec $BB_A "$@"; }
+bb_b() { ip netns exec $BB_B "$@"; }
+
+bb_net_up() {
+	ip netns add $BB_A
+	ip netns add $BB_B
+	ip link add va netns $BB_A type veth peer name vb netns $BB_B
+	ip -n $BB_A link set lo up
+	ip -n $BB_B link set lo up
+	ip -n $BB_A addr add $BB_A4/24 dev va
+	ip -n $BB_B addr add $BB_B4/24 dev vb
+	ip -n $BB_A addr add $BB_A6/64 dev va nodad
+	ip -n $BB_B addr add $BB_B6/64 dev vb nodad
+	ip -n $BB_A link set va up
+	ip -n $BB_B link set vb up
+}
+
+bb_net_down() {
+	ip netns del $BB_A 2>/dev/null || true
+	ip netns del $BB_B 2>/dev/null || true
+}
+
+bb_kill_all() {
+	local p
+	for p in $BB_PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $BB_PIDS; do
+		wait "$p" 2>/dev/null || true
+	done
+	BB_PIDS=
+}
+
+bb_trap_cleanup() {
+	local rc=$?
+	trap - EXIT
+	bb_kill_all
+	bb_net_down
+	if [ $BB_LOADED = 1 ]; then
+		rmmod tcp_bblog 2>/dev/null || true
+	fi
+	exit $rc
+}
+
+# bb_begin [noload]: fresh namespaces, module loaded, output directory.
+bb_begin() {
+	trap bb_trap_cleanup EXIT
+	rm -rf $BB_DIR
+	mkdir -p $BB_DIR
+	bb_net_down
+	bb_net_up
+	if [ "${1:-}" != noload ]; then
+		bb_load
+	fi
+}
+
+bb_load() {
+	load_bblog
+	BB_LOADED=1
+}
+
+bb_unload() {
+	unload_bblog
+	BB_LOADED=0
+}
+
+# bb_end: stop helpers, remove the namespaces, unload (must succeed).
+bb_end() {
+	bb_kill_all
+	bb_net_down
+	if [ $BB_LOADED = 1 ]; then
+		bb_unload
+	fi
+	trap - EXIT
+}
+
+# bb_sysctl NS NAME VALUE: net.tcp_bblog.NAME in namespace NS (a, b, both).
+bb_sysctl() {
+	case $1 in
+	a) bb_a bbtest sysctl "$2" "$3" ;;
+	b) bb_b bbtest sysctl "$2" "$3" ;;
+	both) bb_a bbtest sysctl "$2" "$3" && bb_b bbtest sysctl "$2" "$3" ;;
+	*) die "bb_sysctl: namespace a, b or both" ;;
+	esac || die "sysctl net.tcp_bblog.$2=$3 in $1 failed"
+}
+
+# bb_wait_for FILE PATTERN [SECONDS]: until a line of FILE matches.
+bb_wait_for() {
+	local i=0 max=$(( ${3:-20} * 20 ))
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt $max ] || die "timed out waiting for '$2' in $1: $(cat "$1" 2>/dev/null)"
+		usleep 50000
+	done
+}
+
+# bb_wait_file FILE [SECONDS]
+bb_wait_file() {
+	local i=0 max=$(( ${2:-20} * 20 ))
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -lt $max ] || die "timed out waiting for $1"
+		usleep 50000
+	done
+}
+
+# bb_bg NAME CMD...: run in the background, output in $BB_DIR/NAME.out;
+# the pid is in $BB_PID and remembered for cleanup.
+bb_bg() {
+	local name=$1
+	shift
+	"$@" > $BB_DIR/$name.out 2>&1 &
+	BB_PID=$!
+	BB_PIDS="$BB_PIDS $BB_PID"
+}
+
+# bb_server NAME ARGS...: bbtest server in bbb, waits until it listens.
+bb_server() {
+	local name=$1
+	shift
+	bb_bg "$name" ip netns exec $BB_B bbtest server "$@"
+	bb_wait_for $BB_DIR/$name.out '^listening' 20
+}
+
+# bb_reader NAME ARGS...: bbtest devread -o $BB_DIR/NAME.raw, waits until
+# the device is open.  Stop it with bb_stop $BB_PID or let --count end it.
+bb_reader() {
+	local name=$1
+	shift
+	rm -f $BB_DIR/$name.ready
+	bb_bg "$name" bbtest devread -o $BB_DIR/$name.raw --ready $BB_DIR/$name.ready "$@"
+	bb_wait_file $BB_DIR/$name.ready 20
+}
+
+# bb_wait PID [WHAT]: wait for a background helper; dies if it failed.
+bb_wait() {
+	local rc=0
+	wait "$1" || rc=$?
+	BB_PIDS=$(echo " $BB_PIDS " | sed "s/ $1 / /")
+	[ $rc = 0 ] || die "${2:-process $1} exited with $rc"
+}
+
+# bb_stop PID: SIGTERM and reap (devread exits 0 on SIGTERM).
+bb_stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	BB_PIDS=$(echo " $BB_PIDS " | sed "s/ $1 / /")
+}
+
+# bbf KEY: the value of KEY=... on every line of stdin.
+bbf() {
+	awk -v k="$1" '{ for (i = 1; i <= NF; i++) { p = index($i, "=");
+		if (p && substr($i, 1, p - 1) == k) print substr($i, p + 1) } }'
+}
+
+# bb_parse RAW OUT [ARGS]: bbtest parse RAW into OUT (must be valid).
+bb_parse() {
+	local raw=$1 out=$2
+	shift 2
+	bbtest parse "$raw" "$@" > "$out" || { cat "$out"; die "parse $raw: invalid stream"; }
+}
+
+# bb_cookie OUTFILE N [WORD]: SO_COOKIE of connection N ("conn" or "accepted").
+bb_cookie() {
+	local c
+	c=$(grep "^${3:-conn} n=$2 " "$1" | bbf cookie | head -n 1)
+	[ -n "$c" ] || die "no cookie for connection $2 in $1: $(cat "$1")"
+	echo "$c"
+}
+
+# bb_dump PARSED COOKIE [SEQ]: the dump line of a cookie (first, or SEQ).
+bb_dump() {
+	if [ -n "${3:-}" ]; then
+		grep "^dump .* cookie=$2 " "$1" | grep " seq=$3 " | head -n 1
+	else
+		grep "^dump .* cookie=$2 " "$1" | head -n 1
+	fi
+}
+
+# bb_ndumps PARSED [COOKIE]
+bb_ndumps() {
+	if [ -n "${2:-}" ]; then
+		grep -c "^dump .* cookie=$2 " "$1" || true
+	else
+		grep -c '^dump ' "$1" || true
+	fi
+}
+
+# expect_num WHAT GOT OP WANT: numeric comparison (-eq -ge -gt -le -lt -ne).
+expect_num() {
+	case $2 in
+	''|*[!0-9-]*) die "$1: got '$2', not a number" ;;
+	esac
+	[ "$2" "$3" "$4" ] || die "$1: got $2, want $3 $4"
+}
+
+# bb_show FILE...: put files into the log (shown when the scenario fails).
+bb_show() {
+	local f
+	for f in "$@"; do
+		echo "# --- $f"
+		sed 's/^/#   /' "$f" 2>/dev/null || true
+	done
+}

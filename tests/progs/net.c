@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bbtest server / client: TCP endpoints that set the tcp_bblog socket options
+ * and print what the scripts need to find their dumps (SO_COOKIE, ports).
+ *
+ * Every line printed is "WORD key=value ...", flushed at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/tcp.h>
+
+#include "bbtest.h"
+
+#define IOBUF 65536
+
+static const char *errname(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n ? n : "E?";
+}
+
+static void touch(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die("create %s: %m", path);
+	close(fd);
+}
+
+/* Options given on the command line and applied to every socket. */
+struct sockopts {
+	int has_mode, mode;
+	const char *id, *tag;
+};
+
+static void apply_opts(int fd, const struct sockopts *o, const char *who)
+{
+	if (o->has_mode && set_int_opt(fd, BBLOG_SO_MODE, o->mode) < 0)
+		die("%s: setsockopt BBLOG_SO_MODE %d: %s (%m)", who, o->mode, errname(errno));
+	if (o->id && set_str_opt(fd, BBLOG_SO_ID, o->id) < 0)
+		die("%s: setsockopt BBLOG_SO_ID %s: %s (%m)", who, o->id, errname(errno));
+	if (o->tag && set_str_opt(fd, BBLOG_SO_TAG, o->tag) < 0)
+		die("%s: setsockopt BBLOG_SO_TAG %s: %s (%m)", who, o->tag, errname(errno));
+}
+
+static void rst_close(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) < 0)
+		die("SO_LINGER: %m");
+	close(fd);
+}
+
+enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
+       O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
+       O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE };
+
+static const struct option net_opts[] = {
+	{ "mode", required_argument, NULL, O_MODE },
+	{ "id", required_argument, NULL, O_ID },
+	{ "tag", required_argument, NULL, O_TAG },
+	{ "reset", required_argument, NULL, O_RESET },
+	{ "echo", no_argument, NULL, O_ECHO },
+	{ "sink", no_argument, NULL, O_SINK },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "ready", required_argument, NULL, O_READY },
+	{ "bytes", required_argument, NULL, O_BYTES },
+	{ "dump", required_argument, NULL, O_DUMP },
+	{ "dumpid", required_argument, NULL, O_DUMPID },
+	{ "idcnt", no_argument, NULL, O_IDCNT },
+	{ "buf", required_argument, NULL, O_BUF },
+	{ "close-first", required_argument, NULL, O_CLOSEFIRST },
+	{ "mode-after", required_argument, NULL, O_MODEAFTER },
+	{ "hold", required_argument, NULL, O_HOLD },
+	{ "keep", no_argument, NULL, O_KEEP },
+	{ "rst", no_argument, NULL, O_RST },
+	{ "chunk", required_argument, NULL, O_CHUNK },
+	{ "pause-ms", required_argument, NULL, O_PAUSE },
+	{ "nodelay", no_argument, NULL, O_NODELAY },
+	{ "getmode", no_argument, NULL, O_GETMODE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void get_mode_arg(const char *s, int *mode)
+{
+	if (parse_mode(s, mode) < 0)
+		die("bad mode '%s'", s);
+}
+
+/* ------------------------------------------------------------------ server */
+
+struct sconn {
+	int fd;
+	unsigned int n;
+	uint64_t cookie;
+	unsigned long long bytes;
+	int got_data;
+};
+
+int cmd_server(int argc, char **argv)
+{
+	struct sockopts so = { 0 };
+	const char *addr = NULL, *ready = NULL;
+	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 60;
+	int v6 = 0, echo = 0, c, lfd, one = 1;
+	unsigned int accepted = 0, active = 0, i;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct sconn *conns;
+	struct pollfd *pfd;
+	char *buf;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "6a:p:n:", net_opts, NULL)) != -1) {
+		switch (c) {
+		case '6': v6 = 1; break;
+		case 'a': addr = optarg; break;
+		case 'p': port = (unsigned int)parse_u64(optarg, "-p"); break;
+		case 'n': nconns = (unsigned int)parse_u64(optarg, "-n"); break;
+		case O_MODE: so.has_mode = 1; get_mode_arg(optarg, &so.mode); break;
+		case O_ID: so.id = optarg; break;
+		case O_TAG: so.tag = optarg; break;
+		case O_RESET: reset_n = (unsigned int)parse_u64(optarg, "--reset"); break;
+		case O_ECHO: echo = 1; break;
+		case O_SINK: echo = 0; break;
+		case O_TIMEOUT: timeout = (unsigned int)parse_u64(optarg, "--timeout"); break;
+		case O_READY: ready = optarg; break;
+		default: die("server: bad option (see bbtest --help)");
+		}
+	}
+	if (!port || nconns == 0)
+		die("server: -p PORT required, -n >= 1");
+	set_timeout(timeout);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (make_addr(v6, addr, port, &ss, &sl) < 0)
+		die("server: bad address '%s'", addr);
+	lfd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket: %m");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0)
+		die("bind port %u: %m", port);
+	if (listen(lfd, 128) < 0)
+		die("listen: %m");
+	printf("listening port=%u\n", port);
+	touch(ready);
+
+	conns = calloc(nconns, sizeof(*conns));
+	pfd = calloc(nconns + 1, sizeof(*pfd));
+	buf = malloc(IOBUF);
+	if (!conns || !pfd || !buf)
+		die("out of memory");
+
+	while (accepted < nconns || active) {
+		unsigned int np = 0;
+
+		if (accepted < nconns) {
+			pfd[np].fd = lfd;
+			pfd[np].events = POLLIN;
+			np++;
+		}
+		for (i = 0; i < accepted; i++) {
+			if (conns[i].fd < 0)
+				continue;
+			pfd[np].fd = conns[i].fd;
+			pfd[np].events = POLLIN;
+			np++;
+		}
+		if (poll(pfd, np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %m");
+		}
+		if (accepted < nconns && (pfd[0].revents & POLLIN)) {
+			int fd = accept(lfd, NULL, NULL);
+			struct sconn *sc;
+			char who[32];
+
+			if (fd < 0)
+				die("accept: %m");
+			sc = &conns[accepted];
+			sc->fd = fd;
+			sc->n = ++accepted;
+			snprintf(who, sizeof(who), "server conn %u", sc->n);
+			apply_opts(fd, &so, who);
+			sc->cookie = sock_cookie(fd);
+			printf("accepted n=%u cookie=%llu lport=%u fport=%u\n", sc->n,
+			       (unsigned long long)sc->cookie, sock_lport(fd), sock_fport(fd));
+			active++;
+			continue;	/* the poll set changed */
+		}
+		for (i = 0; i < accepted; i++) {
+			struct sconn *sc = &conns[i];
+			unsigned int k;
+			short rev = 0;
+			ssize_t r;
+
+			if (sc->fd < 0)
+				continue;
+			for (k = 0; k < np; k++)
+				if (pfd[k].fd == sc->fd)
+					rev = pfd[k].revents;
+			if (!rev)
+				continue;
+			r = read(sc->fd, buf, IOBUF);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r > 0) {
+				sc->bytes += (unsigned long long)r;
+				sc->got_data = 1;
+				if (sc->n == reset_n) {
+					printf("reset n=%u cookie=%llu bytes=%llu\n", sc->n,
+					       (unsigned long long)sc->cookie, sc->bytes);
+					rst_close(sc->fd);
+					sc->fd = -1;
+					active--;
+					continue;
+				}
+				if (echo && write_all(sc->fd, buf, (size_t)r) < 0) {
+					printf("error n=%u cookie=%llu op=write errno=%s\n", sc->n,
+					       (unsigned long long)sc->cookie, errname(errno));
+					close(sc->fd);
+					sc->fd = -1;
+					active--;
+				}
+				continue;
+			}
+			if (r < 0)
+				printf("peer-reset n=%u cookie=%llu errno=%s bytes=%llu\n", sc->n,
+				       (unsigned long long)sc->cookie, errname(errno), sc->bytes);
+			else if (sc->n == reset_n) {
+				printf("reset n=%u cookie=%llu bytes=%llu\n", sc->n,
+				       (unsigned long long)sc->cookie, sc->bytes);
+				rst_close(sc->fd);
+				sc->fd = -1;
+				active--;
+				continue;
+			} else
+				printf("closed n=%u cookie=%llu bytes=%llu\n", sc->n,
+				       (unsigned long long)sc->cookie, sc->bytes);
+			close(sc->fd);
+			sc->fd = -1;
+			active--;
+		}
+	}
+	close(lfd);
+	printf("done accepted=%u\n", accepted);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ client */
+
+struct cconn {
+	int fd;
+	unsigned int n;
+	uint64_t cookie;
+	unsigned long long sent, recvd;
+	int dead;
+};
+
+static volatile sig_atomic_t stop_keep;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_keep = 1;
+}
+
+static void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void conn_dead(struct cconn *cc, const char *op, int err)
+{
+	printf("reset n=%u cookie=%llu op=%s errno=%s sent=%llu recvd=%llu\n", cc->n,
+	       (unsigned long long)cc->cookie, op, errname(err), cc->sent, cc->recvd);
+	cc->dead = 1;
+}
+
+/* Send `bytes` (and read the echo back if asked) on one connection. */
+static void transfer(struct cconn *cc, unsigned long long bytes, int echo, size_t chunk,
+		     unsigned int pause_ms, char *buf)
+{
+	while (!cc->dead && (cc->sent < bytes || (echo && cc->recvd < bytes))) {
+		struct pollfd p = { .fd = cc->fd, .events = 0 };
+
+		if (cc->sent < bytes)
+			p.events |= POLLOUT;
+		if (echo)
+			p.events |= POLLIN;
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %m");
+		}
+		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
+			ssize_t r = read(cc->fd, buf, IOBUF);
+
+			if (r < 0 && errno != EINTR && errno != EAGAIN) {
+				conn_dead(cc, "read", errno);
+				break;
+			}
+			if (r == 0) {
+				if (echo && cc->recvd < bytes) {
+					conn_dead(cc, "read", EPIPE);
+					break;
+				}
+				/* The peer closed its side early; stop reading. */
+				echo = 0;
+			}
+			if (r > 0)
+				cc->recvd += (unsigned long long)r;
+		}
+		if (cc->sent < bytes && (p.revents & POLLOUT)) {
+			size_t len = chunk;
+			ssize_t w;
+
+			if (len > bytes - cc->sent)
+				len = (size_t)(bytes - cc->sent);
+			memset(buf, 'a' + (int)(cc->sent % 26), len);
+			w = send(cc->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (w < 0 && errno != EINTR && errno != EAGAIN) {
+				conn_dead(cc, "write", errno);
+				break;
+			}
+			if (w > 0) {
+				cc->sent += (unsigned long long)w;
+				if (pause_ms)
+					msleep(pause_ms);
+			}
+		}
+	}
+}
+
+/* FIN, read what is left until the peer's FIN, close. */
+static void graceful_close(struct cconn *cc, char *buf)
+{
+	if (!cc->dead) {
+		if (shutdown(cc->fd, SHUT_WR) < 0) {
+			conn_dead(cc, "shutdown", errno);
+		} else {
+			for (;;) {
+				ssize_t r = read(cc->fd, buf, IOBUF);
+
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r < 0) {
+					conn_dead(cc, "read", errno);
+					break;
+				}
+				if (!r)
+					break;
+				cc->recvd += (unsigned long long)r;
+			}
+		}
+	}
+	close(cc->fd);
+	cc->fd = -1;
+	printf("closed n=%u cookie=%llu sent=%llu recvd=%llu\n", cc->n,
+	       (unsigned long long)cc->cookie, cc->sent, cc->recvd);
+}
+
+int cmd_client(int argc, char **argv)
+{
+	struct sockopts so = { 0 };
+	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffile = NULL;
+	unsigned int port = 0, nconns = 1, timeout = 60, close_first = 0, hold = 0;
+	unsigned int pause_ms = 0, i, last_open = 0;
+	unsigned long long bytes = 0;
+	size_t chunk = 16384;
+	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
+	int has_mode_after = 0, mode_after = 0, buffd = -1, getmode = 0;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct cconn *conns;
+	char *buf;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "6a:p:n:", net_opts, NULL)) != -1) {
+		switch (c) {
+		case '6': v6 = 1; break;
+		case 'a': addr = optarg; break;
+		case 'p': port = (unsigned int)parse_u64(optarg, "-p"); break;
+		case 'n': nconns = (unsigned int)parse_u64(optarg, "-n"); break;
+		case O_MODE: so.has_mode = 1; get_mode_arg(optarg, &so.mode); break;
+		case O_ID: so.id = optarg; break;
+		case O_TAG: so.tag = optarg; break;
+		case O_ECHO: echo = 1; break;
+		case O_SINK: echo = 0; break;
+		case O_TIMEOUT: timeout = (unsigned int)parse_u64(optarg, "--timeout"); break;
+		case O_BYTES: bytes = parse_u64(optarg, "--bytes"); break;
+		case O_DUMP: dump = optarg; break;
+		case O_DUMPID: dumpid = optarg; break;
+		case O_IDCNT: idcnt = 1; break;
+		case O_BUF: buffile = optarg; break;
+		case O_CLOSEFIRST: close_first = (unsigned int)parse_u64(optarg, "--close-first"); break;
+		case O_MODEAFTER: has_mode_after = 1; get_mode_arg(optarg, &mode_after); break;
+		case O_HOLD: hold = (unsigned int)parse_u64(optarg, "--hold"); break;
+		case O_KEEP: keep = 1; break;
+		case O_RST: rst = 1; break;
+		case O_CHUNK: chunk = (size_t)parse_u64(optarg, "--chunk"); break;
+		case O_PAUSE: pause_ms = (unsigned int)parse_u64(optarg, "--pause-ms"); break;
+		case O_NODELAY: nodelay = 1; break;
+		case O_GETMODE: getmode = 1; break;
+		default: die("client: bad option (see bbtest --help)");
+		}
+	}
+	if (!addr || !port || !nconns)
+		die("client: -a ADDR and -p PORT required, -n >= 1");
+	if (!chunk || chunk > IOBUF)
+		die("client: --chunk must be 1..%d", IOBUF);
+	if (close_first > nconns)
+		die("client: --close-first larger than -n");
+	if (make_addr(v6, addr, port, &ss, &sl) < 0)
+		die("client: bad address '%s'", addr);
+	set_timeout(timeout);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+
+	conns = calloc(nconns, sizeof(*conns));
+	buf = malloc(IOBUF);
+	if (!conns || !buf)
+		die("out of memory");
+
+	/* 1. Connect, with the options set before connect() so the SYN is logged. */
+	for (i = 0; i < nconns; i++) {
+		struct cconn *cc = &conns[i];
+		char who[32];
+		int one = 1;
+
+		cc->n = i + 1;
+		cc->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+		if (cc->fd < 0)
+			die("socket: %m");
+		snprintf(who, sizeof(who), "client conn %u", cc->n);
+		apply_opts(cc->fd, &so, who);
+		if (nodelay)
+			setsockopt(cc->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(cc->fd, (struct sockaddr *)&ss, sl) < 0)
+			die("client conn %u: connect %s port %u: %m", cc->n, addr, port);
+		cc->cookie = sock_cookie(cc->fd);
+		printf("conn n=%u cookie=%llu lport=%u fport=%u\n", cc->n,
+		       (unsigned long long)cc->cookie, sock_lport(cc->fd), sock_fport(cc->fd));
+	}
+
+	/* 2. Data. */
+	for (i = 0; i < nconns; i++)
+		transfer(&conns[i], bytes, echo, chunk, pause_ms, buf);
+	if (bytes)
+		for (i = 0; i < nconns; i++)
+			printf("sent n=%u cookie=%llu sent=%llu recvd=%llu\n", conns[i].n,
+			       (unsigned long long)conns[i].cookie, conns[i].sent, conns[i].recvd);
+
+	if (has_mode_after) {
+		for (i = 0; i < nconns; i++) {
+			if (set_int_opt(conns[i].fd, BBLOG_SO_MODE, mode_after) < 0) {
+				printf("error n=%u op=mode-after errno=%s\n", conns[i].n,
+				       errname(errno));
+				failed = 1;
+			}
+		}
+	}
+
+	/* 3. Close the first K connections completely. */
+	for (i = 0; i < close_first; i++)
+		graceful_close(&conns[i], buf);
+
+	/* 4. Ask the module about the connections still open. */
+	if (buffile) {
+		buffd = open(buffile, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (buffd < 0)
+			die("open %s: %m", buffile);
+	}
+	for (i = close_first; i < nconns; i++) {
+		struct cconn *cc = &conns[i];
+
+		last_open = i + 1;
+		if (getmode) {
+			int m = -100;
+			socklen_t l = sizeof(m);
+
+			if (getsockopt(cc->fd, SOL_IP, BBLOG_SO_MODE, &m, &l) < 0) {
+				printf("error n=%u op=getmode errno=%s\n", cc->n, errname(errno));
+				failed = 1;
+			} else {
+				printf("mode n=%u cookie=%llu value=%d\n", cc->n,
+				       (unsigned long long)cc->cookie, m);
+			}
+		}
+		if (idcnt) {
+			__u32 cnt = 0;
+			socklen_t l = sizeof(cnt);
+
+			if (getsockopt(cc->fd, SOL_IP, BBLOG_SO_ID_CNT, &cnt, &l) < 0) {
+				printf("error n=%u op=idcnt errno=%s\n", cc->n, errname(errno));
+				failed = 1;
+			} else {
+				printf("idcnt n=%u cookie=%llu value=%u\n", cc->n,
+				       (unsigned long long)cc->cookie, cnt);
+			}
+		}
+		if (buffile) {
+			size_t cap = (size_t)BBLOG_SESSION_LIMIT_MAX * sizeof(struct bblog_record);
+			char *rb = malloc(cap);
+			socklen_t l = (socklen_t)cap;
+
+			if (!rb)
+				die("out of memory");
+			if (getsockopt(cc->fd, SOL_IP, BBLOG_SO_BUF, rb, &l) < 0) {
+				printf("error n=%u op=buf errno=%s\n", cc->n, errname(errno));
+				failed = 1;
+			} else {
+				if (write_all(buffd, rb, l) < 0)
+					die("write %s: %m", buffile);
+				printf("buf n=%u cookie=%llu bytes=%u records=%u\n", cc->n,
+				       (unsigned long long)cc->cookie, (unsigned int)l,
+				       (unsigned int)(l / sizeof(struct bblog_record)));
+				if (l % sizeof(struct bblog_record)) {
+					printf("error n=%u op=buf bytes not a multiple of %zu\n",
+					       cc->n, sizeof(struct bblog_record));
+					failed = 1;
+				}
+			}
+			free(rb);
+		}
+		if (dump) {
+			if (set_str_opt(cc->fd, BBLOG_SO_DUMP, dump) < 0) {
+				printf("error n=%u op=dump errno=%s\n", cc->n, errname(errno));
+				failed = 1;
+			} else {
+				printf("dumped n=%u cookie=%llu reason=%s\n", cc->n,
+				       (unsigned long long)cc->cookie, dump);
+			}
+		}
+	}
+	if (buffd >= 0)
+		close(buffd);
+	if (dumpid) {
+		struct cconn *cc;
+
+		if (!last_open)
+			die("client: --dumpid needs a connection left open");
+		cc = &conns[last_open - 1];
+		if (set_str_opt(cc->fd, BBLOG_SO_DUMPID, dumpid) < 0) {
+			printf("error n=%u op=dumpid errno=%s\n", cc->n, errname(errno));
+			failed = 1;
+		} else {
+			printf("dumpid n=%u cookie=%llu reason=%s\n", cc->n,
+			       (unsigned long long)cc->cookie, dumpid);
+		}
+	}
+
+	/* 5. Keep the rest open for a while, then close them. */
+	if (hold)
+		sleep(hold);
+	if (keep) {
+		printf("keeping\n");
+		while (!stop_keep)
+			pause();
+	}
+	for (i = close_first; i < nconns; i++) {
+		if (rst) {
+			rst_close(conns[i].fd);
+			printf("rst n=%u cookie=%llu\n", conns[i].n,
+			       (unsigned long long)conns[i].cookie);
+		} else {
+			graceful_close(&conns[i], buf);
+		}
+	}
+	printf("done failed=%d\n", failed);
+	return failed;
+}
