@@ -18,8 +18,10 @@ BB_LOADED=0
 bb_log() { echo "# $*"; }
 
 # bb_a CMD...: run in the client namespace; bb_b: in the server namespace.
-bb_a() { ip netns exec $BB_A "$@"; }
-bb_b() { ip netns exec $BB_B "$@"; }
+# (The real ip: it execs the command, so a background pid is the command's.)
+BB_IP=/usr/sbin/ip
+bb_a() { $BB_IP netns exec $BB_A "$@"; }
+bb_b() { $BB_IP netns exec $BB_B "$@"; }
 
 bb_net_up() {
 	ip netns add $BB_A
@@ -134,11 +136,15 @@ bb_bg() {
 	BB_PIDS="$BB_PIDS $BB_PID"
 }
 
+# bb_bg_a NAME CMD... / bb_bg_b: bb_bg in the client / server namespace.
+bb_bg_a() { local n=$1; shift; bb_bg "$n" $BB_IP netns exec $BB_A "$@"; }
+bb_bg_b() { local n=$1; shift; bb_bg "$n" $BB_IP netns exec $BB_B "$@"; }
+
 # bb_server NAME ARGS...: bbtest server in bbb, waits until it listens.
 bb_server() {
 	local name=$1
 	shift
-	bb_bg "$name" ip netns exec $BB_B bbtest server "$@"
+	bb_bg_b "$name" bbtest server "$@"
 	bb_wait_for $BB_DIR/$name.out '^listening' 20
 }
 
@@ -211,7 +217,11 @@ expect_num() {
 	case $2 in
 	''|*[!0-9-]*) die "$1: got '$2', not a number" ;;
 	esac
-	[ "$2" "$3" "$4" ] || die "$1: got $2, want $3 $4"
+	case $3 in
+	-eq|-ne|-gt|-ge|-lt|-le) ;;
+	*) die "expect_num: bad operator $3" ;;
+	esac
+	test "$2" "$3" "$4" || die "$1: got $2, want $3 $4"
 }
 
 # bb_show FILE...: put files into the log (shown when the scenario fails).
@@ -222,3 +232,12 @@ bb_show() {
 		sed 's/^/#   /' "$f" 2>/dev/null || true
 	done
 }
+
+# bb_get LINE KEY: the value of KEY in one key=value line.
+bb_get() { echo "$1" | bbf "$2" | head -n 1; }
+
+# bb_records RAW COOKIE: the record lines of a connection (all its dumps).
+bb_records() { bbtest parse "$1" --records --cookie "$2" | grep '^rec '; }
+
+# bb_settle [SECONDS]: let dumps made at close reach the readers.
+bb_settle() { sleep "${1:-2}"; }

@@ -20,7 +20,7 @@ static const struct {
 	{ "client", cmd_client,
 	  "client [-6] -a ADDR -p PORT [-n CONNS] [--bytes B] [--mode M] [--id ID]\n"
 	  "       [--tag T] [--echo] [--dump REASON] [--dumpid REASON] [--idcnt]\n"
-	  "       [--buf FILE] [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
+	  "       [--buf FILE]... [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
 	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode]\n"
 	  "       [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,

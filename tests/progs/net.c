@@ -383,13 +383,14 @@ static void graceful_close(struct cconn *cc, char *buf)
 int cmd_client(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
-	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffile = NULL;
+	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffiles[8];
 	unsigned int port = 0, nconns = 1, timeout = 60, close_first = 0, hold = 0;
 	unsigned int pause_ms = 0, i, last_open = 0;
 	unsigned long long bytes = 0;
 	size_t chunk = 16384;
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
-	int has_mode_after = 0, mode_after = 0, buffd = -1, getmode = 0;
+	int has_mode_after = 0, mode_after = 0, getmode = 0;
+	unsigned int nbuf = 0, b;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct cconn *conns;
@@ -412,7 +413,11 @@ int cmd_client(int argc, char **argv)
 		case O_DUMP: dump = optarg; break;
 		case O_DUMPID: dumpid = optarg; break;
 		case O_IDCNT: idcnt = 1; break;
-		case O_BUF: buffile = optarg; break;
+		case O_BUF:
+			if (nbuf == 8)
+				die("client: at most 8 --buf");
+			buffiles[nbuf++] = optarg;
+			break;
 		case O_CLOSEFIRST: close_first = (unsigned int)parse_u64(optarg, "--close-first"); break;
 		case O_MODEAFTER: has_mode_after = 1; get_mode_arg(optarg, &mode_after); break;
 		case O_HOLD: hold = (unsigned int)parse_u64(optarg, "--hold"); break;
@@ -487,11 +492,6 @@ int cmd_client(int argc, char **argv)
 		graceful_close(&conns[i], buf);
 
 	/* 4. Ask the module about the connections still open. */
-	if (buffile) {
-		buffd = open(buffile, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		if (buffd < 0)
-			die("open %s: %m", buffile);
-	}
 	for (i = close_first; i < nconns; i++) {
 		struct cconn *cc = &conns[i];
 
@@ -520,10 +520,11 @@ int cmd_client(int argc, char **argv)
 				       (unsigned long long)cc->cookie, cnt);
 			}
 		}
-		if (buffile) {
+		for (b = 0; b < nbuf; b++) {
 			size_t cap = (size_t)BBLOG_SESSION_LIMIT_MAX * sizeof(struct bblog_record);
 			char *rb = malloc(cap);
 			socklen_t l = (socklen_t)cap;
+			int bfd;
 
 			if (!rb)
 				die("out of memory");
@@ -531,11 +532,20 @@ int cmd_client(int argc, char **argv)
 				printf("error n=%u op=buf errno=%s\n", cc->n, errname(errno));
 				failed = 1;
 			} else {
-				if (write_all(buffd, rb, l) < 0)
-					die("write %s: %m", buffile);
-				printf("buf n=%u cookie=%llu bytes=%u records=%u\n", cc->n,
-				       (unsigned long long)cc->cookie, (unsigned int)l,
-				       (unsigned int)(l / sizeof(struct bblog_record)));
+				const struct bblog_record *r0 = (const void *)rb;
+				const struct bblog_record *rl = (const void *)(rb + (l ? l - 256 : 0));
+				unsigned int nr = (unsigned int)(l / sizeof(struct bblog_record));
+
+				bfd = open(buffiles[b], O_WRONLY | O_CREAT | O_APPEND, 0644);
+				if (bfd < 0)
+					die("open %s: %m", buffiles[b]);
+				if (write_all(bfd, rb, l) < 0)
+					die("write %s: %m", buffiles[b]);
+				close(bfd);
+				printf("buf n=%u k=%u cookie=%llu bytes=%u records=%u first_sn=%d "
+				       "last_sn=%d\n", cc->n, b + 1, (unsigned long long)cc->cookie,
+				       (unsigned int)l, nr, nr ? (int)r0->sn : -1,
+				       nr ? (int)rl->sn : -1);
 				if (l % sizeof(struct bblog_record)) {
 					printf("error n=%u op=buf bytes not a multiple of %zu\n",
 					       cc->n, sizeof(struct bblog_record));
@@ -554,8 +564,6 @@ int cmd_client(int argc, char **argv)
 			}
 		}
 	}
-	if (buffd >= 0)
-		close(buffd);
 	if (dumpid) {
 		struct cconn *cc;
 

@@ -1,0 +1,34 @@
+# Retransmissions under loss: with netem dropping 20% of the client's
+# segments, its records show retransmitted segments (ev_retrans > 0, the
+# records' total_retrans grows) and the loss recovery (a congestion state
+# change or a retransmission timeout).
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+bb_begin
+bb_sysctl a session_limit 5000
+tc -n $BB_A qdisc add dev va root netem loss 20%
+bb_server srv -p 5012 --sink
+bb_reader r
+bb_a bbtest client -a $BB_B4 -p 5012 --mode tail-auto --bytes 150000 --timeout 90 \
+	> $BB_DIR/cli.out || { cat $BB_DIR/cli.out; die "client"; }
+cat $BB_DIR/cli.out
+tc -n $BB_A qdisc del dev va root
+bb_settle
+bb_stop $BB_PID
+bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
+cat $BB_DIR/r.txt
+
+c=$(bb_cookie $BB_DIR/cli.out 1)
+d=$(bb_dump $BB_DIR/r.txt "$c")
+[ -n "$d" ] || die "no dump of the client connection"
+expect_num "retransmission events" "$(bb_get "$d" ev_retrans)" -gt 0
+ca=$(bb_get "$d" ev_ca) tm=$(bb_get "$d" ev_timer)
+[ "$ca" -gt 0 ] || [ "$tm" -gt 0 ] || die "no congestion state change and no timer event (ev_ca=$ca ev_timer=$tm)"
+tr=$(bb_records $BB_DIR/r.raw "$c" | tail -n 1 | bbf total_retrans)
+expect_num "total_retrans in the last record" "$tr" -gt 0
+# A retransmitted segment carries its TCP header.
+r=$(bb_records $BB_DIR/r.raw "$c" | grep ' evname=retrans ' | head -n 1)
+echo "$r"
+expect_num "header length of a retransmission" "$(bb_get "$r" th_len)" -ge 20
+bb_end

@@ -1,0 +1,39 @@
+# Resets: the server aborts connection 1 (SO_LINGER 0) after its first
+# read: its dump has RST_SENT, the client's has RST_RECV.  Connection 2 is
+# aborted by the client: the client's dump has RST_SENT, the server's
+# RST_RECV.  Both sides in TAIL_AUTO, so all four are dumped at close.
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+bb_begin
+bb_server srv -p 5013 -n 2 --reset 1 --mode tail-auto
+bb_reader r
+bb_a bbtest client -a $BB_B4 -p 5013 --mode tail-auto --bytes 100000 \
+	> $BB_DIR/cli1.out || { cat $BB_DIR/cli1.out; die "client 1"; }
+grep -q '^reset n=1 .*errno=ECONNRESET' $BB_DIR/cli1.out || grep -q '^reset n=1 .*errno=EPIPE' $BB_DIR/cli1.out ||
+	{ cat $BB_DIR/cli1.out; die "client 1 did not see the reset"; }
+bb_a bbtest client -a $BB_B4 -p 5013 --mode tail-auto --bytes 1000 --rst \
+	> $BB_DIR/cli2.out || { cat $BB_DIR/cli2.out; die "client 2"; }
+bb_wait_for $BB_DIR/srv.out '^done' 20
+bb_settle
+bb_stop $BB_PID
+bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
+cat $BB_DIR/cli1.out $BB_DIR/cli2.out $BB_DIR/srv.out $BB_DIR/r.txt
+
+c1=$(bb_cookie $BB_DIR/cli1.out 1)
+c2=$(bb_cookie $BB_DIR/cli2.out 1)
+s1=$(bb_cookie $BB_DIR/srv.out 1 accepted)
+s2=$(bb_cookie $BB_DIR/srv.out 2 accepted)
+for c in $c1 $c2 $s1 $s2; do
+	d=$(bb_dump $BB_DIR/r.txt "$c")
+	[ -n "$d" ] || die "no dump of cookie $c at close"
+	expect_eq "cookie $c ended" "$(bb_get "$d" ended)" 1
+done
+expect_num "server abort: RST_SENT on the server" "$(bb_get "$(bb_dump $BB_DIR/r.txt $s1)" ev_rst_sent)" -ge 1
+expect_num "server abort: RST_RECV on the client" "$(bb_get "$(bb_dump $BB_DIR/r.txt $c1)" ev_rst_recv)" -ge 1
+expect_num "client abort: RST_SENT on the client" "$(bb_get "$(bb_dump $BB_DIR/r.txt $c2)" ev_rst_sent)" -ge 1
+expect_num "client abort: RST_RECV on the server" "$(bb_get "$(bb_dump $BB_DIR/r.txt $s2)" ev_rst_recv)" -ge 1
+# The reset received is logged with its header.
+r=$(bb_records $BB_DIR/r.raw "$c1" | grep ' evname=in ' | grep ' tflags=R' | head -n 1)
+[ -n "$r" ] || die "client 1: no incoming segment with RST among the records"
+bb_end

@@ -1,0 +1,52 @@
+# The wire oracle: tcpdump captures the client's veth while a connection in
+# CONTINUAL (set before connect(), so from the SYN) sends 300 KB through a
+# 10 ms netem delay; the TCP headers in the client's records (IN and OUT
+# events) must be, per direction and in order, exactly the captured ones:
+# seq, ack, data offset, flags, window, urgent pointer, every option byte,
+# payload length (bbtest wirecmp; only the checksum is not compared).
+# IPv4 and IPv6.
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+bb_begin
+bb_sysctl a session_limit 64
+tc -n $BB_B qdisc add dev vb root netem delay 10ms
+bb_bg_a tcpd tcpdump -i va -n -U -Z root -s 262144 -w $BB_DIR/wire.pcap tcp
+tcpd=$BB_PID
+bb_wait_for $BB_DIR/tcpd.out 'listening on' 20
+bb_server srv4 -p 5080 --sink
+bb_server srv6 -6 -p 5081 --sink
+bb_reader r
+bb_a bbtest client -a $BB_B4 -p 5080 --mode continual --bytes 300000 > $BB_DIR/c4.out ||
+	{ cat $BB_DIR/c4.out; die "IPv4 client"; }
+bb_a bbtest client -6 -a $BB_B6 -p 5081 --mode continual --bytes 300000 > $BB_DIR/c6.out ||
+	{ cat $BB_DIR/c6.out; die "IPv6 client"; }
+bb_settle
+bb_stop $tcpd
+bb_stop $BB_PID
+cat $BB_DIR/tcpd.out
+bb_parse $BB_DIR/r.raw $BB_DIR/r.txt --conn
+grep '^conn ' $BB_DIR/r.txt
+
+compare() {	# compare FAMILY OUT
+	local c conn
+	c=$(bb_cookie $2 1)
+	conn=$(grep "^conn cookie=$c " $BB_DIR/r.txt)
+	[ -n "$conn" ] || die "IPv$1: no dump of the client connection"
+	expect_eq "IPv$1: complete (ended)" "$(bb_get "$conn" ended)" 1
+	if bbtest wirecmp $BB_DIR/r.raw $BB_DIR/wire.pcap --cookie "$c" > $BB_DIR/cmp$1.out; then
+		cat $BB_DIR/cmp$1.out
+	elif [ "$(bbtest parse $BB_DIR/r.raw --cookie "$c" | bbf ev_retrans | awk '{ s += $1 } END { print s + 0 }')" -gt 0 ] &&
+	     bbtest wirecmp $BB_DIR/r.raw $BB_DIR/wire.pcap --cookie "$c" --retrans-as-out > $BB_DIR/cmp$1.out; then
+		# Retransmissions logged as RETRANS instead of OUT: the same on the wire.
+		cat $BB_DIR/cmp$1.out
+	else
+		cat $BB_DIR/cmp$1.out
+		bbtest wirecmp $BB_DIR/r.raw $BB_DIR/wire.pcap --cookie "$c" -v | head -n 300
+		die "IPv$1: the records differ from the wire"
+	fi
+	expect_num "IPv$1: segments compared" "$(grep result= $BB_DIR/cmp$1.out | bbf compared)" -ge 20
+}
+compare 4 $BB_DIR/c4.out
+compare 6 $BB_DIR/c6.out
+bb_end
