@@ -12,7 +12,7 @@ void usage(FILE *f, int status)
 {
 	fprintf(f,
 "usage: bblog record [-dJ] [-D dir] [-f input] [-r reason-prefix] [-p pidfile]\n"
-"                    [-s max-file-size] [-t idle-seconds] [-b read-size]\n"
+"                    [-s max-file-size] [-t idle-seconds] [-b read-size] [-u user]\n"
 "       bblog raw [-f input] [-o file]\n"
 "       bblog show [--json] FILE...\n"
 "       bblog set  [--pid PID] --fd N [--mode MODE] [--id ID] [--tag TAG]\n"

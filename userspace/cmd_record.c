@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +51,7 @@ struct rec_opts {
 	const char *input;
 	const char *reason;
 	const char *pidfile;
+	const char *user;
 	int daemonize;
 	int xz;
 	uint64_t limit;
@@ -339,6 +343,23 @@ static void write_pidfile(void)
 		diex("%s: %s", opt.pidfile, strerror(errno));
 }
 
+/* -u: the input and the directory are open; run on as that user. */
+static void drop_privileges(void)
+{
+	struct passwd *pw;
+
+	if (!opt.user)
+		return;
+	pw = getpwnam(opt.user);
+	if (!pw)
+		diex("unknown user '%s'", opt.user);
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		diex("cannot switch to user %s: %s", opt.user, strerror(errno));
+	if (faccessat(dirfd_out, ".", W_OK, AT_EACCESS) < 0)
+		diex("%s: not writable by %s", opt.dir, opt.user);
+}
+
 static char *abspath(const char *p)
 {
 	char cwd[PATH_MAX], *r;
@@ -367,7 +388,7 @@ int cmd_record(int argc, char **argv)
 	opt.limit = DEFAULT_LIMIT;
 	opt.idle = DEFAULT_IDLE;
 	optind = 1;
-	while ((ch = getopt(argc, argv, "dhJD:f:r:p:s:t:b:")) != -1) {
+	while ((ch = getopt(argc, argv, "dhJD:f:r:p:s:t:b:u:")) != -1) {
 		switch (ch) {
 		case 'd': opt.daemonize = 1; break;
 		case 'J': opt.xz = 1; break;
@@ -375,6 +396,7 @@ int cmd_record(int argc, char **argv)
 		case 'f': opt.input = optarg; break;
 		case 'r': opt.reason = optarg; break;
 		case 'p': opt.pidfile = optarg; break;
+		case 'u': opt.user = optarg; break;
 		case 's':
 			if (parse_size(optarg, &opt.limit) < 0 || !opt.limit)
 				diex("bad size '%s'", optarg);
@@ -426,9 +448,14 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (opt.daemonize && daemon(1, 0) < 0)
-		diex("daemon: %s", strerror(errno));
+	if (opt.daemonize) {
+		if (daemon(1, 0) < 0)
+			diex("daemon: %s", strerror(errno));
+		openlog("bblog", LOG_PID, LOG_DAEMON);
+		bblog_use_syslog = 1;
+	}
 	write_pidfile();
+	drop_privileges();
 	open_index();
 	bblog_stream_init(&st);
 

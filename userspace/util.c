@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Small helpers shared by the bblog commands. */
 #include <errno.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,11 +10,18 @@
 #include "util.h"
 
 const char *bblog_prog = "bblog";
+int bblog_use_syslog;
 
 void warnx(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (bblog_use_syslog) {
+		va_start(ap, fmt);
+		vsyslog(LOG_WARNING, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	fprintf(stderr, "%s: ", bblog_prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -25,6 +33,12 @@ void diex(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (bblog_use_syslog) {
+		va_start(ap, fmt);
+		vsyslog(LOG_ERR, fmt, ap);
+		va_end(ap);
+		exit(1);
+	}
 	fprintf(stderr, "%s: ", bblog_prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -14,6 +14,7 @@
 #endif
 
 extern const char *bblog_prog;
+extern int bblog_use_syslog;	/* warnx/diex go to syslog (daemon) */
 
 noreturn void usage(FILE *f, int status);
 __attribute__((format(printf, 1, 2))) void warnx(const char *fmt, ...);

@@ -2,6 +2,7 @@
 /* End-to-end tests of the bblog command: record, raw, show, set/get/dump. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +394,41 @@ static void t_record_odd_ids(void)
 	gbuf_free(&b);
 }
 
+static void t_record_user(void)
+{
+	struct gbuf b = { 0 };
+	struct golden g;
+	char dir[4096], path[4096], *err = NULL;
+	struct passwd *pw = getpwnam("nobody");
+	struct stat st;
+	int rc;
+
+	golden_v4(&b, &g);
+	write_file(path_in_tmp("user.raw"), b.p, b.len);
+	rc = run(NULL, &err, "'%s' record -u no-such-user-xyz -D '%s' -f '%s'", bblog_bin(),
+		 tmpdir(), path_in_tmp("user.raw"));
+	CHECK_EQ(rc, 1);
+	CHECK(err && strstr(err, "unknown user 'no-such-user-xyz'"));
+	free(err);
+	if (geteuid() != 0 || !pw) {
+		tap_skip("needs root and a user 'nobody'");
+		gbuf_free(&b);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/out-user", tmpdir());
+	CHECK(mkdir(dir, 0777) == 0 && chmod(dir, 0777) == 0);
+	chmod(tmpdir(), 0755);
+	rc = run(NULL, &err, "'%s' record -u nobody -D '%s' -f '%s'", bblog_bin(), dir,
+		 path_in_tmp("user.raw"));
+	CHECKF(rc == 0, "%s", err ? err : "");
+	free(err);
+	snprintf(path, sizeof(path), "%s/" F_V4, dir);
+	CHECK(stat(path, &st) == 0 && st.st_uid == pw->pw_uid);
+	snprintf(path, sizeof(path), "%s/records", dir);
+	CHECK(stat(path, &st) == 0 && st.st_uid == pw->pw_uid);
+	gbuf_free(&b);
+}
+
 static void t_raw(void)
 {
 	struct gbuf b = { 0 };
@@ -754,6 +790,7 @@ void suite_cli(void)
 	tap_run(t_record_redump, "record: a re-dump from seq 0 starts a new file");
 	tap_run(t_record_corrupt, "record: corrupt, truncated and mutated input is reported, never a crash");
 	tap_run(t_record_odd_ids, "record: 64-byte IDs with quotes, slashes, dots, control bytes sanitized in names, exact in JSON");
+	tap_run(t_record_user, "record -u: switches user after opening, files owned by it");
 	tap_run(t_raw, "raw: copies whole messages, drops corrupt ones");
 	tap_run(t_show_text, "show: text lines with times, events, states, packets, losses");
 	tap_run(t_show_json, "show: --json objects with the mapped values");
