@@ -684,7 +684,7 @@ static void t_man(void)
 	CHECKF(err && !*err, "groff warnings: %s", err);
 	free(out);
 	free(err);
-	rc = run(&out, &err, "groff -man -Tutf8 -ww '%s' | col -b", man);
+	rc = run(&out, &err, "groff -man -Tutf8 -P-cbou -ww '%s'", man);
 	CHECK_EQ(rc, 0);
 	CHECK(out && strstr(out, "bblog record") && strstr(out, "snd_cwnd") &&
 	      strstr(out, "ENOPROTOOPT") && strstr(out, "records"));
