@@ -360,6 +360,13 @@ static uint16_t fold(uint32_t s)
 	return (uint16_t)~s;
 }
 
+int bblog_record_inbound(const struct bblog_record *r)
+{
+	/* segments the stack received; every other header was sent */
+	return r->event == BBLOG_EV_IN || r->event == BBLOG_EV_RST_RECV ||
+	       r->event == BBLOG_EV_BAD_CSUM;
+}
+
 /* Builds the EPB packet bytes; returns the captured length. */
 static uint32_t build_packet(const struct bblog_dump *d,
 			     const struct bblog_record *r, unsigned thl,
@@ -374,7 +381,7 @@ static uint32_t build_packet(const struct bblog_dump *d,
 	uint32_t s;
 	uint16_t l16;
 
-	if (r->event == BBLOG_EV_IN) {
+	if (bblog_record_inbound(r)) {
 		src = d->faddr;
 		dst = d->laddr;
 	} else {
@@ -549,7 +556,7 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 		blk_h32(&k, pktlen);
 		blk_bytes(&k, pkt, caplen);
 		blk_nflx_opt(&k, 0, NFLX_OPT_TCPINFO, rec, FBSD_TCPINFO_LEN);
-		put_h32(pkt, r->event == BBLOG_EV_IN ? 1 : 2);
+		put_h32(pkt, bblog_record_inbound(r) ? 1 : 2);
 		blk_opt(&k, PCAPNG_EPB_FLAGS, pkt, 4);
 		blk_h32(&k, 0);
 		w->packets++;

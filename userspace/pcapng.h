@@ -105,6 +105,11 @@ void bblog_fbsd_header(const struct bblog_dump *d, uint64_t body_len,
 /* The 328-byte FreeBSD tcp_log_buffer v9 of a record (little-endian). */
 void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 		       unsigned char out[FBSD_RECORD_LEN]);
+/*
+ * A received segment (IN, RST_RECV, BAD_CSUM): source address = foreign,
+ * epb_flags inbound.  Every other header is an outgoing segment.
+ */
+int bblog_record_inbound(const struct bblog_record *r);
 /* Length of the usable TCP header of a record, 0 if it has none. */
 unsigned bblog_record_th_len(const struct bblog_record *r);
 

@@ -33,6 +33,12 @@ int expect_has_hdr(const struct bblog_record *r)
 	       r->th_len <= 60 && doff >= 20 && doff <= r->th_len;
 }
 
+int expect_inbound(const struct bblog_record *r)
+{
+	return r->event == BBLOG_EV_IN || r->event == BBLOG_EV_RST_RECV ||
+	       r->event == BBLOG_EV_BAD_CSUM;
+}
+
 uint64_t expect_wall_us(const struct bblog_dump *d, const struct bblog_record *r)
 {
 	return (d->boot_offset_ns + r->time_ns) / 1000;

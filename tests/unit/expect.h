@@ -22,6 +22,8 @@ extern const int ts_nfields;
 uint64_t expect_at(const struct bblog_dump *d, const struct bblog_record *r, int off);
 uint64_t expect_wall_us(const struct bblog_dump *d, const struct bblog_record *r);
 int expect_has_hdr(const struct bblog_record *r);
+/* received segment: IN, RST_RECV, BAD_CSUM */
+int expect_inbound(const struct bblog_record *r);
 /* Check a 268-byte (or longer) TCPINFO record against r. */
 void check_tcpinfo(const unsigned char *rec, const struct bblog_dump *d,
 		   const struct bblog_record *r);

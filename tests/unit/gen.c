@@ -221,7 +221,9 @@ void golden_v6(struct gbuf *b, struct golden *g)
 	gen_th(&r[2], 8080, 40000, 4000000001u, 8, 0x14, 0, 0);
 	gen_record(&r[3], 3, BBLOG_EV_SOCKOPT);
 	r[3].arg1 = 0; r[3].arg2 = BBLOG_MODE_CONTINUAL;
-	g->n = 4;
+	gen_record(&r[4], 4, BBLOG_EV_RST_RECV);	/* a received segment */
+	gen_th(&r[4], 40000, 8080, 8, 4000000001u, 0x14, 0, 0);
+	g->n = 5;
 	gen_msg(b, &g->dump, r, g->n);
 }
 

@@ -454,7 +454,7 @@ static void t_raw(void)
 	CHECK(err && strstr(err, "corrupt message dropped"));
 	free(err);
 	p = read_file(path_in_tmp("raw-c.raw"), &clen);
-	CHECK_EQ(clen, 2 * (272 + 9 * 256) + 2 * (272 + 4 * 256));
+	CHECK_EQ(clen, 2 * (272 + 9 * 256) + 2 * (272 + 5 * 256));
 	free(p);
 	rc = run(&out, NULL, "mkdir -p '%s/out-rawc' && '%s' record -D '%s/out-rawc' -f '%s' && ls '%s/out-rawc'",
 		 tmpdir(), bblog_bin(), tmpdir(), path_in_tmp("raw-c.raw"), tmpdir());
@@ -509,7 +509,7 @@ static void t_show_json(void)
 	snprintf(path, sizeof(path), "%s/" F_V6, d);
 	out = show_json(path, &rc);
 	CHECK_EQ(rc, 0);
-	CHECK_EQ(count_lines(out), 4);
+	CHECK_EQ(count_lines(out), 5);
 	CHECK(out && strstr(out, "\"event_name\":\"TCP_LOG_SOCKET_OPT\""));
 	CHECK(out && strstr(out, "\"event_name\":\"rst-sent\""));
 	CHECK(out && strstr(out, "\"state\":\"SYN_RECEIVED\""));
@@ -527,9 +527,9 @@ static void t_show_json(void)
 		CHECK(json_get(line, "packet", v, sizeof(v)) && !strcmp(v, expect_has_hdr(r) ? "true" : "false"));
 		if (expect_has_hdr(r)) {
 			CHECK(json_get(line, "src", v, sizeof(v)) &&
-			      !strcmp(v, r->event == BBLOG_EV_IN ? "2001:db8:ffff::2" : "2001:db8::1"));
+			      !strcmp(v, expect_inbound(r) ? "2001:db8:ffff::2" : "2001:db8::1"));
 			CHECK(json_get(line, "direction", v, sizeof(v)) &&
-			      !strcmp(v, r->event == BBLOG_EV_IN ? "in" : "out"));
+			      !strcmp(v, expect_inbound(r) ? "in" : "out"));
 		}
 	}
 	CHECK_EQ(i, g.n);

@@ -247,7 +247,7 @@ static void check_skip(const unsigned char *b, uint32_t count)
 static void check_epb(const unsigned char *b, const struct bblog_dump *d,
 		      const struct bblog_record *r)
 {
-	int v6 = d->family == 10, in = r->event == BBLOG_EV_IN;
+	int v6 = d->family == 10, in = expect_inbound(r);
 	unsigned iphl = v6 ? 40 : 20, thl = r->th_len, i;
 	uint32_t blen = h32(b + 4), pktlen = 4 + iphl + thl + r->payload_len;
 	uint32_t caplen = pktlen < 104 ? pktlen : 104, pad = (caplen + 3) & ~3u;

@@ -163,7 +163,7 @@ epb:
 		for (j = 0; j < (int)g[i].n; j++) {
 			const struct bblog_record *r = &g[i].recs[j];
 			const struct bblog_dump *d = &g[i].dump;
-			int in = r->event == BBLOG_EV_IN, v6 = d->family == 10;
+			int in = expect_inbound(r), v6 = d->family == 10;
 			char want_src[64], want_dst[64], *l, *s4, *s6, *d4, *d6;
 			uint16_t lport = get_be16((const unsigned char *)&d->lport);
 			uint16_t fport = get_be16((const unsigned char *)&d->fport);

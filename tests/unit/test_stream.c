@@ -76,7 +76,7 @@ static void t_stream_golden(void)
 	CHECK_EQ(s.kind[1], BBLOG_MSGK_UNKNOWN);
 	CHECK_EQ(s.len[1], 40);
 	CHECK_EQ(s.kind[2], BBLOG_MSGK_DUMP);
-	CHECK_EQ(s.nrec[2], 4);
+	CHECK_EQ(s.nrec[2], 5);
 	CHECK_EQ(s.kind[5], BBLOG_MSGK_DUMP);
 	CHECK_EQ(s.sn0[5], 10);
 	CHECK_EQ(s.pending, 0);
@@ -237,7 +237,7 @@ static void t_stream_resync(void)
 	CHECK_EQ(s.kind[2], BBLOG_MSGK_CORRUPT);
 	CHECK_EQ(s.len[2], 16);
 	CHECK_EQ(s.kind[3], BBLOG_MSGK_DUMP);
-	CHECK_EQ(s.nrec[3], 4);
+	CHECK_EQ(s.nrec[3], 5);
 	CHECK_EQ(s.kind[4], BBLOG_MSGK_CORRUPT);
 	CHECK_EQ(s.kind[5], BBLOG_MSGK_DUMP);
 	expect_same_chunked(&b, &s);
