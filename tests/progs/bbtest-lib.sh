@@ -116,6 +116,19 @@ bb_wait_for() {
 	done
 }
 
+# bb_wait_listen a|b PORT [SECONDS]: until a TCP socket listens on PORT
+# in that namespace (for programs whose output is buffered, like iperf3).
+bb_wait_listen() {
+	local i=0 max=$(( ${3:-20} * 20 )) hex
+	hex=$(printf '%04X' "$2")
+	while ! bb_$1 cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }'; do
+		i=$((i + 1))
+		[ $i -lt $max ] || die "timed out waiting for a listener on port $2 in $1"
+		usleep 50000
+	done
+}
+
 # bb_wait_file FILE [SECONDS]
 bb_wait_file() {
 	local i=0 max=$(( ${2:-20} * 20 ))
@@ -238,6 +251,10 @@ bb_get() { echo "$1" | bbf "$2" | head -n 1; }
 
 # bb_records RAW COOKIE: the record lines of a connection (all its dumps).
 bb_records() { bbtest parse "$1" --records --cookie "$2" | grep '^rec '; }
+
+# bb_first_seg RAW COOKIE: the first record with a TCP header (the option
+# settings before connect() are records too: BBLOG_EV_SOCKOPT).
+bb_first_seg() { bb_records "$1" "$2" | grep -v ' th_len=0 ' | head -n 1; }
 
 # bb_settle [SECONDS]: let dumps made at close reach the readers.
 bb_settle() { sleep "${1:-2}"; }

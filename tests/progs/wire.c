@@ -307,6 +307,42 @@ static void show_pair(const char *dir, size_t idx, const struct recref *rr, cons
 	printf("\n");
 }
 
+static int same_hdr(const struct bblog_record *r, const struct seg *s)
+{
+	return r->th_len == s->th_len && !memcmp(r->th, s->th, 16) &&
+	       !memcmp(r->th + 18, s->th + 18, r->th_len - 18u) &&
+	       r->payload_len == s->payload_len;
+}
+
+/*
+ * After a mismatch at index i: is the record a later captured segment (the
+ * records skip segments: merged, e.g. ACKs coalesced in the socket backlog,
+ * or missed), or the captured segment a later record (extra records)?
+ */
+static void diagnose(const char *dir, const struct recref *rv, size_t nr, const struct seg *sv,
+		     size_t ns, size_t i)
+{
+	size_t k;
+
+	for (k = 1; k <= 16 && i + k < ns; k++) {
+		if (same_hdr(rv[i].r, &sv[i + k])) {
+			printf("note: %s: record sn %u is pcap packet %lu, %zu captured segment(s) "
+			       "later: the records lack %zu segment(s) seen on the wire, from pcap "
+			       "packet %lu (merged before logging, e.g. coalesced ACKs, or missed)\n",
+			       dir, rv[i].r->sn, sv[i + k].pkt, k, k, sv[i].pkt);
+			return;
+		}
+	}
+	for (k = 1; k <= 16 && i + k < nr; k++) {
+		if (same_hdr(rv[i + k].r, &sv[i])) {
+			printf("note: %s: pcap packet %lu is record sn %u, %zu record(s) later: the "
+			       "records hold %zu segment(s) not seen on the wire\n", dir, sv[i].pkt,
+			       rv[i + k].r->sn, k, k);
+			return;
+		}
+	}
+}
+
 static int cmp_dir(const char *dir, const struct recref *rv, size_t nr, const struct seg *sv,
 		   size_t ns, int tail_ok, int verbose, size_t *compared)
 {
@@ -315,8 +351,10 @@ static int cmp_dir(const char *dir, const struct recref *rv, size_t nr, const st
 	for (i = 0; i < nr && i < ns; i++) {
 		if (verbose)
 			show_pair(dir, i, &rv[i], &sv[i]);
-		if (cmp_one(dir, i, &rv[i], &sv[i]))
+		if (cmp_one(dir, i, &rv[i], &sv[i])) {
+			diagnose(dir, rv, nr, sv, ns, i);
 			return 1;
+		}
 	}
 	*compared += i;
 	if (nr > ns) {

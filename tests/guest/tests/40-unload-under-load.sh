@@ -16,7 +16,7 @@ bb_sysctl a auto_mode 4
 bb_sysctl b auto_mode 1
 bb_bg_b iperfs iperf3 -s -1 -p 5201
 ps=$BB_PID
-bb_wait_for $BB_DIR/iperfs.out 'listening' 20
+bb_wait_listen b 5201
 bb_bg rd bbtest devread -o /dev/null --ready $BB_DIR/rd.ready
 rd=$BB_PID
 bb_wait_file $BB_DIR/rd.ready
