@@ -1,44 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/tcp_bblog: the read-only misc device dumps are read from.
+ * /dev/tcp_bblog: the read-only misc device dumps are read from.  Every open
+ * file is an independent reader of the export queue.
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
-#include <linux/sched/signal.h>
-#include <linux/wait.h>
 
 #include "dev.h"
-
-static DECLARE_WAIT_QUEUE_HEAD(bblog_dev_wait);
+#include "export.h"
 
 static int bblog_dev_open(struct inode *inode, struct file *file)
 {
+	struct bblog_reader *r;
+
 	if (file->f_mode & FMODE_WRITE)
 		return -EPERM;
+	r = bblog_reader_open();
+	if (!r)
+		return -ENOMEM;
+	file->private_data = r;
 	return stream_open(inode, file);
+}
+
+static int bblog_dev_release(struct inode *inode, struct file *file)
+{
+	bblog_reader_close(file->private_data);
+	return 0;
 }
 
 static ssize_t bblog_dev_read(struct file *file, char __user *buf,
 			      size_t len, loff_t *ppos)
 {
-	if (file->f_flags & O_NONBLOCK)
-		return -EAGAIN;
-	/* Nothing is queued yet: block until a signal arrives. */
-	wait_event_interruptible(bblog_dev_wait, false);
-	return -ERESTARTSYS;
+	return bblog_reader_read(file->private_data, buf, len,
+				 file->f_flags & O_NONBLOCK);
 }
 
 static __poll_t bblog_dev_poll(struct file *file, poll_table *wait)
 {
-	poll_wait(file, &bblog_dev_wait, wait);
-	return 0;
+	return bblog_reader_poll(file->private_data, file, wait);
 }
 
 static const struct file_operations bblog_dev_fops = {
 	.owner		= THIS_MODULE,
 	.open		= bblog_dev_open,
+	.release	= bblog_dev_release,
 	.read		= bblog_dev_read,
 	.poll		= bblog_dev_poll,
 	.llseek		= noop_llseek,

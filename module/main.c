@@ -5,12 +5,20 @@
 #include <linux/module.h>
 #include <linux/tcp_bblog.h>
 
+#include "conn.h"
 #include "dev.h"
+#include "export.h"
+#include "hooks.h"
+#include "sockopt.h"
 #include "sysctl.h"
 
 static int __init bblog_mod_init(void)
 {
 	int err;
+
+	err = bblog_conn_init();
+	if (err)
+		goto err_conn;
 
 	err = bblog_sysctl_init();
 	if (err)
@@ -20,18 +28,36 @@ static int __init bblog_mod_init(void)
 	if (err)
 		goto err_dev;
 
+	err = bblog_sockopt_init();
+	if (err)
+		goto err_sockopt;
+
+	err = bblog_hooks_init();
+	if (err)
+		goto err_hooks;
+
 	pr_info("record format version %u loaded\n", BBLOG_VERSION);
 	return 0;
 
+err_hooks:
+	bblog_sockopt_uninit();
+err_sockopt:
+	bblog_dev_uninit();
 err_dev:
 	bblog_sysctl_uninit();
 err_sysctl:
+	bblog_conn_uninit();
+err_conn:
 	return err;
 }
 
 static void __exit bblog_mod_exit(void)
 {
+	bblog_hooks_uninit();
+	bblog_sockopt_uninit();
 	bblog_dev_uninit();
+	bblog_conn_uninit();
+	bblog_export_flush();
 	bblog_sysctl_uninit();
 	pr_info("unloaded\n");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/sys/net/tcp_bblog/: one directory per network namespace.
+ * /proc/sys/net/tcp_bblog/: the settings of each network namespace, the
+ * host-wide budget, and read-only counters.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -9,11 +10,129 @@
 #include <net/netns/generic.h>
 #include <linux/tcp_bblog.h>
 
+#include "conn.h"
+#include "export.h"
+#include "ring.h"
+#include "stats.h"
 #include "sysctl.h"
 
-static unsigned int bblog_log_version = BBLOG_VERSION;
+DEFINE_PER_CPU(struct bblog_stats, bblog_stats);
 
-static struct ctl_table bblog_sysctl_template[] = {
+u64 bblog_stat_read(enum bblog_stat s)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(bblog_stats, cpu).v[s];
+	return sum;
+}
+
+static unsigned int bblog_log_version = BBLOG_VERSION;
+static unsigned long bblog_global_limit = 262144;	/* records: 64 MiB */
+static unsigned long bblog_global_limit_max = 1UL << 32;
+static int bblog_mode_min = BBLOG_MODE_OFF;
+static int bblog_mode_max = BBLOG_MODE_MAX;
+static unsigned int bblog_session_limit_max = BBLOG_SESSION_LIMIT_MAX;
+static unsigned int bblog_retention_max = 3600 * 1000;
+
+static unsigned int bblog_net_id __read_mostly;
+
+struct bblog_net *bblog_net(const struct net *net)
+{
+	return net_generic(net, bblog_net_id);
+}
+
+static int bblog_global_limit_handler(struct ctl_table *table, int write,
+				      void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_doulongvec_minmax(table, write, buf, lenp, ppos);
+
+	if (!err && write)
+		bblog_budget_set_limit(READ_ONCE(bblog_global_limit));
+	return err;
+}
+
+/* Read-only counters: extra1 selects the value. */
+enum {
+	BBLOG_GAUGE_CONNS = BBLOG_STAT_NR,	/* connections logged now */
+	BBLOG_GAUGE_BUDGET,			/* records charged to the budget */
+	BBLOG_GAUGE_QUEUED,			/* dumps waiting in the queue */
+};
+
+static unsigned long bblog_counter_value(unsigned long which)
+{
+	switch (which) {
+	case BBLOG_GAUGE_CONNS:
+		return bblog_conn_count();
+	case BBLOG_GAUGE_BUDGET:
+		return bblog_budget_used();
+	case BBLOG_GAUGE_QUEUED:
+		return bblog_export_queued();
+	default:
+		return bblog_stat_read(which);
+	}
+}
+
+static int bblog_counter_handler(struct ctl_table *table, int write,
+				 void *buf, size_t *lenp, loff_t *ppos)
+{
+	unsigned long val = bblog_counter_value((unsigned long)table->extra1);
+	struct ctl_table tmp = {
+		.data	= &val,
+		.maxlen	= sizeof(val),
+		.mode	= table->mode,
+	};
+
+	if (write)
+		return -EPERM;
+	return proc_doulongvec_minmax(&tmp, 0, buf, lenp, ppos);
+}
+
+#define BBLOG_NET_INT(name, field, handler, min, max)			\
+	{								\
+		.procname	= name,					\
+		.maxlen		= sizeof(int),				\
+		.mode		= 0644,					\
+		.proc_handler	= handler,				\
+		.extra1		= min,					\
+		.extra2		= max,					\
+		.data		= (void *)offsetof(struct bblog_net, field),	\
+	}
+
+#define BBLOG_COUNTER(name, which)					\
+	{								\
+		.procname	= "stat_" name,				\
+		.maxlen		= sizeof(unsigned long),		\
+		.mode		= 0444,					\
+		.proc_handler	= bblog_counter_handler,		\
+		.extra1		= (void *)(which),			\
+	}
+
+/* Entries before this index hold offsets into struct bblog_net. */
+#define BBLOG_NET_ENTRIES 6
+
+static const struct ctl_table bblog_sysctl_template[] = {
+	BBLOG_NET_INT("auto_ratio", auto_ratio, proc_douintvec, NULL, NULL),
+	BBLOG_NET_INT("auto_mode", auto_mode, proc_dointvec_minmax,
+		      &bblog_mode_min, &bblog_mode_max),
+	BBLOG_NET_INT("auto_all", auto_all, proc_dointvec_minmax,
+		      SYSCTL_ZERO, SYSCTL_ONE),
+	BBLOG_NET_INT("session_limit", session_limit, proc_douintvec_minmax,
+		      SYSCTL_ONE, &bblog_session_limit_max),
+	BBLOG_NET_INT("disable_all", disable_all, proc_dointvec_minmax,
+		      SYSCTL_ZERO, SYSCTL_ONE),
+	BBLOG_NET_INT("closed_retention_ms", closed_retention_ms,
+		      proc_douintvec_minmax, SYSCTL_ZERO, &bblog_retention_max),
+	{
+		.procname	= "global_limit",
+		.data		= &bblog_global_limit,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= bblog_global_limit_handler,
+		.extra1		= SYSCTL_LONG_ONE,
+		.extra2		= &bblog_global_limit_max,
+	},
 	{
 		.procname	= "log_version",
 		.data		= &bblog_log_version,
@@ -21,50 +140,75 @@ static struct ctl_table bblog_sysctl_template[] = {
 		.mode		= 0444,
 		.proc_handler	= proc_douintvec,
 	},
+	BBLOG_COUNTER("records", BBLOG_STAT_RECORDS),
+	BBLOG_COUNTER("lost_nomem", BBLOG_STAT_LOST_NOMEM),
+	BBLOG_COUNTER("lost_limit", BBLOG_STAT_LOST_LIMIT),
+	BBLOG_COUNTER("overwritten", BBLOG_STAT_OVERWRITTEN),
+	BBLOG_COUNTER("purged", BBLOG_STAT_PURGED),
+	BBLOG_COUNTER("freed_undumped", BBLOG_STAT_FREED_UNDUMPED),
+	BBLOG_COUNTER("dumps", BBLOG_STAT_DUMPS),
+	BBLOG_COUNTER("dump_records", BBLOG_STAT_DUMP_RECORDS),
+	BBLOG_COUNTER("dump_failed", BBLOG_STAT_DUMP_FAILED),
+	BBLOG_COUNTER("delivered", BBLOG_STAT_DELIVERED),
+	BBLOG_COUNTER("conns", BBLOG_STAT_CONNS),
+	BBLOG_COUNTER("auto_selected", BBLOG_STAT_AUTO_SELECTED),
+	BBLOG_COUNTER("conns_active", BBLOG_GAUGE_CONNS),
+	BBLOG_COUNTER("budget_used", BBLOG_GAUGE_BUDGET),
+	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
 	{ }
 };
 
-struct bblog_sysctl_net {
-	struct ctl_table_header *hdr;
-	struct ctl_table *table;
-};
-
-static unsigned int bblog_sysctl_net_id __read_mostly;
-
 static int __net_init bblog_sysctl_net_init(struct net *net)
 {
-	struct bblog_sysctl_net *sn = net_generic(net, bblog_sysctl_net_id);
+	struct bblog_net *bn = bblog_net(net);
+	struct ctl_table *table;
+	int i;
 
-	sn->table = kmemdup(bblog_sysctl_template,
-			    sizeof(bblog_sysctl_template), GFP_KERNEL);
-	if (!sn->table)
+	bn->auto_ratio = 0;
+	bn->auto_mode = BBLOG_MODE_TAIL;
+	bn->auto_all = 0;
+	bn->session_limit = 5000;
+	bn->disable_all = 0;
+	bn->closed_retention_ms = 60000;
+	atomic64_set(&bn->auto_counter, 0);
+
+	table = kmemdup(bblog_sysctl_template, sizeof(bblog_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
 		return -ENOMEM;
+	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
+		table[i].data = (char *)bn + (uintptr_t)table[i].data;
+	/* The host-wide budget is set from the initial namespace only. */
+	if (!net_eq(net, &init_net))
+		table[BBLOG_NET_ENTRIES].mode = 0444;
 
-	sn->hdr = register_net_sysctl(net, "net/tcp_bblog", sn->table);
-	if (!sn->hdr) {
-		kfree(sn->table);
+	bn->hdr = register_net_sysctl(net, "net/tcp_bblog", table);
+	if (!bn->hdr) {
+		kfree(table);
 		return -ENOMEM;
 	}
+	bn->table = table;
 	return 0;
 }
 
 static void __net_exit bblog_sysctl_net_exit(struct net *net)
 {
-	struct bblog_sysctl_net *sn = net_generic(net, bblog_sysctl_net_id);
+	struct bblog_net *bn = bblog_net(net);
 
-	unregister_net_sysctl_table(sn->hdr);
-	kfree(sn->table);
+	unregister_net_sysctl_table(bn->hdr);
+	kfree(bn->table);
 }
 
 static struct pernet_operations bblog_sysctl_net_ops = {
 	.init	= bblog_sysctl_net_init,
 	.exit	= bblog_sysctl_net_exit,
-	.id	= &bblog_sysctl_net_id,
-	.size	= sizeof(struct bblog_sysctl_net),
+	.id	= &bblog_net_id,
+	.size	= sizeof(struct bblog_net),
 };
 
 int bblog_sysctl_init(void)
 {
+	bblog_budget_set_limit(bblog_global_limit);
 	return register_pernet_subsys(&bblog_sysctl_net_ops);
 }
 

@@ -2,6 +2,23 @@
 #ifndef _BBLOG_SYSCTL_H
 #define _BBLOG_SYSCTL_H
 
+#include <linux/atomic.h>
+#include <net/net_namespace.h>
+
+/* Per network namespace settings: /proc/sys/net/tcp_bblog/. */
+struct bblog_net {
+	struct ctl_table_header *hdr;
+	struct ctl_table *table;
+	unsigned int auto_ratio;	/* every N-th candidate; 0 = off */
+	int auto_mode;			/* BBLOG_MODE_* given to those */
+	int auto_all;			/* candidates: 1 all connections, 0 new IDs */
+	unsigned int session_limit;	/* records kept per connection */
+	int disable_all;		/* kill switch */
+	unsigned int closed_retention_ms;
+	atomic64_t auto_counter;	/* candidates seen */
+};
+
+struct bblog_net *bblog_net(const struct net *net);
 int bblog_sysctl_init(void);
 void bblog_sysctl_uninit(void);
 

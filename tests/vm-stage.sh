@@ -38,6 +38,9 @@ esac
 run_step "$which: module built against $(basename "$(dirname "$kdir")")/build, W=1, no warnings" \
 	"$top/tests/vm/build-module.sh" "$kdir" "$out/modules" $subdirs || exit 1
 
+if [ -f "$top/tests/progs/Makefile" ]; then
+	run_step "$which: test programs built" make -s -C "$top/tests/progs" OUT="$build/progs" || exit 1
+fi
 bins=
 for b in "$top/userspace/bblog" "$top"/tests/build/progs/*; do
 	[ -x "$b" ] && bins="$bins $b"

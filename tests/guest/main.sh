@@ -92,12 +92,13 @@ for t in /guest/tests/*.sh; do
 	name=$(basename "$t" .sh)
 	case $name in $only) ;; *) continue ;; esac
 	echo "# --- $name"
-	sh -e "$t" > /tmp/test.log 2>&1
+	timeout "${BBLOG_TEST_TIMEOUT:-300}" sh -e "$t" > /tmp/test.log 2>&1
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log
 	case $rc in
 	0) tap ok "$name" ;;
 	77) tap skip "$name" "$(tail -n 1 /tmp/test.log)" ;;
+	124|143) tap fail "$name (timed out)" ;;
 	*) tap fail "$name (exit $rc)" ;;
 	esac
 done

@@ -6,7 +6,7 @@
 # modules) are built the same way, each against the copy.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=$1 out=$2
+kdir=$(realpath -m "$1") out=$(realpath -m "$2")
 shift 2
 rm -rf "$out/src"
 mkdir -p "$out/src"

@@ -30,7 +30,7 @@ secs=$(( $(date +%s) - start ))
 tr -d '\r' < "$console" 2>/dev/null | sed -n 's/^.*BBLOG-TAP: //p'
 
 problems=$(tr -d '\r' < "$console" 2>/dev/null | grep -E \
-	'Kernel panic|BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*leak|possible recursive locking|circular locking|suspicious RCU usage|inconsistent lock state|lock held when returning|Call Trace:|hung_task|soft lockup' |
+	'Kernel panic|BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible recursive locking|circular locking|suspicious RCU usage|inconsistent lock state|lock held when returning|Call Trace:|hung_task|soft lockup' |
 	head -5)
 why=
 if [ $rc = 124 ] || [ $rc = 137 ]; then

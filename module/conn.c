@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table and the record path: which sockets are logged, what
+ * each mode does with a new event, and what happens at close.
+ */
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/sock_diag.h>
+#include <linux/string.h>
+#include <net/inet_connection_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "conn.h"
+#include "export.h"
+#include "logid.h"
+#include "policy.h"
+#include "stats.h"
+#include "sysctl.h"
+
+static const struct rhashtable_params bblog_conn_params = {
+	.key_len		= sizeof(const struct sock *),
+	.key_offset		= offsetof(struct bblog_conn, sk),
+	.head_offset		= offsetof(struct bblog_conn, node),
+	.automatic_shrinking	= true,
+};
+
+static struct rhashtable bblog_conns;
+static atomic_long_t bblog_nconns = ATOMIC_LONG_INIT(0);
+
+unsigned long bblog_conn_count(void)
+{
+	return atomic_long_read(&bblog_nconns);
+}
+
+/* False while nothing is logged anywhere: the hooks return at once. */
+bool bblog_conn_any(void)
+{
+	return atomic_long_read(&bblog_nconns) != 0;
+}
+
+/*
+ * The connection of @sk, or NULL.  It stays valid while the caller holds
+ * rcu_read_lock() or the socket lock (connections leave the table only when
+ * their socket is destroyed, under its lock).
+ */
+struct bblog_conn *bblog_conn_lookup(const struct sock *sk)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = rhashtable_lookup(&bblog_conns, &sk, bblog_conn_params);
+	rcu_read_unlock();
+	return c;
+}
+
+void bblog_conn_get(struct bblog_conn *c)
+{
+	refcount_inc(&c->ref);
+}
+
+static void bblog_conn_free_rcu(struct rcu_head *head)
+{
+	struct bblog_conn *c = container_of(head, struct bblog_conn, rcu);
+
+	if (c->ring.count)
+		bblog_stat_add(BBLOG_STAT_FREED_UNDUMPED, c->ring.count);
+	bblog_ring_free(&c->ring);
+	kfree(c);
+}
+
+void bblog_conn_put(struct bblog_conn *c)
+{
+	if (refcount_dec_and_test(&c->ref))
+		call_rcu(&c->rcu, bblog_conn_free_rcu);
+}
+
+/* Refresh the connection's identity from its socket. */
+void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
+	struct bblog_endpoint *ep = &c->ep;
+	u32 cookie[2];
+
+	lockdep_assert_held(&c->lock);
+	sock_diag_save_cookie((struct sock *)sk, cookie);
+	ep->cookie = (u64)cookie[1] << 32 | cookie[0];
+	ep->net_cookie = sock_net(sk)->net_cookie;
+	ep->netns = sock_net(sk)->ns.inum;
+	ep->uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+	ep->lport = inet->inet_sport;
+	ep->fport = inet->inet_dport;
+	memset(ep->laddr, 0, sizeof(ep->laddr));
+	memset(ep->faddr, 0, sizeof(ep->faddr));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !(ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr) &&
+	      ipv6_addr_v4mapped(&sk->sk_v6_daddr))) {
+		ep->family = AF_INET6;
+		memcpy(ep->laddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(ep->faddr, &sk->sk_v6_daddr, 16);
+	} else
+#endif
+	{
+		ep->family = AF_INET;
+		memcpy(ep->laddr, &inet->inet_rcv_saddr, 4);
+		memcpy(ep->faddr, &inet->inet_daddr, 4);
+	}
+	if (icsk->icsk_ca_ops)
+		strscpy(ep->ca_name, icsk->icsk_ca_ops->name, sizeof(ep->ca_name));
+}
+
+static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
+{
+	struct bblog_conn *c = kzalloc(sizeof(*c), gfp | __GFP_NOWARN);
+
+	if (!c)
+		return NULL;
+	c->sk = sk;
+	refcount_set(&c->ref, 1);
+	spin_lock_init(&c->lock);
+	c->mode = mode;
+	c->limit = READ_ONCE(bblog_net(sock_net(sk))->session_limit);
+	bblog_ring_init(&c->ring);
+	INIT_LIST_HEAD(&c->id_node);
+	INIT_LIST_HEAD(&c->retained);
+	c->ep.uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+	return c;
+}
+
+/*
+ * The socket's connection, created with @mode if it has none.  The caller
+ * holds the socket lock, so the socket cannot be destroyed meanwhile.
+ */
+struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp)
+{
+	struct bblog_conn *c, *old;
+
+	c = bblog_conn_lookup(sk);
+	if (c)
+		return c;
+
+	c = bblog_conn_alloc(sk, mode, gfp);
+	if (!c)
+		return NULL;
+	old = rhashtable_lookup_get_insert_fast(&bblog_conns, &c->node,
+						bblog_conn_params);
+	if (old) {
+		kfree(c);
+		return IS_ERR(old) ? NULL : old;
+	}
+	atomic_long_inc(&bblog_nconns);
+	bblog_stat_inc(BBLOG_STAT_CONNS);
+	return c;
+}
+
+static const char *bblog_mode_reason(int mode)
+{
+	switch (mode) {
+	case BBLOG_MODE_HEAD_AUTO:
+		return "auto-dumped from head";
+	case BBLOG_MODE_CONTINUAL:
+		return "auto-dumped from continual";
+	case BBLOG_MODE_TAIL_AUTO:
+		return "auto-dumped from tail";
+	default:
+		return "";
+	}
+}
+
+/*
+ * Queue the connection's records to the device as one dump.  Returns 0 (also
+ * when there is nothing to dump) or -ENOMEM, in which case the records stay.
+ */
+int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
+{
+	struct bblog_dump_entry *d;
+	struct bblog_dump *h;
+
+	lockdep_assert_held(&c->lock);
+	if (!c->ring.count)
+		return 0;
+	d = bblog_dump_alloc(GFP_ATOMIC);
+	if (!d) {
+		bblog_stat_inc(BBLOG_STAT_DUMP_FAILED);
+		return -ENOMEM;
+	}
+	if (!c->dead)
+		bblog_conn_snapshot(c, c->sk);
+
+	h = &d->hdr;
+	h->cookie = c->ep.cookie;
+	h->boot_offset_ns = ktime_get_real_ns() - ktime_get_boottime_ns();
+	h->lost_nomem = c->lost_nomem;
+	h->lost_limit = c->lost_limit;
+	h->overwritten = c->overwritten;
+	h->lost_export = c->lost_export;
+	h->netns = c->ep.netns;
+	h->seq = c->dump_seq++;
+	h->family = c->ep.family;
+	h->flags = (c->dead ? BBLOG_DF_ENDED : 0) |
+		   (c->ep.family == AF_INET6 ? BBLOG_DF_IPV6 : 0);
+	h->lport = (__force u16)c->ep.lport;
+	h->fport = (__force u16)c->ep.fport;
+	memcpy(h->laddr, c->ep.laddr, sizeof(h->laddr));
+	memcpy(h->faddr, c->ep.faddr, sizeof(h->faddr));
+	h->mode = c->mode;
+	h->state = c->dead ? TCP_CLOSE : READ_ONCE(c->sk->sk_state);
+	h->uid = c->ep.uid;
+	memcpy(h->ca_name, c->ep.ca_name, sizeof(h->ca_name));
+	bblog_logid_label(c, h->id, h->tag);
+	strscpy(h->reason, reason, sizeof(h->reason));
+
+	bblog_ring_move(&d->ring, &c->ring);
+	bblog_export_queue(d);
+	return 0;
+}
+
+/* Make room for one record according to the mode; false: drop the event. */
+static bool bblog_conn_make_room(struct bblog_conn *c)
+{
+	lockdep_assert_held(&c->lock);
+	while (c->ring.count >= c->limit) {
+		switch (c->mode) {
+		case BBLOG_MODE_HEAD:
+			c->lost_limit++;
+			bblog_stat_inc(BBLOG_STAT_LOST_LIMIT);
+			c->mode = BBLOG_MODE_OFF;
+			return false;
+		case BBLOG_MODE_HEAD_AUTO:
+			c->lost_limit++;
+			bblog_stat_inc(BBLOG_STAT_LOST_LIMIT);
+			if (!bblog_conn_dump_locked(c, bblog_mode_reason(c->mode)))
+				c->mode = BBLOG_MODE_OFF;
+			return false;
+		case BBLOG_MODE_CONTINUAL:
+			if (!bblog_conn_dump_locked(c, bblog_mode_reason(c->mode)))
+				return true;
+			fallthrough;	/* no memory for the dump: act as a ring */
+		default:
+			bblog_ring_drop_oldest(&c->ring);
+			c->overwritten++;
+			bblog_stat_inc(BBLOG_STAT_OVERWRITTEN);
+		}
+	}
+	return true;
+}
+
+static void bblog_conn_purge(struct bblog_conn *c)
+{
+	lockdep_assert_held(&c->lock);
+	bblog_stat_add(BBLOG_STAT_PURGED, c->ring.count);
+	bblog_ring_free(&c->ring);
+}
+
+void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
+			   const struct bblog_event *ev)
+{
+	struct bblog_record *rec;
+	u32 sn;
+
+	lockdep_assert_held(&c->lock);
+	if (c->dead || c->mode <= BBLOG_MODE_OFF)
+		return;
+	if (READ_ONCE(bblog_net(sock_net(sk))->disable_all)) {
+		bblog_conn_purge(c);
+		c->mode = BBLOG_MODE_OFF;
+		return;
+	}
+
+	sn = c->sn++;
+	if (!bblog_conn_make_room(c))
+		return;
+	rec = bblog_ring_reserve(&c->ring, GFP_ATOMIC);
+	if (!rec) {
+		c->lost_nomem++;
+		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		return;
+	}
+	bblog_record_fill(rec, sk, ev, sn);
+	bblog_stat_inc(BBLOG_STAT_RECORDS);
+}
+
+/* An event of @sk: recorded if the socket is logged. */
+void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		bblog_conn_log_locked(c, sk, ev);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
+
+/* BBLOG_SO_MODE: set a mode, or CLEAR the records. */
+int bblog_conn_set_mode_locked(struct bblog_conn *c, int mode)
+{
+	lockdep_assert_held(&c->lock);
+	if (mode == BBLOG_MODE_CLEAR) {
+		bblog_conn_purge(c);
+		c->mode = BBLOG_MODE_OFF;
+		return 0;
+	}
+	c->mode = mode;
+	c->auto_selected = false;
+	if (!c->dead)
+		c->limit = READ_ONCE(bblog_net(sock_net(c->sk))->session_limit);
+	return 0;
+}
+
+/* A new connection (active open, or a passive child): the auto ratio. */
+void bblog_conn_new_sock(struct sock *sk, bool passive)
+{
+	struct bblog_net *bn = bblog_net(sock_net(sk));
+	struct bblog_conn *c;
+	int mode = READ_ONCE(bn->auto_mode);
+
+	if (!READ_ONCE(bn->auto_all) || mode <= BBLOG_MODE_OFF ||
+	    READ_ONCE(bn->disable_all))
+		return;
+	if (bblog_conn_lookup(sk))
+		return;
+	if (!bblog_ratio_select(&bn->auto_counter, READ_ONCE(bn->auto_ratio)))
+		return;
+	c = bblog_conn_get_or_create(sk, mode, GFP_ATOMIC);
+	if (!c) {
+		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		return;
+	}
+	c->auto_selected = true;
+	bblog_stat_inc(BBLOG_STAT_AUTO_SELECTED);
+}
+
+/*
+ * The socket is being destroyed: record the end, dump what the mode dumps at
+ * close, keep the rest for closed_retention_ms if the connection has an ID.
+ */
+void bblog_conn_destroy(struct sock *sk)
+{
+	struct bblog_event ev = { .id = BBLOG_EV_CONNEND };
+	unsigned int retention;
+	struct bblog_conn *c;
+	bool retain;
+
+	c = bblog_conn_lookup(sk);
+	if (!c)
+		return;
+
+	retention = READ_ONCE(bblog_net(sock_net(sk))->closed_retention_ms);
+	spin_lock_bh(&c->lock);
+	bblog_conn_log_locked(c, sk, &ev);
+	bblog_conn_snapshot(c, sk);
+	c->dead = true;
+	if (bblog_mode_dumps_at_close(c->mode))
+		bblog_conn_dump_locked(c, bblog_mode_reason(c->mode));
+	c->mode = BBLOG_MODE_OFF;
+	retain = c->ring.count && c->logid && retention;
+	spin_unlock_bh(&c->lock);
+
+	rhashtable_remove_fast(&bblog_conns, &c->node, bblog_conn_params);
+	atomic_long_dec(&bblog_nconns);
+	if (retain)
+		bblog_logid_retain(c, retention);
+	else
+		bblog_logid_leave(c);
+	bblog_conn_put(c);
+}
+
+int bblog_conn_init(void)
+{
+	return rhashtable_init(&bblog_conns, &bblog_conn_params);
+}
+
+static void bblog_conn_free_entry(void *ptr, void *arg)
+{
+	struct bblog_conn *c = ptr;
+
+	bblog_logid_leave(c);
+	bblog_conn_put(c);
+}
+
+/* Module exit, after the hooks are gone: forget every connection. */
+void bblog_conn_uninit(void)
+{
+	rhashtable_free_and_destroy(&bblog_conns, bblog_conn_free_entry, NULL);
+	atomic_long_set(&bblog_nconns, 0);
+	bblog_logid_uninit();
+	rcu_barrier();
+}

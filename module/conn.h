@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _BBLOG_CONN_H
+#define _BBLOG_CONN_H
+
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/tcp_bblog.h>
+
+#include "record.h"
+#include "ring.h"
+
+struct bblog_logid;
+struct sock;
+
+/* Who a connection is, for dump headers (kept after the socket is gone). */
+struct bblog_endpoint {
+	u64 cookie;
+	u64 net_cookie;
+	u32 netns;
+	u32 uid;
+	u16 family;
+	__be16 lport;
+	__be16 fport;
+	u8 laddr[16];
+	u8 faddr[16];
+	char ca_name[BBLOG_CA_NAME_LEN];
+};
+
+/*
+ * One logged connection.  Found by its socket pointer in bblog_conns while
+ * the socket lives; kept in its log ID's bucket after close for
+ * closed_retention_ms.  References: one while in the table, one while in a
+ * bucket, and temporary ones; freed after an RCU grace period.
+ */
+struct bblog_conn {
+	struct rhash_head node;
+	const struct sock *sk;		/* table key */
+	refcount_t ref;
+	struct rcu_head rcu;
+
+	spinlock_t lock;		/* everything below */
+	s8 mode;			/* BBLOG_MODE_* */
+	bool dead;			/* socket destroyed: log nothing more */
+	bool auto_selected;
+	u32 sn;
+	u32 limit;
+	u32 dump_seq;
+	u32 last_rcvbuf;
+	u64 lost_nomem;
+	u64 lost_limit;
+	u64 overwritten;
+	u64 lost_export;
+	struct bblog_ring ring;
+	struct bblog_endpoint ep;
+
+	/* Set under both this lock and bblog_ids_lock; read under either. */
+	struct bblog_logid *logid;
+	struct list_head id_node;	/* in logid->conns, under bblog_ids_lock */
+	unsigned long expires;		/* jiffies, once closed and retained */
+	struct list_head retained;	/* in the retention list, under bblog_ids_lock */
+};
+
+int bblog_conn_init(void);
+void bblog_conn_uninit(void);
+unsigned long bblog_conn_count(void);
+bool bblog_conn_any(void);
+
+struct bblog_conn *bblog_conn_lookup(const struct sock *sk);
+struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp);
+void bblog_conn_get(struct bblog_conn *c);
+void bblog_conn_put(struct bblog_conn *c);
+
+void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev);
+void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
+			   const struct bblog_event *ev);
+int bblog_conn_set_mode_locked(struct bblog_conn *c, int mode);
+int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason);
+void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
+void bblog_conn_new_sock(struct sock *sk, bool passive);
+void bblog_conn_destroy(struct sock *sk);
+
+#endif /* _BBLOG_CONN_H */

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The export queue: dumps waiting to be read from /dev/tcp_bblog.
+ *
+ * Every open file is a reader with its own cursor.  A dump queued while
+ * readers are open must be read by each of them; a reader that opens also
+ * gets every dump still queued.  A dump leaves the queue when the readers
+ * that must read it have done so and at least one did: a dump made while no
+ * reader is open waits (within the record budget) for the next reader.
+ */
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include "export.h"
+#include "stats.h"
+
+struct bblog_reader {
+	struct list_head list;		/* in bblog_export.readers */
+	struct bblog_dump_entry *next;	/* next dump to read; NULL: none yet */
+	struct mutex read_lock;		/* one read() at a time per file */
+};
+
+/* bblog_export.lock protects the queue, the readers and their cursors. */
+static struct {
+	spinlock_t lock;
+	struct list_head queue;
+	struct list_head readers;
+	unsigned long queued;
+	wait_queue_head_t wait;
+} bblog_export = {
+	.lock = __SPIN_LOCK_UNLOCKED(bblog_export.lock),
+	.queue = LIST_HEAD_INIT(bblog_export.queue),
+	.readers = LIST_HEAD_INIT(bblog_export.readers),
+	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(bblog_export.wait),
+};
+
+struct bblog_dump_entry *bblog_dump_alloc(gfp_t gfp)
+{
+	struct bblog_dump_entry *d = kzalloc(sizeof(*d), gfp | __GFP_NOWARN);
+
+	if (d)
+		bblog_ring_init(&d->ring);
+	return d;
+}
+
+void bblog_dump_free(struct bblog_dump_entry *d)
+{
+	bblog_ring_free(&d->ring);
+	kfree(d);
+}
+
+static size_t bblog_dump_len(const struct bblog_dump_entry *d)
+{
+	return d->hdr.hdr.length;
+}
+
+/* Queue @d (owned by the queue from now on) and wake the readers. */
+void bblog_export_queue(struct bblog_dump_entry *d)
+{
+	struct bblog_reader *r;
+	unsigned long flags;
+
+	d->hdr.hdr.version = BBLOG_VERSION;
+	d->hdr.hdr.type = BBLOG_MSG_DUMP;
+	d->hdr.nrecords = d->ring.count;
+	d->hdr.record_size = sizeof(struct bblog_record);
+	d->hdr.hdr.length = sizeof(d->hdr) +
+			    (u64)d->ring.count * sizeof(struct bblog_record);
+
+	spin_lock_irqsave(&bblog_export.lock, flags);
+	d->pending = 0;
+	list_for_each_entry(r, &bblog_export.readers, list) {
+		d->pending++;
+		if (!r->next)
+			r->next = d;
+	}
+	list_add_tail(&d->list, &bblog_export.queue);
+	bblog_export.queued++;
+	spin_unlock_irqrestore(&bblog_export.lock, flags);
+
+	bblog_stat_inc(BBLOG_STAT_DUMPS);
+	bblog_stat_add(BBLOG_STAT_DUMP_RECORDS, d->hdr.nrecords);
+	wake_up_interruptible(&bblog_export.wait);
+}
+
+unsigned long bblog_export_queued(void)
+{
+	return READ_ONCE(bblog_export.queued);
+}
+
+static struct bblog_dump_entry *bblog_export_after(struct bblog_dump_entry *d)
+{
+	lockdep_assert_held(&bblog_export.lock);
+	if (list_is_last(&d->list, &bblog_export.queue))
+		return NULL;
+	return list_next_entry(d, list);
+}
+
+/* A reader is done with @d; returns @d if it is to be freed. */
+static struct bblog_dump_entry *bblog_export_release(struct bblog_dump_entry *d)
+{
+	lockdep_assert_held(&bblog_export.lock);
+	if (WARN_ON_ONCE(!d->pending))
+		return NULL;
+	if (--d->pending || !d->delivered)
+		return NULL;
+	list_del(&d->list);
+	bblog_export.queued--;
+	return d;
+}
+
+struct bblog_reader *bblog_reader_open(void)
+{
+	struct bblog_dump_entry *d;
+	struct bblog_reader *r;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	mutex_init(&r->read_lock);
+
+	spin_lock_irq(&bblog_export.lock);
+	list_for_each_entry(d, &bblog_export.queue, list)
+		d->pending++;
+	r->next = list_first_entry_or_null(&bblog_export.queue,
+					   struct bblog_dump_entry, list);
+	list_add_tail(&r->list, &bblog_export.readers);
+	spin_unlock_irq(&bblog_export.lock);
+	return r;
+}
+
+void bblog_reader_close(struct bblog_reader *r)
+{
+	struct bblog_dump_entry *d, *next;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&bblog_export.lock);
+	list_del(&r->list);
+	for (d = r->next; d; d = next) {
+		next = bblog_export_after(d);
+		if (bblog_export_release(d))
+			list_add_tail(&d->list, &done);
+	}
+	spin_unlock_irq(&bblog_export.lock);
+
+	list_for_each_entry_safe(d, next, &done, list)
+		bblog_dump_free(d);
+	mutex_destroy(&r->read_lock);
+	kfree(r);
+}
+
+static bool bblog_reader_ready(struct bblog_reader *r)
+{
+	return READ_ONCE(r->next);
+}
+
+/* Copy one whole dump; the reader's pending count keeps @d alive. */
+static int bblog_dump_copy(const struct bblog_dump_entry *d, char __user *buf)
+{
+	const struct bblog_chunk *chunk;
+	size_t n;
+
+	if (copy_to_user(buf, &d->hdr, sizeof(d->hdr)))
+		return -EFAULT;
+	buf += sizeof(d->hdr);
+	list_for_each_entry(chunk, &d->ring.chunks, list) {
+		n = (chunk->end - chunk->start) * sizeof(struct bblog_record);
+		if (copy_to_user(buf, &chunk->rec[chunk->start], n))
+			return -EFAULT;
+		buf += n;
+	}
+	return 0;
+}
+
+ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
+			  size_t len, bool nonblock)
+{
+	struct bblog_dump_entry *d, *freed;
+	size_t copied = 0;
+	int err;
+
+	if (mutex_lock_interruptible(&r->read_lock))
+		return -ERESTARTSYS;
+
+	while (!bblog_reader_ready(r)) {
+		mutex_unlock(&r->read_lock);
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_event_interruptible(bblog_export.wait,
+					     bblog_reader_ready(r)))
+			return -ERESTARTSYS;
+		if (mutex_lock_interruptible(&r->read_lock))
+			return -ERESTARTSYS;
+	}
+
+	/* Only this reader moves its cursor, under read_lock. */
+	while ((d = READ_ONCE(r->next))) {
+		if (bblog_dump_len(d) > len - copied) {
+			if (!copied) {
+				mutex_unlock(&r->read_lock);
+				return -EMSGSIZE;
+			}
+			break;
+		}
+		err = bblog_dump_copy(d, buf + copied);
+		if (err) {
+			mutex_unlock(&r->read_lock);
+			return copied ? copied : err;
+		}
+		copied += bblog_dump_len(d);
+
+		spin_lock_irq(&bblog_export.lock);
+		r->next = bblog_export_after(d);
+		d->delivered = true;
+		freed = bblog_export_release(d);
+		spin_unlock_irq(&bblog_export.lock);
+		if (freed)
+			bblog_dump_free(freed);
+		bblog_stat_inc(BBLOG_STAT_DELIVERED);
+	}
+	mutex_unlock(&r->read_lock);
+	return copied;
+}
+
+__poll_t bblog_reader_poll(struct bblog_reader *r, struct file *file,
+			   poll_table *wait)
+{
+	poll_wait(file, &bblog_export.wait, wait);
+	return bblog_reader_ready(r) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+/* Module exit: no readers are left (each holds a module reference). */
+void bblog_export_flush(void)
+{
+	struct bblog_dump_entry *d, *next;
+
+	spin_lock_irq(&bblog_export.lock);
+	WARN_ON_ONCE(!list_empty(&bblog_export.readers));
+	list_for_each_entry_safe(d, next, &bblog_export.queue, list) {
+		list_del(&d->list);
+		bblog_dump_free(d);
+	}
+	bblog_export.queued = 0;
+	spin_unlock_irq(&bblog_export.lock);
+}

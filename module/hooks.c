@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where events come from.
+ *
+ * Tracepoints (found by name, most are not exported): state changes,
+ * retransmissions, resets, congestion state, receive buffer tuning, socket
+ * errors, destruction, and incoming segments on established connections.
+ * Netfilter LOCAL_OUT hooks (in every network namespace): every segment
+ * sent, in every state.  A kprobe on tcp_rcv_state_process(): incoming
+ * segments in every other state, for which no tracepoint exists; without
+ * kprobes those are not recorded and the load says so.
+ *
+ * Every probe returns at once while no connection is logged.
+ */
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/tracepoint.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <trace/events/sock.h>
+#include <trace/events/tcp.h>
+
+#include "conn.h"
+#include "hooks.h"
+#include "record.h"
+
+static bool bblog_is_tcp(const struct sock *sk)
+{
+	return sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM;
+}
+
+static void bblog_log_simple(const struct sock *sk, u8 id, s32 err,
+			     u32 arg1, u32 arg2)
+{
+	struct bblog_event ev = {
+		.id = id, .err = err, .arg1 = arg1, .arg2 = arg2,
+	};
+
+	bblog_conn_log(sk, &ev);
+}
+
+static void bblog_log_segment(const struct sock *sk, u8 id,
+			      const struct sk_buff *skb)
+{
+	struct bblog_event ev = { .id = id, .skb = skb };
+
+	bblog_conn_log(sk, &ev);
+}
+
+/* sock:inet_sock_set_state: fires before the new state is stored. */
+static void bblog_tp_set_state(void *data, const struct sock *sk,
+			       const int oldstate, const int newstate)
+{
+	struct sock *s = (struct sock *)sk;
+
+	if (!bblog_is_tcp(sk))
+		return;
+	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
+		bblog_conn_new_sock(s, false);
+	else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
+		bblog_conn_new_sock(s, true);
+	if (!bblog_conn_any())
+		return;
+	bblog_log_simple(sk, BBLOG_EV_STATE, 0, oldstate, newstate);
+	/* A passive child starts with the SYN-ACK retransmissions of its request. */
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
+	    tcp_sk(sk)->total_retrans)
+		bblog_log_simple(sk, BBLOG_EV_SYNACK_RETRANS, 0,
+				 tcp_sk(sk)->total_retrans, 0);
+}
+
+static void bblog_tp_retransmit_skb(void *data, const struct sock *sk,
+				    const struct sk_buff *skb)
+{
+	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
+
+	if (bblog_conn_any())
+		bblog_log_simple(sk, BBLOG_EV_RETRANS, 0, tcb->seq,
+				 tcb->end_seq - tcb->seq);
+}
+
+static void bblog_tp_send_reset(void *data, const struct sock *sk,
+				const struct sk_buff *skb)
+{
+	if (bblog_conn_any() && sk && sk_fullsock(sk) && bblog_is_tcp(sk))
+		bblog_log_simple(sk, BBLOG_EV_RST_SENT, 0, 0, 0);
+}
+
+static void bblog_tp_receive_reset(void *data, struct sock *sk)
+{
+	if (bblog_conn_any())
+		bblog_log_simple(sk, BBLOG_EV_RST_RECV, 0, 0, 0);
+}
+
+static void bblog_tp_destroy_sock(void *data, struct sock *sk)
+{
+	if (bblog_conn_any())
+		bblog_conn_destroy(sk);
+}
+
+static void bblog_tp_rcv_space_adjust(void *data, struct sock *sk)
+{
+	struct bblog_conn *c;
+	u32 rcvbuf;
+
+	if (!bblog_conn_any())
+		return;
+	/* Called for every read: record only when the buffer changed. */
+	rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c && READ_ONCE(c->last_rcvbuf) != rcvbuf) {
+		struct bblog_event ev = {
+			.id = BBLOG_EV_RCVBUF,
+			.arg1 = rcvbuf,
+			.arg2 = tcp_sk(sk)->rcv_ssthresh,
+		};
+
+		spin_lock_bh(&c->lock);
+		c->last_rcvbuf = rcvbuf;
+		bblog_conn_log_locked(c, sk, &ev);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
+
+static void bblog_tp_probe(void *data, struct sock *sk, struct sk_buff *skb)
+{
+	if (bblog_conn_any())
+		bblog_log_segment(sk, BBLOG_EV_IN, skb);
+}
+
+/* Fires before icsk_ca_state is stored: old and new are both visible. */
+static void bblog_tp_cong_state_set(void *data, struct sock *sk,
+				    const u8 ca_state)
+{
+	if (!bblog_conn_any())
+		return;
+	bblog_log_simple(sk, BBLOG_EV_CA_STATE, 0, inet_csk(sk)->icsk_ca_state,
+			 ca_state);
+	/* Linux enters Loss when the retransmission timer expires. */
+	if (ca_state == TCP_CA_Loss)
+		bblog_log_simple(sk, BBLOG_EV_TIMER, 0, 0, 0);
+}
+
+static void bblog_tp_error_report(void *data, const struct sock *sk)
+{
+	if (bblog_conn_any() && bblog_is_tcp(sk))
+		bblog_log_simple(sk, BBLOG_EV_SK_ERROR, -READ_ONCE(sk->sk_err),
+				 0, 0);
+}
+
+struct bblog_tracepoint {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+};
+
+static struct bblog_tracepoint bblog_tps[] = {
+	{ "inet_sock_set_state", bblog_tp_set_state },
+	{ "tcp_retransmit_skb", bblog_tp_retransmit_skb },
+	{ "tcp_send_reset", bblog_tp_send_reset },
+	{ "tcp_receive_reset", bblog_tp_receive_reset },
+	{ "tcp_destroy_sock", bblog_tp_destroy_sock },
+	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
+	{ "tcp_probe", bblog_tp_probe },
+	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
+	{ "inet_sk_error_report", bblog_tp_error_report },
+};
+
+/* A prototype that drifts from the kernel's breaks the build here. */
+static void __maybe_unused bblog_check_prototypes(void)
+{
+	check_trace_callback_type_inet_sock_set_state(bblog_tp_set_state);
+	check_trace_callback_type_tcp_retransmit_skb(bblog_tp_retransmit_skb);
+	check_trace_callback_type_tcp_send_reset(bblog_tp_send_reset);
+	check_trace_callback_type_tcp_receive_reset(bblog_tp_receive_reset);
+	check_trace_callback_type_tcp_destroy_sock(bblog_tp_destroy_sock);
+	check_trace_callback_type_tcp_rcv_space_adjust(bblog_tp_rcv_space_adjust);
+	check_trace_callback_type_tcp_probe(bblog_tp_probe);
+	check_trace_callback_type_tcp_cong_state_set(bblog_tp_cong_state_set);
+	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
+}
+
+static void bblog_find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bblog_tps); i++)
+		if (!strcmp(tp->name, bblog_tps[i].name))
+			bblog_tps[i].tp = tp;
+}
+
+static void bblog_tracepoints_unregister(int n)
+{
+	while (n-- > 0)
+		tracepoint_probe_unregister(bblog_tps[n].tp, bblog_tps[n].probe, NULL);
+}
+
+static int bblog_tracepoints_register(void)
+{
+	int i, err;
+
+	for_each_kernel_tracepoint(bblog_find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(bblog_tps); i++) {
+		if (!bblog_tps[i].tp) {
+			pr_err("tracepoint %s not found\n", bblog_tps[i].name);
+			err = -ENOENT;
+			goto err_unregister;
+		}
+		err = tracepoint_probe_register(bblog_tps[i].tp,
+						bblog_tps[i].probe, NULL);
+		if (err) {
+			pr_err("tracepoint %s: %d\n", bblog_tps[i].name, err);
+			goto err_unregister;
+		}
+	}
+	return 0;
+
+err_unregister:
+	bblog_tracepoints_unregister(i);
+	return err;
+}
+
+/* Incoming segments outside ESTABLISHED: tcp_rcv_state_process(sk, skb). */
+static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk;
+
+	if (!bblog_conn_any())
+		return 0;
+	sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	if (sk->sk_state != TCP_LISTEN)
+		bblog_log_segment(sk, BBLOG_EV_IN,
+				  (struct sk_buff *)regs_get_kernel_argument(regs, 1));
+	return 0;
+}
+
+static struct kprobe bblog_kp = {
+	.symbol_name	= "tcp_rcv_state_process",
+	.pre_handler	= bblog_kp_rcv_state_process,
+};
+
+static bool bblog_kp_registered;
+
+/* Every segment sent, with the socket that sent it. */
+static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	struct sock *sk = skb->sk;
+
+	if (!bblog_conn_any() || !sk || !sk_fullsock(sk) || !bblog_is_tcp(sk))
+		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4 ? ip_hdr(skb)->protocol != IPPROTO_TCP :
+					ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;
+	bblog_log_segment(sk, BBLOG_EV_OUT, skb);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops bblog_nf_ops[] = {
+	{
+		.hook		= bblog_nf_local_out,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_LAST,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= bblog_nf_local_out,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_LAST,
+	},
+#endif
+};
+
+static int __net_init bblog_hooks_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+}
+
+static void __net_exit bblog_hooks_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+}
+
+static struct pernet_operations bblog_hooks_net_ops = {
+	.init	= bblog_hooks_net_init,
+	.exit	= bblog_hooks_net_exit,
+};
+
+int bblog_hooks_init(void)
+{
+	int err;
+
+	err = bblog_tracepoints_register();
+	if (err)
+		goto err_tracepoints;
+
+	err = register_pernet_subsys(&bblog_hooks_net_ops);
+	if (err)
+		goto err_netfilter;
+
+	err = register_kprobe(&bblog_kp);
+	if (err)
+		pr_warn("kprobe on %s failed (%d): incoming segments outside ESTABLISHED are not recorded\n",
+			bblog_kp.symbol_name, err);
+	bblog_kp_registered = !err;
+	return 0;
+
+err_netfilter:
+	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
+	tracepoint_synchronize_unregister();
+err_tracepoints:
+	return err;
+}
+
+/* After this returns no probe runs or will run. */
+void bblog_hooks_uninit(void)
+{
+	if (bblog_kp_registered)
+		unregister_kprobe(&bblog_kp);
+	unregister_pernet_subsys(&bblog_hooks_net_ops);
+	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
+	tracepoint_synchronize_unregister();
+}

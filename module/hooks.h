@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _BBLOG_HOOKS_H
+#define _BBLOG_HOOKS_H
+
+int bblog_hooks_init(void);
+void bblog_hooks_uninit(void);
+
+#endif /* _BBLOG_HOOKS_H */

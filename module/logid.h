@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _BBLOG_LOGID_H
+#define _BBLOG_LOGID_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/tcp_bblog.h>
+
+struct bblog_conn;
+struct net;
+
+/*
+ * A log ID bucket: the connections of one network namespace that share an
+ * ID, open ones and retained closed ones.  Freed when its last connection
+ * leaves.
+ */
+struct bblog_logid {
+	struct hlist_node hnode;	/* in bblog_ids, by (net_cookie, id) */
+	u64 net_cookie;
+	char id[BBLOG_ID_LEN];
+	char tag[BBLOG_TAG_LEN];
+	struct list_head conns;
+	unsigned int nconns;
+	s8 mode;			/* auto-selected mode, or OFF */
+};
+
+extern spinlock_t bblog_ids_lock;
+
+int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id);
+int bblog_logid_set_tag(struct bblog_conn *c, const char *tag);
+int bblog_logid_count(struct bblog_conn *c, u32 *count);
+int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason);
+void bblog_logid_label(struct bblog_conn *c, char *id, char *tag);
+void bblog_logid_retain(struct bblog_conn *c, unsigned int ms);
+void bblog_logid_leave(struct bblog_conn *c);
+void bblog_logid_uninit(void);
+
+#endif /* _BBLOG_LOGID_H */

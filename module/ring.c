@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-connection record storage: a list of chunks used as a ring, and the
+ * global record budget that bounds the memory of all rings and queued dumps.
+ *
+ * No locking here: the caller holds the owning connection's lock, or owns
+ * the ring outright (a detached dump).
+ */
+#include <linux/atomic.h>
+#include <linux/slab.h>
+
+#include "ring.h"
+
+/* Records charged to the budget (whole chunks), and the limit. */
+static atomic64_t bblog_budget = ATOMIC64_INIT(0);
+static u64 bblog_budget_limit;
+
+void bblog_budget_set_limit(u64 records)
+{
+	WRITE_ONCE(bblog_budget_limit, records);
+}
+
+u64 bblog_budget_used(void)
+{
+	return atomic64_read(&bblog_budget);
+}
+
+struct bblog_chunk *bblog_chunk_alloc(gfp_t gfp)
+{
+	struct bblog_chunk *chunk;
+
+	if (atomic64_add_return(BBLOG_CHUNK_RECORDS, &bblog_budget) >
+	    READ_ONCE(bblog_budget_limit))
+		goto over_budget;
+
+	chunk = kmalloc(sizeof(*chunk), gfp | __GFP_NOWARN);
+	if (!chunk)
+		goto over_budget;
+	chunk->start = 0;
+	chunk->end = 0;
+	return chunk;
+
+over_budget:
+	atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_budget);
+	return NULL;
+}
+
+void bblog_chunk_free(struct bblog_chunk *chunk)
+{
+	kfree(chunk);
+	atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_budget);
+}
+
+void bblog_ring_init(struct bblog_ring *ring)
+{
+	INIT_LIST_HEAD(&ring->chunks);
+	ring->spare = NULL;
+	ring->count = 0;
+}
+
+/*
+ * A slot for one more record at the newest end, or NULL when no chunk could
+ * be had.  The spare chunk is reused before a new one is allocated.
+ */
+struct bblog_record *bblog_ring_reserve(struct bblog_ring *ring, gfp_t gfp)
+{
+	struct bblog_chunk *tail;
+
+	tail = list_empty(&ring->chunks) ? NULL :
+	       list_last_entry(&ring->chunks, struct bblog_chunk, list);
+	if (!tail || tail->end == BBLOG_CHUNK_RECORDS) {
+		tail = ring->spare;
+		ring->spare = NULL;
+		if (!tail) {
+			tail = bblog_chunk_alloc(gfp);
+			if (!tail)
+				return NULL;
+		}
+		tail->start = 0;
+		tail->end = 0;
+		list_add_tail(&tail->list, &ring->chunks);
+	}
+	ring->count++;
+	return &tail->rec[tail->end++];
+}
+
+/* Forget the oldest record; an emptied chunk becomes the spare. */
+void bblog_ring_drop_oldest(struct bblog_ring *ring)
+{
+	struct bblog_chunk *head;
+
+	head = list_first_entry_or_null(&ring->chunks, struct bblog_chunk, list);
+	if (WARN_ON_ONCE(!head || head->start == head->end))
+		return;
+	head->start++;
+	ring->count--;
+	if (head->start < head->end)
+		return;
+	list_del(&head->list);
+	if (ring->spare)
+		bblog_chunk_free(head);
+	else
+		ring->spare = head;
+}
+
+/* Move every record of @from to the (empty) ring @to. */
+void bblog_ring_move(struct bblog_ring *to, struct bblog_ring *from)
+{
+	list_splice_tail_init(&from->chunks, &to->chunks);
+	to->count += from->count;
+	from->count = 0;
+}
+
+/* Put @older's records in front of @ring's (they are older); @older empties. */
+void bblog_ring_prepend(struct bblog_ring *ring, struct bblog_ring *older)
+{
+	list_splice_init(&older->chunks, &ring->chunks);
+	ring->count += older->count;
+	older->count = 0;
+}
+
+/* The idx-th oldest record, or NULL. */
+struct bblog_record *bblog_ring_at(struct bblog_ring *ring, u32 idx)
+{
+	struct bblog_chunk *chunk;
+
+	list_for_each_entry(chunk, &ring->chunks, list) {
+		u32 n = chunk->end - chunk->start;
+
+		if (idx < n)
+			return &chunk->rec[chunk->start + idx];
+		idx -= n;
+	}
+	return NULL;
+}
+
+void bblog_ring_free(struct bblog_ring *ring)
+{
+	struct bblog_chunk *chunk, *tmp;
+
+	if (ring->spare) {
+		bblog_chunk_free(ring->spare);
+		ring->spare = NULL;
+	}
+
+	list_for_each_entry_safe(chunk, tmp, &ring->chunks, list) {
+		list_del(&chunk->list);
+		bblog_chunk_free(chunk);
+	}
+	ring->count = 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _BBLOG_STATS_H
+#define _BBLOG_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/types.h>
+
+/*
+ * Host-wide counters, per CPU so the record path touches no shared cache
+ * line.  Each is a read-only sysctl net.tcp_bblog.stat_<name>.
+ */
+enum bblog_stat {
+	BBLOG_STAT_RECORDS,		/* records stored */
+	BBLOG_STAT_LOST_NOMEM,		/* events not stored: no memory or budget */
+	BBLOG_STAT_LOST_LIMIT,		/* events not stored: head full */
+	BBLOG_STAT_OVERWRITTEN,		/* records recycled by rings */
+	BBLOG_STAT_PURGED,		/* records freed by disable_all or CLEAR */
+	BBLOG_STAT_FREED_UNDUMPED,	/* records of ended connections never dumped */
+	BBLOG_STAT_DUMPS,		/* dumps queued to the device */
+	BBLOG_STAT_DUMP_RECORDS,	/* records in those dumps */
+	BBLOG_STAT_DUMP_FAILED,		/* dumps not queued: no memory (records kept) */
+	BBLOG_STAT_DELIVERED,		/* dumps read by a reader (once per reader) */
+	BBLOG_STAT_CONNS,		/* connections ever logged */
+	BBLOG_STAT_AUTO_SELECTED,	/* of which selected by auto_ratio */
+	BBLOG_STAT_NR
+};
+
+struct bblog_stats {
+	u64 v[BBLOG_STAT_NR];
+};
+
+DECLARE_PER_CPU(struct bblog_stats, bblog_stats);
+
+static inline void bblog_stat_add(enum bblog_stat s, u64 n)
+{
+	this_cpu_add(bblog_stats.v[s], n);
+}
+
+static inline void bblog_stat_inc(enum bblog_stat s)
+{
+	this_cpu_inc(bblog_stats.v[s]);
+}
+
+u64 bblog_stat_read(enum bblog_stat s);
+
+#endif /* _BBLOG_STATS_H */

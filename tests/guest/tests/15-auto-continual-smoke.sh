@@ -1,0 +1,34 @@
+# With auto_ratio=1 auto_all=1 auto_mode=CONTINUAL, every connection of an
+# iperf3 run (control and data, both sides) is logged and dumped at close.
+. /guest/lib.sh
+
+load_bblog
+sysctl -w net.tcp_bblog.auto_mode=4 net.tcp_bblog.auto_all=1 net.tcp_bblog.auto_ratio=1
+ip link set lo up
+# Reader first: it gets every dump made while it is open.
+dd if=/dev/tcp_bblog of=/tmp/dumps bs=4M 2>/dev/null &
+reader=$!
+iperf3 -s -1 -p 5201 > /tmp/iperf-s.log 2>&1 &
+srv=$!
+sleep 1
+iperf3 -c 127.0.0.1 -p 5201 -n 200K > /tmp/iperf-c.log 2>&1 || { cat /tmp/iperf-c.log; die "iperf3 client"; }
+wait $srv
+sleep 1
+kill $reader
+wait $reader || true
+
+# Four connections (control and data, each seen from both ends), four dumps.
+size=$(wc -c < /tmp/dumps)
+[ "$size" -gt $((4 * 272)) ] || die "only $size bytes of dumps"
+# First message header: version 1, type 1 (little-endian u32s).
+expect_eq "first version/type" "$(od -An -tu4 -N8 /tmp/dumps | tr -s ' ')" " 1 1"
+expect_eq "stat_conns" "$(cat /proc/sys/net/tcp_bblog/stat_conns)" 4
+expect_eq "stat_dumps" "$(cat /proc/sys/net/tcp_bblog/stat_dumps)" 4
+expect_eq "stat_delivered" "$(cat /proc/sys/net/tcp_bblog/stat_delivered)" 4
+[ "$(cat /proc/sys/net/tcp_bblog/stat_records)" -gt 40 ] || die "few records"
+expect_eq "nothing queued" "$(cat /proc/sys/net/tcp_bblog/stat_dumps_queued)" 0
+expect_eq "no connection left" "$(cat /proc/sys/net/tcp_bblog/stat_conns_active)" 0
+expect_eq "nothing lost" "$(cat /proc/sys/net/tcp_bblog/stat_lost_nomem)" 0
+expect_eq "budget returned" "$(cat /proc/sys/net/tcp_bblog/stat_budget_used)" 0
+grep . /proc/sys/net/tcp_bblog/stat_*
+unload_bblog

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the chunked ring at and around chunk and limit boundaries, and the
+ * record budget.
+ */
+#include <kunit/test.h>
+
+#include "bblog-src/module/ring.c"
+
+/* Append @n records numbered from @first (sn), as a TAIL ring of @limit. */
+static void bblog_ring_push(struct kunit *test, struct bblog_ring *ring,
+			    u32 first, u32 n, u32 limit)
+{
+	struct bblog_record *rec;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		while (ring->count >= limit)
+			bblog_ring_drop_oldest(ring);
+		rec = bblog_ring_reserve(ring, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, rec);
+		rec->sn = first + i;
+	}
+}
+
+/* The ring holds exactly sn first..first+count-1, in order. */
+static void bblog_ring_expect(struct kunit *test, struct bblog_ring *ring,
+			      u32 first, u32 count)
+{
+	struct bblog_chunk *chunk;
+	u32 i, seen = 0;
+
+	KUNIT_EXPECT_EQ(test, ring->count, count);
+	for (i = 0; i < count; i++) {
+		struct bblog_record *rec = bblog_ring_at(ring, i);
+
+		KUNIT_ASSERT_NOT_NULL(test, rec);
+		KUNIT_EXPECT_EQ(test, rec->sn, first + i);
+	}
+	KUNIT_EXPECT_NULL(test, bblog_ring_at(ring, count));
+	list_for_each_entry(chunk, &ring->chunks, list) {
+		KUNIT_EXPECT_LE(test, chunk->start, chunk->end);
+		KUNIT_EXPECT_LE(test, chunk->end, (u16)BBLOG_CHUNK_RECORDS);
+		seen += chunk->end - chunk->start;
+	}
+	KUNIT_EXPECT_EQ(test, seen, count);
+}
+
+static const u32 bblog_ring_limits[] = {
+	1, 2, BBLOG_CHUNK_RECORDS - 1, BBLOG_CHUNK_RECORDS,
+	BBLOG_CHUNK_RECORDS + 1, 2 * BBLOG_CHUNK_RECORDS, 100, 5000,
+};
+
+static void bblog_ring_tail_test(struct kunit *test)
+{
+	struct bblog_ring ring;
+	u32 i, limit, n;
+
+	bblog_budget_set_limit(U64_MAX);
+	for (i = 0; i < ARRAY_SIZE(bblog_ring_limits); i++) {
+		limit = bblog_ring_limits[i];
+		/* Below, at, just past and far past the limit. */
+		for (n = limit - 1; n <= 3 * limit + 1; n += max(1U, limit / 2)) {
+			bblog_ring_init(&ring);
+			bblog_ring_push(test, &ring, 0, n, limit);
+			bblog_ring_expect(test, &ring, n > limit ? n - limit : 0,
+					  min(n, limit));
+			/* Never more chunks than the limit needs, plus one. */
+			KUNIT_EXPECT_LE(test, list_count_nodes(&ring.chunks),
+					(size_t)DIV_ROUND_UP(limit, BBLOG_CHUNK_RECORDS) + 1);
+			bblog_ring_free(&ring);
+			KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+		}
+	}
+}
+
+static void bblog_ring_move_prepend_test(struct kunit *test)
+{
+	struct bblog_ring ring, taken;
+
+	bblog_budget_set_limit(U64_MAX);
+	bblog_ring_init(&ring);
+	bblog_ring_init(&taken);
+	bblog_ring_push(test, &ring, 0, 40, 1000);
+	bblog_ring_move(&taken, &ring);
+	bblog_ring_expect(test, &ring, 0, 0);
+	bblog_ring_expect(test, &taken, 0, 40);
+
+	/* Newer records arrive while the old ones are out. */
+	bblog_ring_push(test, &ring, 40, 7, 1000);
+	/* The oldest 25 were consumed; the rest go back in front. */
+	while (taken.count > 15)
+		bblog_ring_drop_oldest(&taken);
+	bblog_ring_prepend(&ring, &taken);
+	bblog_ring_expect(test, &ring, 25, 22);
+	bblog_ring_free(&taken);
+	bblog_ring_free(&ring);
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+}
+
+static void bblog_ring_budget_test(struct kunit *test)
+{
+	struct bblog_ring ring;
+	u32 n = 0;
+
+	/* A budget of two chunks: the third chunk is refused. */
+	bblog_budget_set_limit(2 * BBLOG_CHUNK_RECORDS);
+	bblog_ring_init(&ring);
+	while (bblog_ring_reserve(&ring, GFP_KERNEL))
+		n++;
+	KUNIT_EXPECT_EQ(test, n, (u32)(2 * BBLOG_CHUNK_RECORDS));
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), (u64)(2 * BBLOG_CHUNK_RECORDS));
+	/* Dropping a whole chunk makes it the spare: reusable without budget. */
+	for (n = 0; n < BBLOG_CHUNK_RECORDS; n++)
+		bblog_ring_drop_oldest(&ring);
+	KUNIT_EXPECT_NOT_NULL(test, bblog_ring_reserve(&ring, GFP_KERNEL));
+	bblog_ring_free(&ring);
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+	bblog_budget_set_limit(U64_MAX);
+}
+
+static struct kunit_case bblog_ring_cases[] = {
+	KUNIT_CASE(bblog_ring_tail_test),
+	KUNIT_CASE(bblog_ring_move_prepend_test),
+	KUNIT_CASE(bblog_ring_budget_test),
+	{}
+};
+
+static struct kunit_suite bblog_ring_suite = {
+	.name = "tcp_bblog_ring",
+	.test_cases = bblog_ring_cases,
+};
+
+kunit_test_suites(&bblog_ring_suite);
