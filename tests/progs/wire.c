@@ -290,6 +290,27 @@ static int cmp_one(const char *dir, size_t idx, const struct recref *rr, const s
 	return 0;
 }
 
+/* The TSval of the timestamp option, 0 if none. */
+static uint32_t tsval(const uint8_t *th, unsigned int len)
+{
+	unsigned int i = 20;
+
+	while (i < len) {
+		if (th[i] == 0)
+			break;
+		if (th[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || th[i + 1] < 2)
+			break;
+		if (th[i] == 8 && th[i + 1] == 10 && i + 10 <= len)
+			return be32(th + i + 2);
+		i += th[i + 1];
+	}
+	return 0;
+}
+
 static void show_pair(const char *dir, size_t idx, const struct recref *rr, const struct seg *s)
 {
 	char a[12], b[12];
@@ -298,12 +319,14 @@ static void show_pair(const char *dir, size_t idx, const struct recref *rr, cons
 	tcpflags_str(s ? s->th[13] : 0, b);
 	printf("  %s #%zu: record sn=%s", dir, idx, rr ? "" : "-");
 	if (rr)
-		printf("%u seq=%u ack=%u %s len=%u", rr->r->sn, be32(rr->r->th + 4),
-		       be32(rr->r->th + 8), a, rr->r->payload_len);
+		printf("%u seq=%u ack=%u %s win=%u len=%u ts=%u", rr->r->sn, be32(rr->r->th + 4),
+		       be32(rr->r->th + 8), a, be16(rr->r->th + 14), rr->r->payload_len,
+		       tsval(rr->r->th, rr->r->th_len));
 	printf(" | wire pkt=%s", s ? "" : "-");
 	if (s)
-		printf("%lu seq=%u ack=%u %s len=%u", s->pkt, be32(s->th + 4), be32(s->th + 8), b,
-		       s->payload_len);
+		printf("%lu seq=%u ack=%u %s win=%u len=%u ts=%u", s->pkt, be32(s->th + 4),
+		       be32(s->th + 8), b, be16(s->th + 14), s->payload_len,
+		       tsval(s->th, s->th_len));
 	printf("\n");
 }
 
@@ -353,6 +376,13 @@ static int cmp_dir(const char *dir, const struct recref *rv, size_t nr, const st
 			show_pair(dir, i, &rv[i], &sv[i]);
 		if (cmp_one(dir, i, &rv[i], &sv[i])) {
 			diagnose(dir, rv, nr, sv, ns, i);
+			if (verbose) {
+				size_t k;
+
+				printf("  after the mismatch:\n");
+				for (k = i + 1; k < i + 8 && (k < nr || k < ns); k++)
+					show_pair(dir, k, k < nr ? &rv[k] : NULL, k < ns ? &sv[k] : NULL);
+			}
 			return 1;
 		}
 	}
