@@ -13,10 +13,11 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf
 
 # The kernel to build against: the running one's build tree, or else the
 # newest installed linux-headers tree.
-KERNELRELEASE ?= $(shell uname -r)
-KERNELDIR ?= $(firstword $(wildcard /lib/modules/$(KERNELRELEASE)/build) \
+KERNELDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -rV))
-KVER = $(shell cat $(KERNELDIR)/include/config/kernel.release 2>/dev/null)
+# The release the tree was built for (Debian's headers say 6.1.0-NN-amd64
+# here, not in include/config/kernel.release).
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KERNELDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -32,8 +33,8 @@ userspace:
 	$(MAKE) -C userspace
 
 install: module userspace
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=extra modules_install
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -b "$(or $(DESTDIR),/)" -a $(KVER)
 	$(MAKE) -C userspace install
 

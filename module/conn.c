@@ -76,6 +76,18 @@ void bblog_conn_put(struct bblog_conn *c)
 		call_rcu(&c->rcu, bblog_conn_free_rcu);
 }
 
+/* IPv6 addresses; IPv4-mapped ones are reported as IPv4. */
+static bool bblog_sk_is_ipv6(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	return sk->sk_family == AF_INET6 &&
+	       !(ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr) &&
+		 ipv6_addr_v4mapped(&sk->sk_v6_daddr));
+#else
+	return false;
+#endif
+}
+
 /* Refresh the connection's identity from its socket. */
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 {
@@ -94,16 +106,11 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 	ep->fport = inet->inet_dport;
 	memset(ep->laddr, 0, sizeof(ep->laddr));
 	memset(ep->faddr, 0, sizeof(ep->faddr));
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6 &&
-	    !(ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr) &&
-	      ipv6_addr_v4mapped(&sk->sk_v6_daddr))) {
+	if (bblog_sk_is_ipv6(sk)) {
 		ep->family = AF_INET6;
 		memcpy(ep->laddr, &sk->sk_v6_rcv_saddr, 16);
 		memcpy(ep->faddr, &sk->sk_v6_daddr, 16);
-	} else
-#endif
-	{
+	} else {
 		ep->family = AF_INET;
 		memcpy(ep->laddr, &inet->inet_rcv_saddr, 4);
 		memcpy(ep->faddr, &inet->inet_daddr, 4);

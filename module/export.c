@@ -23,9 +23,8 @@ struct bblog_reader {
 	struct mutex read_lock;		/* one read() at a time per file */
 };
 
-/* bblog_export.lock protects the queue, the readers and their cursors. */
 static struct {
-	spinlock_t lock;
+	spinlock_t lock;		/* the queue, the readers, their cursors */
 	struct list_head queue;
 	struct list_head readers;
 	unsigned long queued;

@@ -14,7 +14,8 @@
  *
  * Socket options (setsockopt/getsockopt on a TCP socket, level SOL_IP; on an
  * IPv6 socket SOL_IPV6 works too).  Errors common to all options:
- *   ENOPROTOOPT  the module is not loaded
+ *   ENOPROTOOPT  the module is not loaded, or the option does not exist in
+ *                that direction (get of a set-only option and vice versa)
  *   EOPNOTSUPP   not a TCP socket
  *   EINVAL       option value too short, or a value out of range
  *   EPERM        the caller acts on a connection other than its own socket
@@ -51,6 +52,11 @@
  *
  * Byte order: host order everywhere except where a field says "network
  * order" (ports, addresses and the TCP header bytes).
+ *
+ * Compatibility: structures only grow at their end and the sizes travel in
+ * the stream (bblog_msg_hdr.length, bblog_dump.record_size), so a reader
+ * uses the first sizeof() bytes it knows of a larger record.  Flag bits
+ * outside the *_ALL masks are reserved and must be ignored by readers.
  */
 #ifndef _UAPI_LINUX_TCP_BBLOG_H
 #define _UAPI_LINUX_TCP_BBLOG_H
@@ -115,6 +121,7 @@
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */
 #define BBLOG_RF_SNAPSHOT	0x0002	/* the TCP state fields are valid */
+#define BBLOG_RF_ALL		0x0003
 
 /* struct bblog_record.tcp_flags: facts about the connection */
 #define BBLOG_TF_NODELAY	0x0001
@@ -125,6 +132,7 @@
 #define BBLOG_TF_ECN_OK		0x0020
 #define BBLOG_TF_SENT_FIN	0x0040
 #define BBLOG_TF_RCVD_FIN	0x0080
+#define BBLOG_TF_ALL		0x00ff
 
 /*
  * One event, 256 bytes.  time_ns is CLOCK_BOOTTIME; the wall clock of a
@@ -196,7 +204,8 @@ struct bblog_msg_hdr {
 
 /* struct bblog_dump.flags */
 #define BBLOG_DF_ENDED		0x0001	/* the connection has ended */
-#define BBLOG_DF_IPV6		0x0002	/* addresses are IPv6 (else IPv4 in the first 4 bytes) */
+#define BBLOG_DF_IPV6		0x0002	/* IPv6 addresses (else IPv4, first 4 bytes) */
+#define BBLOG_DF_ALL		0x0003
 
 /*
  * One dump of one connection: this header, then nrecords records of
@@ -211,7 +220,7 @@ struct bblog_dump {
 	__u64 lost_nomem;		/*  32 events not stored for lack of memory/budget */
 	__u64 lost_limit;		/*  40 events not stored: head full, mode off after limit */
 	__u64 overwritten;		/*  48 records recycled by the ring */
-	__u64 lost_export;		/*  56 records of earlier dumps that were dropped */
+	__u64 lost_export;		/*  56 0: a dump that cannot be queued keeps its records */
 	__u32 netns;			/*  64 inode number of the network namespace */
 	__u32 nrecords;			/*  68 */
 	__u32 record_size;		/*  72 */
