@@ -31,7 +31,7 @@ expect_eq "mode at dump" "$(bb_get "$d" mode)" 0
 first=$(bb_get "$d" first_sn)
 [ "$first" = 0 ] || [ "$first" = 1 ] || die "first_sn $first: the head does not start at the first event"
 # The head starts with the SYN (the mode was set before connect()).
-r1=$(bb_records $BB_DIR/r.raw "$c" | head -n 1)
+r1=$(bb_first_seg $BB_DIR/r.raw "$c")
 echo "$r1"
 expect_eq "first record event" "$(bb_get "$r1" evname)" out
 expect_eq "first record TCP flags" "$(bb_get "$r1" tflags)" S

@@ -44,7 +44,7 @@ grep "^dump .* cookie=$c " $BB_DIR/r.txt | while read -r d; do
 		expect_num "last dump: nrecords" "$(bb_get "$d" nrecords)" -le $N
 	fi
 done
-r1=$(bb_records $BB_DIR/r.raw "$c" | head -n 1)
+r1=$(bb_first_seg $BB_DIR/r.raw "$c")
 expect_eq "first record is the SYN" "$(bb_get "$r1" evname)/$(bb_get "$r1" tflags)" out/S
 rl=$(bb_records $BB_DIR/r.raw "$c" | tail -n 1)
 expect_eq "last record is the end" "$(bb_get "$rl" evname)" connend

@@ -39,6 +39,6 @@ d=$(bb_dump $BB_DIR/r.txt "$cs")
 expect_eq "short: ended" "$(bb_get "$d" ended)" 1
 expect_eq "short: overwritten" "$(bb_get "$d" overwritten)" 0
 expect_num "short: nrecords" "$(bb_get "$d" nrecords)" -lt $N
-r1=$(bb_records $BB_DIR/r.raw "$cs" | head -n 1)
+r1=$(bb_first_seg $BB_DIR/r.raw "$cs")
 expect_eq "short: first record is the SYN" "$(bb_get "$r1" evname)/$(bb_get "$r1" tflags)" out/S
 bb_end

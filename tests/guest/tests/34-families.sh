@@ -35,7 +35,7 @@ check_family() {	# check_family OUT FAMILY FLAGS LADDR FADDR FPORT
 	expect_eq "IPv$2: uid" "$(bb_get "$d" uid)" 0
 	expect_eq "IPv$2: mode" "$(bb_get "$d" mode)" 5
 	[ -n "$(bb_get "$d" ca)" ] || die "IPv$2: no congestion control name"
-	r=$(bb_records $BB_DIR/r.raw "$c" | head -n 1)
+	r=$(bb_first_seg $BB_DIR/r.raw "$c")
 	expect_eq "IPv$2: first record" "$(bb_get "$r" evname)/$(bb_get "$r" tflags)/$(bb_get "$r" state)" out/S/2
 	r=$(bb_records $BB_DIR/r.raw "$c" | grep ' evname=state ' | grep ' arg2=1 ' | head -n 1)
 	[ -n "$r" ] || die "IPv$2: no state change to ESTABLISHED"
