@@ -85,7 +85,10 @@ int stream_load(const char *path, struct stream *s, int quiet)
 				       d->record_size, sizeof(struct bblog_record));
 			return -1;
 		}
-		if (h.length != sizeof(*d) + (uint64_t)d->nrecords * d->record_size) {
+		/* The dump header may grow at its end (uapi compatibility rule). */
+		if (h.length < sizeof(*d) + (uint64_t)d->nrecords * d->record_size ||
+		    (d->hdr.version == BBLOG_VERSION &&
+		     h.length != sizeof(*d) + (uint64_t)d->nrecords * d->record_size)) {
 			if (!quiet)
 				printf("error: offset %zu: length %llu != %zu + %u * %u\n", off,
 				       (unsigned long long)h.length, sizeof(*d), d->nrecords,
@@ -110,7 +113,8 @@ int stream_load(const char *path, struct stream *s, int quiet)
 				die("out of memory");
 		}
 		s->dumps[s->ndumps].d = d;
-		s->dumps[s->ndumps].recs = s->buf + off + sizeof(*d);
+		s->dumps[s->ndumps].recs = s->buf + off + h.length -
+					   (size_t)d->nrecords * d->record_size;
 		s->dumps[s->ndumps].off = off;
 		for (i = 1; i < d->nrecords; i++) {
 			uint32_t a = dump_rec(&s->dumps[s->ndumps], i - 1)->sn;
