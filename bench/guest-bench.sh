@@ -69,7 +69,7 @@ time_stat() {
 
 wait_listen() {
 	local i=0
-	while ! $IP netns exec bbb cat /proc/net/tcp | awk '$4 == "0A" && $2 ~ /:1451$/ { f = 1 } END { exit !f }'; do
+	while ! $IP netns exec bbb cat /proc/net/tcp /proc/net/tcp6 | awk '$4 == "0A" && $2 ~ /:1451$/ { f = 1 } END { exit !f }'; do
 		i=$((i + 1))
 		[ $i -lt 200 ] || die "iperf3 server did not listen"
 		usleep 50000
