@@ -26,7 +26,19 @@ static const struct rhashtable_params bblog_conn_params = {
 	.automatic_shrinking	= true,
 };
 
+static const struct rhashtable_params bblog_tuple_params = {
+	.key_len		= sizeof(struct bblog_tuple),
+	.key_offset		= offsetof(struct bblog_conn, tuple),
+	.head_offset		= offsetof(struct bblog_conn, tnode),
+	.automatic_shrinking	= true,
+};
+
+/*
+ * bblog_conns finds a connection by its socket; bblog_tuples by its 4-tuple,
+ * for incoming segments, which netfilter hands over without a socket.
+ */
 static struct rhashtable bblog_conns;
+static struct rhashtable bblog_tuples;
 static atomic_long_t bblog_nconns = ATOMIC_LONG_INIT(0);
 
 unsigned long bblog_conn_count(void)
@@ -117,6 +129,31 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 	}
 	if (icsk->icsk_ca_ops)
 		strscpy(ep->ca_name, icsk->icsk_ca_ops->name, sizeof(ep->ca_name));
+}
+
+/*
+ * Once the socket has both ports, file the connection under its 4-tuple so
+ * that incoming segments find it.
+ */
+static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
+{
+	struct bblog_tuple *t = &c->tuple;
+
+	lockdep_assert_held(&c->lock);
+	if (!inet_sk(sk)->inet_dport || !inet_sk(sk)->inet_sport)
+		return;
+	bblog_conn_snapshot(c, sk);
+	memset(t, 0, sizeof(*t));
+	t->net = sock_net(sk);
+	t->family = c->ep.family;
+	t->lport = c->ep.lport;
+	t->fport = c->ep.fport;
+	memcpy(t->laddr, c->ep.laddr, sizeof(t->laddr));
+	memcpy(t->faddr, c->ep.faddr, sizeof(t->faddr));
+	/* A clash (a stale twin) leaves it unkeyed: try only once. */
+	c->key_tried = true;
+	c->keyed = !rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
+						  bblog_tuple_params);
 }
 
 static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
@@ -277,6 +314,8 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 		return;
 	}
 
+	if (unlikely(!c->key_tried))
+		bblog_conn_try_key(c, sk);
 	sn = c->sn++;
 	if (!bblog_conn_make_room(c))
 		return;
@@ -300,6 +339,44 @@ void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
 	if (c) {
 		spin_lock_bh(&c->lock);
 		bblog_conn_log_locked(c, sk, ev);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * An incoming segment handed over with its socket: recorded only while the
+ * connection has no 4-tuple key yet (a passive child's first segments);
+ * afterwards bblog_conn_log_tuple() sees every incoming segment first.
+ */
+void bblog_conn_log_unkeyed(const struct sock *sk, const struct bblog_event *ev)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		if (!c->keyed)
+			bblog_conn_log_locked(c, sk, ev);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
+
+/* An incoming segment, found by its 4-tuple (seen from the receiver). */
+void bblog_conn_log_tuple(const struct bblog_tuple *key,
+			  const struct bblog_event *ev)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = rhashtable_lookup(&bblog_tuples, key, bblog_tuple_params);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		/* The socket lives while the connection is not dead. */
+		if (!c->dead)
+			bblog_conn_log_locked(c, c->sk, ev);
 		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();
@@ -370,6 +447,8 @@ void bblog_conn_destroy(struct sock *sk)
 	retain = c->ring.count && c->logid && retention;
 	spin_unlock_bh(&c->lock);
 
+	if (c->keyed)
+		rhashtable_remove_fast(&bblog_tuples, &c->tnode, bblog_tuple_params);
 	rhashtable_remove_fast(&bblog_conns, &c->node, bblog_conn_params);
 	atomic_long_dec(&bblog_nconns);
 	if (retain)
@@ -381,7 +460,20 @@ void bblog_conn_destroy(struct sock *sk)
 
 int bblog_conn_init(void)
 {
-	return rhashtable_init(&bblog_conns, &bblog_conn_params);
+	int err;
+
+	err = rhashtable_init(&bblog_conns, &bblog_conn_params);
+	if (err)
+		goto err_conns;
+	err = rhashtable_init(&bblog_tuples, &bblog_tuple_params);
+	if (err)
+		goto err_tuples;
+	return 0;
+
+err_tuples:
+	rhashtable_destroy(&bblog_conns);
+err_conns:
+	return err;
 }
 
 static void bblog_conn_free_entry(void *ptr, void *arg)
@@ -395,6 +487,7 @@ static void bblog_conn_free_entry(void *ptr, void *arg)
 /* Module exit, after the hooks are gone: forget every connection. */
 void bblog_conn_uninit(void)
 {
+	rhashtable_destroy(&bblog_tuples);
 	rhashtable_free_and_destroy(&bblog_conns, bblog_conn_free_entry, NULL);
 	atomic_long_set(&bblog_nconns, 0);
 	bblog_logid_uninit();

@@ -29,6 +29,17 @@ struct bblog_endpoint {
 	char ca_name[BBLOG_CA_NAME_LEN];
 };
 
+/* A connection's 4-tuple, as the key of incoming segments. */
+struct bblog_tuple {
+	const struct net *net;
+	u8 laddr[16];
+	u8 faddr[16];
+	__be16 lport;
+	__be16 fport;
+	u16 family;
+	u16 pad;		/* zero */
+};
+
 /*
  * One logged connection.  Found by its socket pointer in bblog_conns while
  * the socket lives; kept in its log ID's bucket after close for
@@ -38,6 +49,8 @@ struct bblog_endpoint {
 struct bblog_conn {
 	struct rhash_head node;
 	const struct sock *sk;		/* table key */
+	struct rhash_head tnode;	/* in bblog_tuples once keyed */
+	struct bblog_tuple tuple;	/* its key */
 	refcount_t ref;
 	struct rcu_head rcu;
 
@@ -45,6 +58,8 @@ struct bblog_conn {
 	s8 mode;			/* BBLOG_MODE_* */
 	bool dead;			/* socket destroyed: log nothing more */
 	bool auto_selected;
+	bool key_tried;			/* the socket had both ports */
+	bool keyed;			/* in bblog_tuples */
 	u32 sn;
 	u32 limit;
 	u32 dump_seq;
@@ -69,6 +84,8 @@ unsigned long bblog_conn_count(void);
 bool bblog_conn_any(void);
 
 struct bblog_conn *bblog_conn_lookup(const struct sock *sk);
+void bblog_conn_log_tuple(const struct bblog_tuple *key, const struct bblog_event *ev);
+void bblog_conn_log_unkeyed(const struct sock *sk, const struct bblog_event *ev);
 struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp);
 void bblog_conn_get(struct bblog_conn *c);
 void bblog_conn_put(struct bblog_conn *c);

@@ -4,11 +4,14 @@
  *
  * Tracepoints (found by name, most are not exported): state changes,
  * retransmissions, resets, congestion state, receive buffer tuning, socket
- * errors, destruction, and incoming segments on established connections.
- * Netfilter LOCAL_OUT hooks (in every network namespace): every segment
- * sent, in every state.  A kprobe on tcp_rcv_state_process(): incoming
- * segments in every other state, for which no tracepoint exists; without
- * kprobes those are not recorded and the load says so.
+ * errors and destruction.  Netfilter hooks in every network namespace:
+ * LOCAL_OUT sees every segment sent, with its socket; LOCAL_IN every segment
+ * received, as it arrived (before the stack coalesces ACKs in a socket's
+ * backlog), found by its 4-tuple.  A passive connection gets its 4-tuple
+ * only after its handshake's last ACK was received: a kprobe on
+ * tcp_rcv_state_process() records the segments a connection receives
+ * before it has one; without kprobes those few are not recorded and the
+ * load says so.
  *
  * Every probe returns at once while no connection is logged.
  */
@@ -130,12 +133,6 @@ static void bblog_tp_rcv_space_adjust(void *data, struct sock *sk)
 	rcu_read_unlock();
 }
 
-static void bblog_tp_probe(void *data, struct sock *sk, struct sk_buff *skb)
-{
-	if (bblog_conn_any())
-		bblog_log_segment(sk, BBLOG_EV_IN, skb);
-}
-
 /* Fires before icsk_ca_state is stored: old and new are both visible. */
 static void bblog_tp_cong_state_set(void *data, struct sock *sk,
 				    const u8 ca_state)
@@ -169,7 +166,6 @@ static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_receive_reset", bblog_tp_receive_reset },
 	{ "tcp_destroy_sock", bblog_tp_destroy_sock },
 	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
-	{ "tcp_probe", bblog_tp_probe },
 	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
 	{ "inet_sk_error_report", bblog_tp_error_report },
 };
@@ -183,7 +179,6 @@ static void __maybe_unused bblog_check_prototypes(void)
 	check_trace_callback_type_tcp_receive_reset(bblog_tp_receive_reset);
 	check_trace_callback_type_tcp_destroy_sock(bblog_tp_destroy_sock);
 	check_trace_callback_type_tcp_rcv_space_adjust(bblog_tp_rcv_space_adjust);
-	check_trace_callback_type_tcp_probe(bblog_tp_probe);
 	check_trace_callback_type_tcp_cong_state_set(bblog_tp_cong_state_set);
 	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
 }
@@ -236,9 +231,14 @@ static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 	if (!bblog_conn_any())
 		return 0;
 	sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	if (sk->sk_state != TCP_LISTEN)
-		bblog_log_segment(sk, BBLOG_EV_IN,
-				  (struct sk_buff *)regs_get_kernel_argument(regs, 1));
+	if (sk->sk_state != TCP_LISTEN) {
+		struct bblog_event ev = {
+			.id = BBLOG_EV_IN,
+			.skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1),
+		};
+
+		bblog_conn_log_unkeyed(sk, &ev);
+	}
 	return 0;
 }
 
@@ -249,7 +249,7 @@ static struct kprobe bblog_kp = {
 
 static bool bblog_kp_registered;
 
-/* Every segment sent, with the socket that sent it. */
+/* Every segment sent, with the socket that sent it (the last hook to run). */
 static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
@@ -264,7 +264,52 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* Every segment received, found by its 4-tuple. */
+static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
+	const struct tcphdr *th;
+	struct bblog_tuple key;
+	struct tcphdr _th;
+
+	if (!bblog_conn_any())
+		return NF_ACCEPT;
+	memset(&key, 0, sizeof(key));
+	if (state->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return NF_ACCEPT;
+		key.family = AF_INET;
+		memcpy(key.laddr, &iph->daddr, 4);
+		memcpy(key.faddr, &iph->saddr, 4);
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (ip6h->nexthdr != IPPROTO_TCP)
+			return NF_ACCEPT;
+		key.family = AF_INET6;
+		memcpy(key.laddr, &ip6h->daddr, 16);
+		memcpy(key.faddr, &ip6h->saddr, 16);
+	}
+	th = skb_header_pointer(skb, skb_transport_offset(skb), sizeof(_th), &_th);
+	if (!th)
+		return NF_ACCEPT;
+	key.net = state->net;
+	key.lport = th->dest;
+	key.fport = th->source;
+	bblog_conn_log_tuple(&key, &ev);
+	return NF_ACCEPT;
+}
+
 static const struct nf_hook_ops bblog_nf_ops[] = {
+	{
+		.hook		= bblog_nf_local_in,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FIRST,
+	},
 	{
 		.hook		= bblog_nf_local_out,
 		.pf		= NFPROTO_IPV4,
@@ -272,6 +317,12 @@ static const struct nf_hook_ops bblog_nf_ops[] = {
 		.priority	= NF_IP_PRI_LAST,
 	},
 #if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= bblog_nf_local_in,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_FIRST,
+	},
 	{
 		.hook		= bblog_nf_local_out,
 		.pf		= NFPROTO_IPV6,

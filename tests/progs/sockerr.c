@@ -35,7 +35,7 @@ static const char *en(int e)
 }
 
 /* check DESC RC ERR WANT: RC/ERR from the call, WANT 0 = must succeed. */
-static void check(const char *desc, int rc, int err, int want)
+static void check_rc(const char *desc, int rc, int err, int want)
 {
 	int got = rc < 0 ? err : 0;
 
@@ -48,11 +48,17 @@ static void check(const char *desc, int rc, int err, int want)
 	}
 }
 
+/*
+ * The call is often written inline as the RC argument: evaluate it before
+ * reading errno (the order of function arguments is unspecified).
+ */
+#define check(desc, call, err, want) do {		\
+	int rc_ = (call);				\
+	check_rc((desc), rc_, (err), (want));		\
+} while (0)
+
 /* Options that do not exist in that direction, or at all: ENOPROTOOPT. */
-static void check_fails(const char *desc, int rc, int err)
-{
-	check(desc, rc, err, ENOPROTOOPT);
-}
+#define check_fails(desc, call, err) check((desc), (call), (err), ENOPROTOOPT)
 
 static void check_true(const char *desc, int cond, const char *detail)
 {
@@ -209,10 +215,13 @@ static void id_cases(void)
 	check("ID set \"abc\"", set_str_opt(fd, BBLOG_SO_ID, "abc"), errno, 0);
 	r = getid(fd, SOL_IP, buf, sizeof(buf));
 	check_true("ID get returns \"abc\"", !r && !strcmp(buf, "abc"), r ? en(errno) : buf);
-	check("ID set \"\" (leaves the ID)", set_str_opt(fd, BBLOG_SO_ID, ""), errno, 0);
+	check("ID set \"\" (takes the connection out of its ID)",
+	      set_str_opt(fd, BBLOG_SO_ID, ""), errno, 0);
 	r = getid(fd, SOL_IP, buf, sizeof(buf));
-	check_true("ID get after \"\" still \"abc\"", !r && !strcmp(buf, "abc"),
-		   r ? en(errno) : buf);
+	check_true("ID get after \"\" is \"\"", !r && !buf[0], r ? en(errno) : buf);
+	l = sizeof(cnt);
+	r = getsockopt(fd, SOL_IP, BBLOG_SO_ID_CNT, &cnt, &l);
+	check("ID_CNT get after leaving the ID", r, errno, ENOENT);
 	r = setsockopt(fd, SOL_IP, BBLOG_SO_ID, "defgh", 5);
 	check("ID set without a NUL (optlen 5)", r, errno, 0);
 	r = getid(fd, SOL_IP, buf, sizeof(buf));

@@ -25,8 +25,8 @@
  *   BBLOG_SO_MODE    int, set/get.  BBLOG_MODE_CLEAR..BBLOG_MODE_MAX.
  *                    EINVAL on an unknown mode; EINVAL on a listening socket.
  *   BBLOG_SO_ID      string, set/get.  At most BBLOG_ID_LEN - 1 bytes are
- *                    used, the rest is ignored (as FreeBSD).  "" leaves the
- *                    ID.  get returns the NUL-terminated ID ("" if none).
+ *                    used, the rest is ignored (as FreeBSD).  "" takes the
+ *                    connection out of its ID.  get returns the NUL-terminated ID ("" if none).
  *   BBLOG_SO_TAG     string, set.  Tag of the connection's ID (at most
  *                    BBLOG_TAG_LEN - 1 bytes).  ENOENT without an ID.
  *   BBLOG_SO_DUMP    string (reason, may be empty), set.  Queue this
@@ -102,16 +102,17 @@
  * Event ids (struct bblog_record.event).  Events FreeBSD has keep FreeBSD's
  * numbers; Linux-only events use 128 and up, which FreeBSD does not use.
  */
-#define BBLOG_EV_IN		1	/* segment received (header in th) */
+#define BBLOG_EV_IN		1	/* segment received, as it arrived (header in th) */
 #define BBLOG_EV_OUT		2	/* segment sent (header in th) */
-#define BBLOG_EV_TIMER		3	/* retransmission timer expired */
+#define BBLOG_EV_TIMER		3	/* retransmission timeout: entered CA Loss */
 /* a BBLOG_SO_* option was set: arg1 = option - BBLOG_SO_BASE, arg2 = value */
 #define BBLOG_EV_SOCKOPT	40
 #define BBLOG_EV_CONNEND	54	/* end of the connection (last record) */
 #define BBLOG_EV_STATE		128	/* state change: arg1 = old, arg2 = new (Linux TCP_*) */
-#define BBLOG_EV_RETRANS	129	/* segment retransmitted (header in th) */
+/* retransmitted: arg1 = seq, arg2 = length; follows the segment's OUT record */
+#define BBLOG_EV_RETRANS	129
 #define BBLOG_EV_SYNACK_RETRANS	130	/* SYN-ACK retransmitted by the listener */
-#define BBLOG_EV_RST_SENT	131	/* reset sent (header in th when known) */
+#define BBLOG_EV_RST_SENT	131	/* reset sent (the RST itself is an OUT record) */
 #define BBLOG_EV_RST_RECV	132	/* reset received */
 #define BBLOG_EV_CA_STATE	133	/* congestion state: arg1 = old, arg2 = new (TCP_CA_*) */
 #define BBLOG_EV_RCVBUF		134	/* rcvbuf tuned: arg1 = sk_rcvbuf, arg2 = rcv_ssthresh */
