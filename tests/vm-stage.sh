@@ -52,3 +52,15 @@ run_step "$which: initramfs packed" \
 
 "$top/tests/vm/run-vm.sh" "$which" "$kernel" "$out/initramfs.cpio.gz" "$tmo" \
 	"bblog.kernel=$which ${BBLOG_GUEST_ARGS:-}"
+rc=$?
+
+# Host-side checks of what a guest test exported (pcapng files, streams):
+# tests/host/NAME.sh runs when the guest test NAME passed.
+for check in "$top"/tests/host/*.sh; do
+	[ -e "$check" ] || continue
+	t=$(basename "$check" .sh)
+	tr -d '\r' < "$BBLOG_LOGDIR/$which.console" |
+		grep -q "^BBLOG-TAP: ok - $which: $t\$" || continue
+	"$check" "$BBLOG_LOGDIR/$which.export" "$which" || rc=1
+done
+exit $rc

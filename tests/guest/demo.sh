@@ -1,13 +1,44 @@
-# make demo, inside the VM: load the module and show what it provides.
+# make demo, inside the VM.  Three requests of one user share the log ID
+# req-42 in ring mode; the server resets the second one; the client sees
+# the error and dumps every connection of its ID; `bblog record` writes one
+# pcapng per connection, which go back to the host.
 . /guest/lib.sh
-echo "\$ uname -r"
-uname -r
-echo "\$ insmod tcp_bblog.ko"
-load_bblog
-dmesg | grep tcp_bblog | tail -n 1
-echo "\$ ls -l /dev/tcp_bblog"
+. /usr/local/bin/bbtest-lib.sh
+out=/tmp/export/demo
+
+say() { echo "\$ $*"; }
+
+bb_begin
+say "insmod tcp_bblog.ko; ls -l /dev/tcp_bblog"
 ls -l /dev/tcp_bblog
-echo "\$ grep . /proc/sys/net/tcp_bblog/*"
-grep . /proc/sys/net/tcp_bblog/*
-echo "\$ rmmod tcp_bblog"
-unload_bblog
+say "sysctl net.tcp_bblog"
+grep . /proc/sys/net/tcp_bblog/* | grep -v stat_ | sed 's|/proc/sys/net/tcp_bblog/|net.tcp_bblog.|'
+
+mkdir -p $out
+say "bblog record -D $out &"
+bb_bg rec bblog record -D $out
+rec=$BB_PID
+i=0
+until ls -l /proc/$rec/fd 2>/dev/null | grep -q tcp_bblog; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || die "bblog record did not start: $(cat $BB_DIR/rec.out)"
+	usleep 50000
+done
+
+say "server on 10.9.0.2:8080 (resets the 2nd request); client: 3 requests, BBLOG_SO_ID=req-42, BBLOG_SO_MODE=tail"
+bb_server srv -p 8080 -n 3 --sink --reset 2
+bb_a bbtest client -a $BB_B4 -p 8080 -n 3 --mode tail --id req-42 --tag user-7 \
+	--bytes 50000 --dumpid "request failed: reset" > $BB_DIR/cli.out || true
+grep -E '^(conn|reset|error|dumpid)' $BB_DIR/cli.out
+bb_settle
+bb_stop $rec
+
+say "ls $out"
+ls $out
+say "cat $out/records"
+cat $out/records
+for f in $out/*.pcapng; do
+	say "bblog show $(basename $f) | head -n 12"
+	bblog show $f | head -n 12
+done
+bb_end

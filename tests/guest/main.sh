@@ -92,9 +92,11 @@ for t in /guest/tests/*.sh; do
 	name=$(basename "$t" .sh)
 	case $name in $only) ;; *) continue ;; esac
 	echo "# --- $name"
+	t0=$(date +%s)
 	timeout "${BBLOG_TEST_TIMEOUT:-300}" sh -e "$t" > /tmp/test.log 2>&1
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log
+	echo "# $name took $(( $(date +%s) - t0 ))s"
 	case $rc in
 	0) tap ok "$name" ;;
 	77) tap skip "$name" "$(tail -n 1 /tmp/test.log)" ;;
@@ -124,6 +126,16 @@ if [ -w $kml ]; then
 	else
 		tap ok "kmemleak: no leaks"
 	fi
+fi
+
+# Files for the host (pcapng for tshark, raw streams): third serial port.
+if [ -n "$(ls -A /tmp/export 2>/dev/null)" ]; then
+	stty -F /dev/ttyS2 raw -echo 2>/dev/null
+	{
+		echo BBLOG-EXPORT-BEGIN
+		tar -czf - -C /tmp/export . | base64
+		echo BBLOG-EXPORT-END
+	} > /dev/ttyS2
 fi
 
 if [ $failed = 0 ]; then

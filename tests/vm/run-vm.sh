@@ -6,6 +6,8 @@
 # UBSAN, lockdep or RCU report.  Output: the guest's TAP lines (prefixed with
 # the kernel name), then one line for the run itself.  The console log is
 # kept in $BBLOG_LOGDIR/NAME.console (its tail is printed on failure).
+# Files the guest puts in /tmp/export come back through a third serial port
+# (a base64 tar between markers) into $BBLOG_LOGDIR/NAME.export/.
 set -uo pipefail
 name=$1 kernel=$2 initrd=$3 tmo=$4
 shift 4
@@ -13,18 +15,26 @@ logdir=${BBLOG_LOGDIR:-$(pwd)/tests/build/logs}
 mkdir -p "$logdir"
 console="$logdir/$name.console"
 result="$logdir/$name.result"
-rm -f "$console" "$result"
+export="$logdir/$name.export"
+rm -rf "$console" "$result" "$export" "$export.serial"
 
 start=$(date +%s)
 timeout --foreground -k 5 "$tmo" \
 	qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
 	-nographic -nodefaults -no-reboot -monitor none \
-	-serial "file:$console" -serial "file:$result" \
+	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 $*" \
 	</dev/null >/dev/null 2>"$logdir/$name.qemu-stderr"
 rc=$?
 secs=$(( $(date +%s) - start ))
+
+if grep -q BBLOG-EXPORT-END "$export.serial" 2>/dev/null; then
+	mkdir -p "$export"
+	tr -d '\r' < "$export.serial" |
+		sed -n '/BBLOG-EXPORT-BEGIN/,/BBLOG-EXPORT-END/p' | sed '1d;$d' |
+		base64 -d | tar -xz -C "$export"
+fi
 
 # Guest TAP lines (strip the console's CRs).
 tr -d '\r' < "$console" 2>/dev/null | sed -n 's/^.*BBLOG-TAP: //p'

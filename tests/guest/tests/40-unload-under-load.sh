@@ -45,5 +45,5 @@ bb_sysctl a auto_all 1
 bb_sysctl a auto_mode 5
 bb_server srv -p 5018 -n 4 --sink
 bb_a bbtest client -a $BB_B4 -p 5018 -n 4 --bytes 20000 > /dev/null
-dmesg | grep -E 'BUG|WARNING|Oops|leak' && die "kernel complained"
+dmesg | grep -E 'BUG:|WARNING:|Oops|new suspected memory leak' && die "kernel complained"
 bb_end
