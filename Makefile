@@ -7,6 +7,7 @@
 #   make check            the whole test suite (installs its Debian packages)
 #   make check-harness    prove the test harness catches each failure kind
 #   make demo             boot the stock kernel in QEMU and show the module
+#   make bench            throughput with and without logging, vs tcpdump
 #   make style / sparse / uapi-check   static checks
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
@@ -52,6 +53,9 @@ check-harness:
 demo:
 	bash tests/demo.sh
 
+bench:
+	bash bench/run.sh
+
 style:
 	bash tests/style.sh
 
@@ -64,4 +68,4 @@ uapi-check:
 version:
 	@echo $(VERSION)
 
-.PHONY: all module userspace install clean check check-harness demo style sparse uapi-check version
+.PHONY: all module userspace install clean check check-harness demo bench style sparse uapi-check version

@@ -1,7 +1,9 @@
 #!/bin/sh
 # tcp_bblog benchmark, run inside the test VM:  sh -e /bench/guest-bench.sh
 # TCP bulk throughput with iperf3 over a veth pair between two network
-# namespaces, BENCH_SECONDS (5) per configuration, BENCH_REPEAT (1) runs each:
+# namespaces, BENCH_SECONDS (5) per run, BENCH_REPEAT (1) round-robin passes
+# over the configurations (the kernel command line's bench.seconds= and
+# bench.repeat= set them too):
 #   not-loaded      the module is not loaded (the baseline)
 #   loaded-off      loaded, nothing logged
 #   tail-all        TAIL on every connection (auto_ratio=1 auto_all=1 auto_mode=1)
@@ -11,10 +13,16 @@
 #                   (snap length BENCH_SNAPLEN, 128 by default: headers, as
 #                   the records keep; 0 = whole packets)
 # Prints one line per configuration with its throughput, the ratio to the
-# baseline, and for the logging ones the records stored (stat_records of
-# both namespaces) and the module's own time per record if it exposes a
-# stat_*_ns counter.  Every result line starts with "BBLOG-BENCH: ".
+# baseline, and for the logging ones the records stored (stat_records,
+# host-wide) and, at the end, the in-kernel cost per record measured
+# by the module's bench_records parameter.  Lines start with "BBLOG-BENCH: ".
 # Needs: /lib/bblog/tcp_bblog.ko, iperf3, tcpdump, bbtest (tests/progs).
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	bench.seconds=*) BENCH_SECONDS=${arg#*=} ;;
+	bench.repeat=*) BENCH_REPEAT=${arg#*=} ;;
+	esac
+done
 secs=${BENCH_SECONDS:-5}
 repeat=${BENCH_REPEAT:-1}
 snaplen=${BENCH_SNAPLEN:-128}
@@ -51,20 +59,9 @@ unload() { if loaded; then rmmod tcp_bblog || die "rmmod"; fi; }
 sysctl_set() { $IP netns exec "$1" bbtest sysctl "$2" "$3" || die "sysctl $2=$3 in $1"; }
 
 # stat_sum NAME: a counter summed over both namespaces ("" if absent).
+# The module's counters are host-wide (every namespace shows the same).
 stat_sum() {
-	local a b
-	a=$($IP netns exec bba cat /proc/sys/net/tcp_bblog/$1 2>/dev/null) || return 0
-	b=$($IP netns exec bbb cat /proc/sys/net/tcp_bblog/$1 2>/dev/null) || b=0
-	echo $((a + b))
-}
-
-# A counter of nanoseconds spent logging, if the module has one.
-time_stat() {
-	local f
-	for f in /proc/sys/net/tcp_bblog/stat_*_ns /proc/sys/net/tcp_bblog/stat_*time*; do
-		[ -e "$f" ] && { basename "$f"; return 0; }
-	done
-	return 0
+	$IP netns exec bba cat /proc/sys/net/tcp_bblog/$1 2>/dev/null || true
 }
 
 wait_listen() {
@@ -91,8 +88,8 @@ iperf() {
 	[ -s $out/$1.bps ] || { cat $out/$1.cli; die "no receiver line from iperf3 ($1)"; }
 }
 
-run_config() {	# run_config NAME: "bps records ns/record" in $out/result
-	local name=$1 bps r0 r1 t0 t1 ts rd='' td=
+run_config() {	# run_config NAME: "bps records" in $out/result
+	local name=$1 bps r0 r1 rd='' td=
 	net_down
 	net_up
 	case $name in
@@ -125,51 +122,63 @@ run_config() {	# run_config NAME: "bps records ns/record" in $out/result
 			i=$((i + 1)); [ $i -lt 200 ] || die "tcpdump did not start"; usleep 50000
 		done
 	fi
-	ts=$(time_stat)
 	r0=$(stat_sum stat_records)
-	t0=
-	[ -n "$ts" ] && t0=$(stat_sum "$ts")
 	iperf "$name"
 	bps=$(cat $out/$name.bps)
 	r1=$(stat_sum stat_records)
-	t1=
-	[ -n "$ts" ] && t1=$(stat_sum "$ts")
 	[ -n "$td" ] && { kill $td; wait $td || true; ls -l /tmp/x.pcap > $out/td.size; rm -f /tmp/x.pcap; }
 	[ -n "$rd" ] && { kill $rd; wait $rd || true; }
 	recs=-
 	[ -n "$r0" ] && [ -n "$r1" ] && recs=$((r1 - r0))
-	nsrec=-
-	if [ -n "$t0" ] && [ -n "$t1" ] && [ "$recs" != - ] && [ "$recs" -gt 0 ]; then
-		nsrec=$(( (t1 - t0) / recs ))
-	fi
 	net_down
-	echo "${bps:-0} $recs $nsrec" > $out/result
+	echo "${bps:-0} $recs" > $out/result
 }
 
 say "iperf3 over veth, ${secs}s per run, $repeat run(s) per configuration, $(nproc) CPUs, kernel $(uname -r)"
 unload
-base=
-printf '%-14s %12s %8s %12s %10s %12s\n' config Mbit/s ratio records rec/s ns/record > $out/table
-for name in not-loaded loaded-off tail-all continual-all tcpdump; do
-	sum=0 rsum=0 nsrec=-
-	for i in $(seq "$repeat"); do
+# Round robin: every configuration once per pass, so that drift in the
+# emulator's speed hits them all alike.
+configs="not-loaded loaded-off tail-all continual-all tcpdump"
+for name in $configs; do
+	echo 0 > $out/$name.sum
+	echo 0 > $out/$name.rsum
+done
+for i in $(seq "$repeat"); do
+	for name in $configs; do
 		run_config $name
 		set -- $(cat $out/result)
-		sum=$((sum + $1))
-		[ "$2" != - ] && rsum=$((rsum + $2)) || rsum=-
-		nsrec=$3
+		echo $(( $(cat $out/$name.sum) + $1 )) > $out/$name.sum
+		if [ "$2" != - ] && [ "$(cat $out/$name.rsum)" != - ]; then
+			echo $(( $(cat $out/$name.rsum) + $2 )) > $out/$name.rsum
+		else
+			echo - > $out/$name.rsum
+		fi
+		say "pass $i: $name $(( $1 / 1000000 )) Mbit/s"
 	done
-	bps=$((sum / repeat))
+done
+
+# The in-kernel cost of one record: bench_records logs events on a test
+# socket through the same path as the hooks (lookup, lock, snapshot, ring).
+load
+echo 200000 > /sys/module/tcp_bblog/parameters/bench_records || die "bench_records"
+set -- $(cat /sys/module/tcp_bblog/parameters/bench_records)
+percall="$2 ns per record ($1 records, TAIL ring, test socket)"
+unload
+
+base=
+printf '%-14s %12s %8s %12s %10s\n' config Mbit/s ratio records rec/s > $out/table
+for name in $configs; do
+	bps=$(( $(cat $out/$name.sum) / repeat ))
+	rsum=$(cat $out/$name.rsum)
 	[ -n "$base" ] || base=$bps
 	[ "$base" -gt 0 ] || die "the baseline measured no throughput"
-	line=$(awk -v b=$bps -v base=$base -v n=$name -v r=$rsum -v s=$((secs * repeat)) -v ns=$nsrec 'BEGIN {
+	awk -v b=$bps -v base=$base -v n=$name -v r=$rsum -v s=$((secs * repeat)) 'BEGIN {
+		if (n == "not-loaded" || n == "tcpdump") r = "-"
 		rs = r == "-" ? "-" : sprintf("%.0f", r / s)
-		printf "%-14s %12.1f %8.3f %12s %10s %12s", n, b / 1e6, b / base, r, rs, ns }')
-	echo "$line" >> $out/table
-	say "$line"
+		printf "%-14s %12.1f %8.3f %12s %10s\n", n, b / 1e6, b / base, r, rs }' >> $out/table
 done
-unload
 echo "BBLOG-BENCH: ----"
 while read -r l; do say "$l"; done < $out/table
+say "record path: $percall"
 [ -e $out/td.size ] && say "tcpdump file: $(awk '{ print $5 }' $out/td.size) bytes (snap length $snaplen)"
 say "done"

@@ -329,8 +329,8 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 	bblog_stat_inc(BBLOG_STAT_RECORDS);
 }
 
-/* An event of @sk: recorded if the socket is logged. */
-void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
+static void __bblog_conn_log(const struct sock *sk, const struct bblog_event *ev,
+			     bool unkeyed_only)
 {
 	struct bblog_conn *c;
 
@@ -338,10 +338,17 @@ void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
 	c = bblog_conn_lookup(sk);
 	if (c) {
 		spin_lock_bh(&c->lock);
-		bblog_conn_log_locked(c, sk, ev);
+		if (!unkeyed_only || !c->keyed)
+			bblog_conn_log_locked(c, sk, ev);
 		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();
+}
+
+/* An event of @sk: recorded if the socket is logged. */
+void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
+{
+	__bblog_conn_log(sk, ev, false);
 }
 
 /*
@@ -351,17 +358,7 @@ void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
  */
 void bblog_conn_log_unkeyed(const struct sock *sk, const struct bblog_event *ev)
 {
-	struct bblog_conn *c;
-
-	rcu_read_lock();
-	c = bblog_conn_lookup(sk);
-	if (c) {
-		spin_lock_bh(&c->lock);
-		if (!c->keyed)
-			bblog_conn_log_locked(c, sk, ev);
-		spin_unlock_bh(&c->lock);
-	}
-	rcu_read_unlock();
+	__bblog_conn_log(sk, ev, true);
 }
 
 /* An incoming segment, found by its 4-tuple (seen from the receiver). */

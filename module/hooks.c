@@ -4,7 +4,7 @@
  *
  * Tracepoints (found by name, most are not exported): state changes,
  * retransmissions, resets, congestion state, receive buffer tuning, socket
- * errors and destruction.  Netfilter hooks in every network namespace:
+ * errors, checksum errors and destruction.  Netfilter hooks in every network namespace:
  * LOCAL_OUT sees every segment sent, with its socket; LOCAL_IN every segment
  * received, as it arrived (before the stack coalesces ACKs in a socket's
  * backlog), found by its 4-tuple.  A passive connection gets its 4-tuple
@@ -54,6 +54,43 @@ static void bblog_log_segment(const struct sock *sk, u8 id,
 	struct bblog_event ev = { .id = id, .skb = skb };
 
 	bblog_conn_log(sk, &ev);
+}
+
+/*
+ * The 4-tuple of a received TCP segment, as the receiving socket sees it.
+ * False if @skb is not a TCP segment (or an IPv4 fragment).
+ */
+static bool bblog_tuple_from_skb(struct bblog_tuple *key, const struct net *net,
+				 const struct sk_buff *skb)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	memset(key, 0, sizeof(*key));
+	if (ip_hdr(skb)->version == 4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return false;
+		key->family = AF_INET;
+		memcpy(key->laddr, &iph->daddr, 4);
+		memcpy(key->faddr, &iph->saddr, 4);
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (ip6h->nexthdr != IPPROTO_TCP)
+			return false;
+		key->family = AF_INET6;
+		memcpy(key->laddr, &ip6h->daddr, 16);
+		memcpy(key->faddr, &ip6h->saddr, 16);
+	}
+	th = skb_header_pointer(skb, skb_transport_offset(skb), sizeof(_th), &_th);
+	if (!th)
+		return false;
+	key->net = net;
+	key->lport = th->dest;
+	key->fport = th->source;
+	return true;
 }
 
 /* sock:inet_sock_set_state: fires before the new state is stored. */
@@ -146,6 +183,17 @@ static void bblog_tp_cong_state_set(void *data, struct sock *sk,
 		bblog_log_simple(sk, BBLOG_EV_TIMER, 0, 0, 0);
 }
 
+/* A segment with a bad checksum, before any socket lookup. */
+static void bblog_tp_bad_csum(void *data, const struct sk_buff *skb)
+{
+	struct bblog_event ev = { .id = BBLOG_EV_BAD_CSUM, .skb = skb };
+	struct bblog_tuple key;
+
+	if (bblog_conn_any() && skb->dev &&
+	    bblog_tuple_from_skb(&key, dev_net(skb->dev), skb))
+		bblog_conn_log_tuple(&key, &ev);
+}
+
 static void bblog_tp_error_report(void *data, const struct sock *sk)
 {
 	if (bblog_conn_any() && bblog_is_tcp(sk))
@@ -168,6 +216,7 @@ static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
 	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
 	{ "inet_sk_error_report", bblog_tp_error_report },
+	{ "tcp_bad_csum", bblog_tp_bad_csum },
 };
 
 /* A prototype that drifts from the kernel's breaks the build here. */
@@ -181,6 +230,7 @@ static void __maybe_unused bblog_check_prototypes(void)
 	check_trace_callback_type_tcp_rcv_space_adjust(bblog_tp_rcv_space_adjust);
 	check_trace_callback_type_tcp_cong_state_set(bblog_tp_cong_state_set);
 	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
+	check_trace_callback_type_tcp_bad_csum(bblog_tp_bad_csum);
 }
 
 static void bblog_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -269,37 +319,10 @@ static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
-	const struct tcphdr *th;
 	struct bblog_tuple key;
-	struct tcphdr _th;
 
-	if (!bblog_conn_any())
-		return NF_ACCEPT;
-	memset(&key, 0, sizeof(key));
-	if (state->pf == NFPROTO_IPV4) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
-			return NF_ACCEPT;
-		key.family = AF_INET;
-		memcpy(key.laddr, &iph->daddr, 4);
-		memcpy(key.faddr, &iph->saddr, 4);
-	} else {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-		if (ip6h->nexthdr != IPPROTO_TCP)
-			return NF_ACCEPT;
-		key.family = AF_INET6;
-		memcpy(key.laddr, &ip6h->daddr, 16);
-		memcpy(key.faddr, &ip6h->saddr, 16);
-	}
-	th = skb_header_pointer(skb, skb_transport_offset(skb), sizeof(_th), &_th);
-	if (!th)
-		return NF_ACCEPT;
-	key.net = state->net;
-	key.lport = th->dest;
-	key.fport = th->source;
-	bblog_conn_log_tuple(&key, &ev);
+	if (bblog_conn_any() && bblog_tuple_from_skb(&key, state->net, skb))
+		bblog_conn_log_tuple(&key, &ev);
 	return NF_ACCEPT;
 }
 

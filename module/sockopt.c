@@ -264,27 +264,21 @@ static int bblog_sockopt_get(struct sock *sk, int optval, void __user *user,
 	return err;
 }
 
+#define BBLOG_SOCKOPT_OPS(family) {		\
+	.pf		= family,		\
+	.set_optmin	= BBLOG_SO_BASE,	\
+	.set_optmax	= BBLOG_SO_END,		\
+	.set		= bblog_sockopt_set,	\
+	.get_optmin	= BBLOG_SO_BASE,	\
+	.get_optmax	= BBLOG_SO_END,		\
+	.get		= bblog_sockopt_get,	\
+	.owner		= THIS_MODULE,		\
+}
+
+/* SOL_IP reaches both families through PF_INET; SOL_IPV6 needs PF_INET6. */
 static struct nf_sockopt_ops bblog_sockopt_ops[] = {
-	{
-		.pf		= PF_INET,
-		.set_optmin	= BBLOG_SO_BASE,
-		.set_optmax	= BBLOG_SO_END,
-		.set		= bblog_sockopt_set,
-		.get_optmin	= BBLOG_SO_BASE,
-		.get_optmax	= BBLOG_SO_END,
-		.get		= bblog_sockopt_get,
-		.owner		= THIS_MODULE,
-	},
-	{
-		.pf		= PF_INET6,
-		.set_optmin	= BBLOG_SO_BASE,
-		.set_optmax	= BBLOG_SO_END,
-		.set		= bblog_sockopt_set,
-		.get_optmin	= BBLOG_SO_BASE,
-		.get_optmax	= BBLOG_SO_END,
-		.get		= bblog_sockopt_get,
-		.owner		= THIS_MODULE,
-	},
+	BBLOG_SOCKOPT_OPS(PF_INET),
+	BBLOG_SOCKOPT_OPS(PF_INET6),
 };
 
 int bblog_sockopt_init(void)

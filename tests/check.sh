@@ -1,27 +1,49 @@
 #!/bin/bash
 # make check: every test of tcp_bblog, as numbered TAP lines ending with
 # "N passed, N failed, N skipped".  Installs the Debian packages it needs.
+#
+# The two VM stages run in the background from the start (they take the
+# longest and spend much of their time waiting on the guest), while the
+# static checks and the userspace tests run here; their TAP lines are then
+# printed in a fixed order.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$top"
 
 stages() {
 	run_step "dependencies: Debian packages installed" "$top/tests/deps.sh" || return
+	# What the guests run must exist before the VM stages start.
+	run_step "userspace: bblog builds" make -s -C userspace || return
+	run_step "test programs build" make -s -C tests/progs OUT="$build/progs" || return
+
+	"$top/tests/vm-stage.sh" stock > "$build/stock.tap" 2>&1 &
+	local stock=$!
+	"$top/tests/vm-stage.sh" debug > "$build/debug.tap" 2>&1 &
+	local debug=$!
+
 	run_step "uapi header compiles alone with -std=c90 -pedantic" make -s uapi-check
 	run_step "style: checkpatch clean" make -s style
 	run_step "sparse: clean against the stock headers" make -s sparse
-	run_step "userspace: bblog builds" make -s -C userspace
 	run_step "dkms: add and build against the stock headers" "$top/tests/dkms.sh"
 	run_step "install: make install into DESTDIR" "$top/tests/install.sh"
+	run_step "wire oracle: bbtest wirecmp catches every kind of mismatch" \
+		"$top/tests/oracle/selftest.sh"
 	make -s -C userspace check
 	make -s -C userspace fuzz FUZZ_SECONDS=${BBLOG_FUZZ_SECONDS:-20}
-	"$top/tests/vm-stage.sh" stock
-	"$top/tests/vm-stage.sh" debug
+
+	wait $stock
+	cat "$build/stock.tap"
+	wait $debug
+	cat "$build/debug.tap"
 	"$top/tests/harness/run.sh"
 }
 
+# mawk reads a pipe in blocks unless told otherwise: show each line now.
+awk=(awk)
+awk -W interactive 'BEGIN { }' >/dev/null 2>&1 && awk=(awk -W interactive)
+
 start=$(date +%s)
-stages 2>&1 | awk -f "$top/tests/tap-summary.awk"
+stages 2>&1 | "${awk[@]}" -f "$top/tests/tap-summary.awk"
 rc=${PIPESTATUS[1]}
 echo "# make check took $(( $(date +%s) - start ))s"
 exit $rc

@@ -16,14 +16,8 @@ grep . /proc/sys/net/tcp_bblog/* | grep -v stat_ | sed 's|/proc/sys/net/tcp_bblo
 
 mkdir -p $out
 say "bblog record -D $out &"
-bb_bg rec bblog record -D $out
+bb_record_start $out
 rec=$BB_PID
-i=0
-until ls -l /proc/$rec/fd 2>/dev/null | grep -q tcp_bblog; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || die "bblog record did not start: $(cat $BB_DIR/rec.out)"
-	usleep 50000
-done
 
 say "server on 10.9.0.2:8080 (resets the 2nd request); client: 3 requests, BBLOG_SO_ID=req-42, BBLOG_SO_MODE=tail"
 bb_server srv -p 8080 -n 3 --sink --reset 2

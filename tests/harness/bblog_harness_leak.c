@@ -8,7 +8,7 @@ static int __init bblog_harness_leak_init(void)
 {
 	int i;
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 64; i++) {
 		void *p = kmalloc(256, GFP_KERNEL);
 
 		if (p)

@@ -1,7 +1,9 @@
 #!/bin/bash
 # make check-harness: boots test VMs with one failure injected each and
 # checks that the harness reports every one of them as a failure.  A TAP
-# "ok" line here means "the injected failure was caught".
+# "ok" line here means "the injected failure was caught": the guest reached
+# the injection point (it says so on the console) and the run was reported
+# as failed for the expected reason.  The five VMs run side by side.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -15,17 +17,27 @@ done
 stock_kver=$(stock_kernel)
 debug_tree=$("$top/tests/kernel/build-debug-kernel.sh" 2>/dev/null)
 
-inject() {	# inject KIND KERNEL-NAME EXPECTED-REASON-REGEX TIMEOUT
-	local kind=$1 which=$2 expect=$3 tmo=$4 kernel out
+inject() {	# inject KIND KERNEL-NAME TIMEOUT [TESTS]: TAP lines in harness-KIND.tap
+	local kind=$1 which=$2 tmo=$3 only=${4:-none} kernel
 	case $which in
 	stock) kernel=/boot/vmlinuz-$stock_kver ;;
 	debug) kernel=$debug_tree/arch/x86/boot/bzImage ;;
 	esac
-	out=$("$top/tests/vm/run-vm.sh" "harness-$kind" "$kernel" \
+	"$top/tests/vm/run-vm.sh" "harness-$kind" "$kernel" \
 		"$build/$which/initramfs.cpio.gz" "$tmo" \
-		"bblog.kernel=$which bblog.inject=$kind bblog.only=none")
-	if echo "$out" | grep -q '^not ok - harness-'"$kind"': VM run failed' &&
-	   echo "$out" | grep -Eq "$expect"; then
+		"bblog.kernel=$which bblog.inject=$kind bblog.only=$only" \
+		> "$build/harness-$kind.tap" 2>&1
+}
+
+verdict() {	# verdict KIND KERNEL-NAME EXPECTED-REASON-REGEX
+	local kind=$1 which=$2 expect=$3 out console
+	out=$(cat "$build/harness-$kind.tap")
+	console=$BBLOG_LOGDIR/harness-$kind.console
+	if ! tr -d '\r' < "$console" | grep -q "harness: injecting $kind"; then
+		echo "not ok - harness: injected $kind on $which kernel: the guest never reached the injection"
+		echo "$out" | sed 's/^/#   /'
+	elif echo "$out" | grep -q "^not ok - harness-$kind: VM run failed" &&
+	     echo "$out" | grep -Eq "$expect"; then
 		echo "ok - harness: injected $kind on $which kernel is reported as a failure"
 		echo "$out" | grep -E '^not ok' | head -3 | sed 's/^/#   /'
 	else
@@ -34,8 +46,15 @@ inject() {	# inject KIND KERNEL-NAME EXPECTED-REASON-REGEX TIMEOUT
 	fi
 }
 
-inject warn stock 'Kernel panic|WARNING|injected warning' 300
-inject hang stock 'timed out' 60
-inject shellfail stock 'not ok - stock: 00-harness-shellfail' 300
-inject kunitfail debug 'not ok - debug: kunit tcp_bblog_harness: bblog_harness_fail_test' 900
-inject leak debug 'not ok - debug: kmemleak' 900
+inject warn stock 300 &
+inject hang stock 90 &
+inject shellfail stock 300 00-harness-shellfail &
+inject kunitfail debug 900 &
+inject leak debug 900 &
+wait
+
+verdict warn stock 'Kernel panic|WARNING|injected warning'
+verdict hang stock 'timed out'
+verdict shellfail stock 'not ok - stock: 00-harness-shellfail'
+verdict kunitfail debug 'not ok - debug: kunit tcp_bblog_harness: bblog_harness_fail_test'
+verdict leak debug 'not ok - debug: kmemleak'

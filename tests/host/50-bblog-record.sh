@@ -39,7 +39,7 @@ for f in "$dir"/rec/*.pcapng; do
 	pcap=$(tcpdump -r "$f" 2>/dev/null | wc -l)
 	tseq=$(tshark -r "$f" -o tcp.relative_sequence_numbers:FALSE -Y tcp -T fields -e tcp.seq 2>/dev/null | tr '\n' ' ')
 	rseq=$(grep -v ' th_len=0 ' /tmp/bb-recs.$$ | bbf_seq | tr '\n' ' ')
-	addrs=$(tshark -r "$f" -Y tcp -T fields -e ip.src -e ipv6.src -e tcp.srcport 2>/dev/null | tr -s '\t' ' ' | sort -u | tr '\n' ',')
+	addrs=$(tshark -r "$f" -Y tcp -T fields -e ip.src -e ipv6.src -e tcp.srcport 2>/dev/null | tr -s '\t' ' ' | sed 's/^ //' | sort -u | tr '\n' ',')
 	want_addrs=$(printf '%s\n' "$laddr $lport" "$faddr $fport" | sort -u | tr '\n' ',')
 	note "$base: cookie $cookie, $hdr header records, $other events; tshark: $epb packets, $events events; tcpdump: $pcap"
 

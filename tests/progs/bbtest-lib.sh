@@ -258,3 +258,17 @@ bb_first_seg() { bb_records "$1" "$2" | grep -v ' th_len=0 ' | head -n 1; }
 
 # bb_settle [SECONDS]: let dumps made at close reach the readers.
 bb_settle() { sleep "${1:-2}"; }
+
+# bb_record_start DIR [ARGS...]: `bblog record -D DIR` in the background,
+# returning once it holds the device (so it sees every dump from then on);
+# its pid is in $BB_PID.
+bb_record_start() {
+	local dir=$1 i=0
+	shift
+	bb_bg rec bblog record -D "$dir" "$@"
+	until ls -l /proc/$BB_PID/fd 2>/dev/null | grep -q tcp_bblog; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || die "bblog record did not open the device: $(cat $BB_DIR/rec.out)"
+		usleep 50000
+	done
+}

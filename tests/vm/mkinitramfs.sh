@@ -1,7 +1,7 @@
 #!/bin/bash
 # mkinitramfs.sh OUT.cpio.gz MODDIR [SYSTEM_KO...]  (MODDIR as made by build-module.sh)
 # Builds the test VM's initramfs: busybox-static, tests/vm/init as /init,
-# tests/guest/ as /guest, the modules under test from MODDIR (tcp_bblog.ko,
+# tests/guest/ as /guest, bench/guest-bench.sh in /bench, the modules under test from MODDIR (tcp_bblog.ko,
 # kunit/*.ko, harness/*.ko) in /lib/bblog, the given system modules in
 # /lib/modules-extra (inserted in order), and the programs the tests run with
 # the shared libraries ldd lists for them.
@@ -18,6 +18,8 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$top/tests/vm/init" "$root/init"
 chmod 755 "$root/init"
 cp -a "$top/tests/guest/." "$root/guest/"
+mkdir -p "$root/bench"
+cp -a "$top/bench/guest-bench.sh" "$root/bench/"
 
 cp "$moddir/src/tcp_bblog.ko" "$root/lib/bblog/"
 for sub in kunit harness; do

@@ -1,7 +1,9 @@
 # Retransmissions under loss: with netem dropping 20% of the client's
-# segments, its records show retransmitted segments (ev_retrans > 0, the
-# records' total_retrans grows) and the loss recovery (a congestion state
-# change or a retransmission timeout).
+# segments (written 1400 bytes at a time, so that there are many of them
+# and a loss is not always repaired by a tail loss probe alone), its records
+# show retransmitted segments (ev_retrans > 0, the records' total_retrans
+# grows) and the loss recovery (a congestion state change or a
+# retransmission timeout).
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -11,6 +13,7 @@ tc -n $BB_A qdisc add dev va root netem loss 20%
 bb_server srv -p 5012 --sink
 bb_reader r
 bb_a bbtest client -a $BB_B4 -p 5012 --mode tail-auto --bytes 150000 --timeout 90 \
+	--chunk 1400 --pause-ms 1 --nodelay \
 	> $BB_DIR/cli.out || { cat $BB_DIR/cli.out; die "client"; }
 cat $BB_DIR/cli.out
 tc -n $BB_A qdisc del dev va root

@@ -13,15 +13,8 @@ bb_begin
 bb_sysctl a closed_retention_ms 60000
 rm -rf $out
 mkdir -p $out/rec
-bb_bg rec bblog record -D $out/rec
+bb_record_start $out/rec
 rec=$BB_PID
-# bblog must hold the device before anything is dumped.
-i=0
-until ls -l /proc/$rec/fd 2>/dev/null | grep -q tcp_bblog; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || die "bblog record did not open the device: $(cat $BB_DIR/rec.out)"
-	usleep 50000
-done
 bb_reader raw
 
 bb_server srv4 -p 5020 -n 3 --sink

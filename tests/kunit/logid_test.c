@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: log ID buckets (joining, moving, leaving, counts, the auto ratio
+ * of new IDs) and the retention of closed connections, on real kernel TCP
+ * sockets.  Runs before tcp_bblog.ko is loaded: it brings up the pieces it
+ * needs itself.
+ */
+#include <kunit/test.h>
+#include <linux/net.h>
+#include <net/sock.h>
+
+#include "bblog-src/module/conn.c"
+#include "bblog-src/module/logid.c"
+#include "bblog-src/module/export.c"
+#include "bblog-src/module/record.c"
+#include "bblog-src/module/ring.c"
+#include "bblog-src/module/policy.c"
+#include "bblog-src/module/sysctl.c"
+
+#define BBLOG_TEST_SOCKS 4
+
+struct bblog_logid_fixture {
+	struct socket *sock[BBLOG_TEST_SOCKS];
+	struct bblog_conn *conn[BBLOG_TEST_SOCKS];
+};
+
+static int bblog_logid_test_init(struct kunit *test)
+{
+	struct bblog_logid_fixture *f;
+	int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, bblog_conn_init(), 0);
+	KUNIT_ASSERT_EQ(test, bblog_sysctl_init(), 0);
+	bblog_budget_set_limit(1 << 20);
+	for (i = 0; i < BBLOG_TEST_SOCKS; i++) {
+		KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_INET, SOCK_STREAM,
+						       IPPROTO_TCP, &f->sock[i]), 0);
+		lock_sock(f->sock[i]->sk);
+		f->conn[i] = bblog_conn_get_or_create(f->sock[i]->sk,
+						      BBLOG_MODE_OFF, GFP_KERNEL);
+		release_sock(f->sock[i]->sk);
+		KUNIT_ASSERT_NOT_NULL(test, f->conn[i]);
+	}
+	test->priv = f;
+	return 0;
+}
+
+/* Sockets close without the module's hooks: end the connections by hand. */
+static void bblog_logid_test_exit(struct kunit *test)
+{
+	struct bblog_logid_fixture *f = test->priv;
+	int i;
+
+	for (i = 0; i < BBLOG_TEST_SOCKS; i++) {
+		if (f->conn[i]) {
+			lock_sock(f->sock[i]->sk);
+			bblog_conn_destroy(f->sock[i]->sk);
+			release_sock(f->sock[i]->sk);
+		}
+		sock_release(f->sock[i]);
+	}
+	bblog_conn_uninit();
+	bblog_export_flush();
+	bblog_sysctl_uninit();
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+}
+
+static struct sock *bblog_sk(struct kunit *test, int i)
+{
+	return ((struct bblog_logid_fixture *)test->priv)->sock[i]->sk;
+}
+
+static struct bblog_conn *bblog_c(struct kunit *test, int i)
+{
+	return ((struct bblog_logid_fixture *)test->priv)->conn[i];
+}
+
+static int bblog_set(struct kunit *test, int i, const char *id)
+{
+	return bblog_logid_set(bblog_c(test, i), bblog_sk(test, i), id);
+}
+
+static u32 bblog_count(struct kunit *test, int i)
+{
+	u32 n = 0;
+
+	if (bblog_logid_count(bblog_c(test, i), &n))
+		return 0;
+	return n;
+}
+
+static void bblog_logid_join_move_leave_test(struct kunit *test)
+{
+	int i;
+
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 0), 0U);	/* no ID: ENOENT */
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, bblog_set(test, i, "req-1"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 0), 3U);
+	KUNIT_EXPECT_PTR_EQ(test, bblog_c(test, 0)->logid, bblog_c(test, 2)->logid);
+
+	/* The same ID again changes nothing. */
+	KUNIT_EXPECT_EQ(test, bblog_set(test, 1, "req-1"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 1), 3U);
+
+	/* Moving one leaves two behind. */
+	KUNIT_EXPECT_EQ(test, bblog_set(test, 2, "req-2"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 0), 2U);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 1U);
+
+	/* The tag belongs to the ID. */
+	KUNIT_EXPECT_EQ(test, bblog_logid_set_tag(bblog_c(test, 0), "user-7"), 0);
+	KUNIT_EXPECT_STREQ(test, bblog_c(test, 1)->logid->tag, "user-7");
+	KUNIT_EXPECT_EQ(test, bblog_logid_set_tag(bblog_c(test, 3), "x"), -ENOENT);
+
+	/* Leaving with "": the last one out frees the bucket. */
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, bblog_set(test, i, ""), 0);
+	KUNIT_EXPECT_NULL(test, bblog_c(test, 0)->logid);
+	KUNIT_EXPECT_TRUE(test, hash_empty(bblog_ids));
+}
+
+/* Equal IDs in different network namespaces are different buckets. */
+static void bblog_logid_netns_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, bblog_set(test, 0, "x"), 0);
+	spin_lock_bh(&bblog_ids_lock);
+	KUNIT_EXPECT_NOT_NULL(test, bblog_logid_find(init_net.net_cookie, "x"));
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie + 1, "x"));
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie, "y"));
+	spin_unlock_bh(&bblog_ids_lock);
+}
+
+/* auto_all = 0: every ratio-th new ID is logged; its members inherit. */
+static void bblog_logid_auto_ratio_test(struct kunit *test)
+{
+	struct bblog_net *bn = bblog_net(&init_net);
+	char id[8];
+	int i;
+
+	bn->auto_all = 0;
+	bn->auto_mode = BBLOG_MODE_CONTINUAL;
+	bn->auto_ratio = 2;
+	atomic64_set(&bn->auto_counter, 0);
+	for (i = 0; i < BBLOG_TEST_SOCKS; i++) {
+		snprintf(id, sizeof(id), "id-%d", i);
+		KUNIT_EXPECT_EQ(test, bblog_set(test, i, id), 0);
+		KUNIT_EXPECT_EQ(test, bblog_c(test, i)->mode,
+				i % 2 ? BBLOG_MODE_OFF : BBLOG_MODE_CONTINUAL);
+	}
+	/* Joining a selected ID inherits its mode; an existing ID draws no lot. */
+	KUNIT_EXPECT_EQ(test, bblog_set(test, 1, "id-0"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_c(test, 1)->mode, BBLOG_MODE_CONTINUAL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&bn->auto_counter), 4LL);
+	bn->auto_ratio = 0;
+}
+
+/* A closed connection with records stays dumpable until it expires. */
+static void bblog_logid_retention_test(struct kunit *test)
+{
+	struct bblog_logid_fixture *f = test->priv;
+	struct bblog_event ev = { .id = BBLOG_EV_STATE };
+	struct bblog_conn *c = bblog_c(test, 0);
+	struct sock *sk = bblog_sk(test, 0);
+	u64 dumps = bblog_stat_read(BBLOG_STAT_DUMPS);
+	int i;
+
+	bblog_net(&init_net)->closed_retention_ms = 60000;
+	KUNIT_EXPECT_EQ(test, bblog_logid_set(c, sk, "kept"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_set(test, 1, "kept"), 0);
+	spin_lock_bh(&c->lock);
+	bblog_conn_set_mode_locked(c, BBLOG_MODE_TAIL);
+	for (i = 0; i < 5; i++)
+		bblog_conn_log_locked(c, sk, &ev);
+	spin_unlock_bh(&c->lock);
+	KUNIT_EXPECT_EQ(test, c->ring.count, 5U);
+
+	/* Close: a CONNEND record is added and the connection is retained. */
+	bblog_conn_get(c);
+	lock_sock(sk);
+	bblog_conn_destroy(sk);
+	release_sock(sk);
+	f->conn[0] = NULL;
+	KUNIT_EXPECT_NULL(test, bblog_conn_lookup(sk));
+	KUNIT_EXPECT_TRUE(test, c->dead);
+	KUNIT_EXPECT_EQ(test, c->ring.count, 6U);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 1), 2U);
+
+	/* Not expired yet: the reaper keeps it. */
+	bblog_logid_reap(false);
+	KUNIT_EXPECT_PTR_NE(test, (void *)c->logid, NULL);
+
+	/* Dumping the ID from the open member dumps the closed one too. */
+	KUNIT_EXPECT_EQ(test, bblog_logid_dump(bblog_c(test, 1), bblog_sk(test, 1), "err"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_stat_read(BBLOG_STAT_DUMPS), dumps + 1);
+	KUNIT_EXPECT_EQ(test, c->ring.count, 0U);
+
+	/* Dumped, it expires at the next pass and leaves its bucket. */
+	bblog_logid_reap(false);
+	KUNIT_EXPECT_NULL(test, c->logid);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 1), 1U);
+	bblog_conn_put(c);
+}
+
+static struct kunit_case bblog_logid_cases[] = {
+	KUNIT_CASE(bblog_logid_join_move_leave_test),
+	KUNIT_CASE(bblog_logid_netns_test),
+	KUNIT_CASE(bblog_logid_auto_ratio_test),
+	KUNIT_CASE(bblog_logid_retention_test),
+	{}
+};
+
+static struct kunit_suite bblog_logid_suite = {
+	.name = "tcp_bblog_logid",
+	.init = bblog_logid_test_init,
+	.exit = bblog_logid_test_exit,
+	.test_cases = bblog_logid_cases,
+};
+
+kunit_test_suites(&bblog_logid_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for tcp_bblog: log IDs and retention");
