@@ -89,7 +89,7 @@ iperf() {
 }
 
 run_config() {	# run_config NAME: "bps records" in $out/result
-	local name=$1 bps r0 r1 rd='' td=
+	local name=$1 bps r0 r1 rd='' td= i
 	net_down
 	net_up
 	case $name in

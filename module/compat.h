@@ -4,6 +4,9 @@
  * object by Kbuild.  Newest API plus backfill: the .c files use today's
  * names and this header provides them on older kernels.  This is the only
  * place that may test LINUX_VERSION_CODE.
+ *
+ * Tested: Debian's 6.1.  The later branches follow the upstream changes
+ * listed in linux-kernel-notes §1.2 and §8 and are built on paper only.
  */
 #ifndef _BBLOG_COMPAT_H
 #define _BBLOG_COMPAT_H
@@ -12,6 +15,45 @@
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "tcp_bblog needs Linux 6.1 or newer"
+#endif
+
+/* 6.5: register_net_sysctl() wants an array; the sized variant appears. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define register_net_sysctl_sz(net, path, table, size) \
+	register_net_sysctl(net, path, table)
+#endif
+
+/* 6.11: proc handlers take a const table. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define BBLOG_CTL_TABLE const struct ctl_table
+#else
+#define BBLOG_CTL_TABLE struct ctl_table
+#endif
+
+/*
+ * Tracepoint prototypes that changed (the probe's arguments after
+ * "void *data"), and how a probe reads the extra ones.
+ * 6.10: tcp_send_reset gains the reset reason.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#include <net/rstreason.h>
+#define BBLOG_TP_SEND_RESET_ARGS \
+	const struct sock *sk, const struct sk_buff *skb, \
+	const enum sk_rst_reason reason
+#else
+#define BBLOG_TP_SEND_RESET_ARGS \
+	const struct sock *sk, const struct sk_buff *skb
+#endif
+
+/* 6.17: tcp_retransmit_skb also fires for failed retransmissions. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define BBLOG_TP_RETRANSMIT_ARGS \
+	const struct sock *sk, const struct sk_buff *skb, int err
+#define BBLOG_TP_RETRANSMIT_ERR err
+#else
+#define BBLOG_TP_RETRANSMIT_ARGS \
+	const struct sock *sk, const struct sk_buff *skb
+#define BBLOG_TP_RETRANSMIT_ERR 0
 #endif
 
 #endif /* _BBLOG_COMPAT_H */

@@ -115,18 +115,17 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 				 tcp_sk(sk)->total_retrans, 0);
 }
 
-static void bblog_tp_retransmit_skb(void *data, const struct sock *sk,
-				    const struct sk_buff *skb)
+static void bblog_tp_retransmit_skb(void *data, BBLOG_TP_RETRANSMIT_ARGS)
 {
 	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
 
-	if (bblog_conn_any())
+	/* Only segments that did go out again (the 6.1 meaning). */
+	if (bblog_conn_any() && !BBLOG_TP_RETRANSMIT_ERR)
 		bblog_log_simple(sk, BBLOG_EV_RETRANS, 0, tcb->seq,
 				 tcb->end_seq - tcb->seq);
 }
 
-static void bblog_tp_send_reset(void *data, const struct sock *sk,
-				const struct sk_buff *skb)
+static void bblog_tp_send_reset(void *data, BBLOG_TP_SEND_RESET_ARGS)
 {
 	if (bblog_conn_any() && sk && sk_fullsock(sk) && bblog_is_tcp(sk))
 		bblog_log_simple(sk, BBLOG_EV_RST_SENT, 0, 0, 0);

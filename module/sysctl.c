@@ -43,7 +43,7 @@ struct bblog_net *bblog_net(const struct net *net)
 	return net_generic(net, bblog_net_id);
 }
 
-static int bblog_global_limit_handler(struct ctl_table *table, int write,
+static int bblog_global_limit_handler(BBLOG_CTL_TABLE *table, int write,
 				      void *buf, size_t *lenp, loff_t *ppos)
 {
 	int err = proc_doulongvec_minmax(table, write, buf, lenp, ppos);
@@ -74,7 +74,7 @@ static unsigned long bblog_counter_value(unsigned long which)
 	}
 }
 
-static int bblog_counter_handler(struct ctl_table *table, int write,
+static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
 	unsigned long val = bblog_counter_value((unsigned long)table->extra1);
@@ -182,7 +182,8 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	if (!net_eq(net, &init_net))
 		table[BBLOG_NET_ENTRIES].mode = 0444;
 
-	bn->hdr = register_net_sysctl(net, "net/tcp_bblog", table);
+	bn->hdr = register_net_sysctl_sz(net, "net/tcp_bblog", table,
+					 ARRAY_SIZE(bblog_sysctl_template));
 	if (!bn->hdr) {
 		kfree(table);
 		return -ENOMEM;
