@@ -4,6 +4,8 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BBLOG_BUILD:-$top/tests/build}
 export BBLOG_LOGDIR=$build/logs
+# Built kernels and tools are cached here, outside the repository.
+export BBLOG_CACHE=${BBLOG_CACHE:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/tcp_bblog}
 mkdir -p "$BBLOG_LOGDIR"
 
 # The stock Debian kernel: the newest /boot/vmlinuz-* with a build tree.
