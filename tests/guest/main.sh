@@ -5,13 +5,15 @@
 #   bblog.only=GLOB     run only the tests whose file name matches GLOB
 #   bblog.demo=1        run /guest/demo.sh (make demo)
 #   bblog.bench=1       run /bench/guest-bench.sh (make bench)
+#   bblog.kunit=0       do not run the KUnit suites
 # Prints one "BBLOG-TAP: ok - ..." / "BBLOG-TAP: not ok - ..." line per test
 # on the console and writes the success marker to the second serial port
 # only if every test passed.
 cd /guest
 . ./lib.sh
 
-kernel=stock inject= only='*' demo= bench=
+kernel=stock inject= only='*' demo= bench= kunit=1
+set -f	# no pathname expansion of the command line's globs
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bblog.kernel=*) kernel=${arg#*=} ;;
@@ -19,8 +21,10 @@ for arg in $(cat /proc/cmdline); do
 	bblog.only=*) only=${arg#*=} ;;
 	bblog.demo=*) demo=${arg#*=} ;;
 	bblog.bench=*) bench=${arg#*=} ;;
+	bblog.kunit=*) kunit=${arg#*=} ;;
 	esac
 done
+set +f
 export BBLOG_KERNEL=$kernel
 failed=0
 
@@ -73,7 +77,7 @@ run_kunit() {	# run_kunit MODULE
 	done
 	rmmod "$name" || tap fail "kunit: rmmod $name"
 }
-if [ -d /sys/kernel/debug/kunit ]; then
+if [ -d /sys/kernel/debug/kunit ] && [ "$kunit" != 0 ]; then
 	for mod in /lib/bblog/kunit/*.ko; do
 		[ -e "$mod" ] && run_kunit "$mod"
 	done
