@@ -104,6 +104,10 @@ for t in /guest/tests/*.sh; do
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log
 	echo "# $name took $(( $(date +%s) - t0 ))s"
+	# A failed test must not leave the module loaded for the next one.
+	if grep -q '^tcp_bblog ' /proc/modules; then
+		rmmod tcp_bblog || echo "# rmmod after $name failed"
+	fi
 	case $rc in
 	0) tap ok "$name" ;;
 	77) tap skip "$name" "$(tail -n 1 /tmp/test.log)" ;;
