@@ -33,11 +33,13 @@ verdict() {	# verdict KIND KERNEL-NAME EXPECTED-REASON-REGEX
 	local kind=$1 which=$2 expect=$3 out console
 	out=$(cat "$build/harness-$kind.tap")
 	console=$BBLOG_LOGDIR/harness-$kind.console
-	if ! tr -d '\r' < "$console" | grep -q "harness: injecting $kind"; then
+	# grep -c reads all its input: grep -q would end the pipe early, and
+	# with pipefail tr's SIGPIPE would turn a match into a failure.
+	if [ "$(tr -d '\r' < "$console" | grep -c "harness: injecting $kind")" = 0 ]; then
 		echo "not ok - harness: injected $kind on $which kernel: the guest never reached the injection"
 		echo "$out" | sed 's/^/#   /'
-	elif echo "$out" | grep -q "^not ok - harness-$kind: VM run failed" &&
-	     echo "$out" | grep -Eq "$expect"; then
+	elif grep -q "^not ok - harness-$kind: VM run failed" <<<"$out" &&
+	     grep -Eq "$expect" <<<"$out"; then
 		echo "ok - harness: injected $kind on $which kernel is reported as a failure"
 		echo "$out" | grep -E '^not ok' | head -3 | sed 's/^/#   /'
 	else
