@@ -93,6 +93,23 @@ hang) while :; do sleep 3600; done ;;
 shellfail) cp /guest/harness/shellfail.sh /guest/tests/00-harness-shellfail.sh ;;
 esac
 
+# kill_leftovers: kill what a failed test left running in the background
+# (init adopted it: parent pid 1), except this runner.
+kill_leftovers() {
+	local pass p ppid
+	for pass in 1 2 3; do
+		for p in $(ls /proc | grep '^[0-9][0-9]*$'); do
+			[ "$p" = 1 ] || [ "$p" = $$ ] && continue
+			ppid=$(sed -n 's/^PPid:[[:space:]]*//p' /proc/$p/status 2>/dev/null)
+			if [ "$ppid" = 1 ]; then
+				echo "# killing leftover $p: $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null)"
+				kill -9 "$p" 2>/dev/null
+			fi
+		done
+		usleep 200000
+	done
+}
+
 # End-to-end tests: each file in tests/ runs in its own shell with set -e.
 for t in /guest/tests/*.sh; do
 	[ -e "$t" ] || continue
@@ -104,7 +121,9 @@ for t in /guest/tests/*.sh; do
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log
 	echo "# $name took $(( $(date +%s) - t0 ))s"
-	# A failed test must not leave the module loaded for the next one.
+	# A failed test must leave neither helpers (a reader holding the
+	# device, a server) nor the module loaded for the next one.
+	[ $rc = 0 ] || kill_leftovers
 	if grep -q '^tcp_bblog ' /proc/modules; then
 		rmmod tcp_bblog || echo "# rmmod after $name failed"
 	fi

@@ -256,8 +256,42 @@ bb_records() { bbtest parse "$1" --records --cookie "$2" | grep '^rec '; }
 # settings before connect() are records too: BBLOG_EV_SOCKOPT).
 bb_first_seg() { bb_records "$1" "$2" | grep -v ' th_len=0 ' | head -n 1; }
 
-# bb_settle [SECONDS]: let dumps made at close reach the readers.
-bb_settle() { sleep "${1:-2}"; }
+# bb_settle [SECONDS]: let the scenario's connections end and the dumps
+# they make at close reach the readers.  A blind sleep is not enough in
+# software emulation beside other busy VMs, so this watches progress:
+# first until no socket of either namespace is in a state other than LISTEN
+# or TIME_WAIT (a logged connection ends, and is dumped, when its full
+# socket goes), then until the dump and delivery counters have stood still
+# for a second.  SECONDS (default 60) bounds each wait.
+bb_settle() {
+	local i=0 max=$(( ${1:-60} * 10 )) still=0 last= now
+	while bb_busy_sockets a || bb_busy_sockets b; do
+		i=$((i + 1))
+		[ $i -lt $max ] || die "bb_settle: connections still open after ${1:-60}s:
+$(bb_a cat /proc/net/tcp /proc/net/tcp6; bb_b cat /proc/net/tcp /proc/net/tcp6)"
+		usleep 100000
+	done
+	i=0
+	while [ $still -lt 4 ]; do
+		now="$(cat /proc/sys/net/tcp_bblog/stat_dumps /proc/sys/net/tcp_bblog/stat_delivered)"
+		if [ "$now" = "$last" ]; then
+			still=$((still + 1))
+		else
+			still=0
+		fi
+		last=$now
+		i=$((i + 1))
+		[ $i -lt $max ] || die "bb_settle: dumps still being made after ${1:-60}s"
+		usleep 250000
+	done
+}
+
+# bb_busy_sockets a|b: true when that namespace holds a TCP socket that is
+# neither listening nor in TIME_WAIT.
+bb_busy_sockets() {
+	bb_$1 cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		awk 'NR > 1 && $4 != "st" && $4 != "0A" && $4 != "06" { f = 1 } END { exit !f }'
+}
 
 # bb_record_start DIR [ARGS...]: `bblog record -D DIR` in the background,
 # returning once it holds the device (so it sees every dump from then on);

@@ -32,7 +32,7 @@ static const struct {
 	{ "parse", cmd_parse,
 	  "parse FILE [--json] [--records] [--conn] [--cookie C] [--buf]" },
 	{ "wirecmp", cmd_wirecmp,
-	  "wirecmp RAWSTREAM PCAP (--cookie C | --lport P) [--tail-ok] [-v]" },
+	  "wirecmp RAWSTREAM PCAP (--cookie C | --lport P) [--tail-ok] [--reorder N] [-v]" },
 	{ "synth", cmd_synth,
 	  "synth --stream FILE --pcap FILE [--segs N] [--corrupt FIELD[:INDEX]] [-6]" },
 	{ "sysctl", cmd_sysctl, "sysctl NAME [VALUE]" },

@@ -9,7 +9,9 @@
  * urgent pointer, every option byte, and the payload length.  Only the
  * checksum is not compared (the sender's is partial).  The first difference
  * is printed and the exit status is 1.  A gap in the records' serial numbers
- * fails too: the comparison would be meaningless.
+ * fails too: the comparison would be meaningless.  --reorder N accepts a
+ * window of up to N + 1 segments that holds the same headers in another
+ * order (segments handled on two CPUs at once), with a note for each.
  *
  * bbtest synth --stream S --pcap P [--segs N] [-6] [--corrupt WHAT[:I]]:
  * writes a made-up connection as a raw stream and a matching pcap, with one
@@ -366,14 +368,56 @@ static void diagnose(const char *dir, const struct recref *rv, size_t nr, const 
 	}
 }
 
-static int cmp_dir(const char *dir, const struct recref *rv, size_t nr, const struct seg *sv,
-		   size_t ns, int tail_ok, int verbose, size_t *compared)
+/*
+ * Segments that arrive on two CPUs at once pass tcpdump's tap and the
+ * netfilter hook in either order, so the records may hold the captured
+ * segments of a short window in another order, every header still equal.
+ * The size (2 to max + 1) of the smallest such window from i, or 0.
+ */
+static size_t permuted(const struct recref *rv, size_t nr, const struct seg *sv, size_t ns,
+		       size_t i, size_t max)
 {
-	size_t i;
+	unsigned char used[64];
+	size_t w, a, b;
+
+	for (w = 2; w <= max + 1 && i + w <= nr && i + w <= ns; w++) {
+		memset(used, 0, sizeof(used));
+		for (a = 0; a < w; a++) {
+			for (b = 0; b < w; b++) {
+				if (!used[b] && same_hdr(rv[i + a].r, &sv[i + b])) {
+					used[b] = 1;
+					break;
+				}
+			}
+			if (b == w)
+				break;
+		}
+		if (a == w)
+			return w;
+	}
+	return 0;
+}
+
+static int cmp_dir(const char *dir, const struct recref *rv, size_t nr, const struct seg *sv,
+		   size_t ns, int tail_ok, int verbose, size_t reorder, size_t *compared)
+{
+	size_t i, w, k;
 
 	for (i = 0; i < nr && i < ns; i++) {
 		if (verbose)
 			show_pair(dir, i, &rv[i], &sv[i]);
+		w = 0;
+		if (reorder && !same_hdr(rv[i].r, &sv[i]))
+			w = permuted(rv, nr, sv, ns, i, reorder);
+		if (w) {
+			printf("note: %s: records sn %u..%u are pcap packets %lu..%lu in another "
+			       "order (segments handled on two CPUs at once)\n", dir, rv[i].r->sn,
+			       rv[i + w - 1].r->sn, sv[i].pkt, sv[i + w - 1].pkt);
+			for (k = 1; verbose && k < w; k++)
+				show_pair(dir, i + k, &rv[i + k], &sv[i + k]);
+			i += w - 1;
+			continue;
+		}
 		if (cmp_one(dir, i, &rv[i], &sv[i])) {
 			diagnose(dir, rv, nr, sv, ns, i);
 			if (verbose) {
@@ -410,8 +454,10 @@ int cmd_wirecmp(int argc, char **argv)
 		{ "lport", required_argument, NULL, 'l' },
 		{ "tail-ok", no_argument, NULL, 't' },
 		{ "retrans-as-out", no_argument, NULL, 'r' },
+		{ "reorder", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
+	size_t reorder = 0;
 	unsigned long long cookie = 0;
 	unsigned int lport = 0;
 	int have_cookie = 0, tail_ok = 0, verbose = 0, retrans = 0, c;
@@ -432,6 +478,11 @@ int cmd_wirecmp(int argc, char **argv)
 		case 'l': lport = (unsigned int)parse_u64(optarg, "--lport"); break;
 		case 't': tail_ok = 1; break;
 		case 'r': retrans = 1; break;
+		case 'o':
+			reorder = (size_t)parse_u64(optarg, "--reorder");
+			if (reorder > 63)
+				die("--reorder: at most 63");
+			break;
 		case 'v': verbose = 1; break;
 		default: goto usage;
 		}
@@ -520,9 +571,9 @@ int cmd_wirecmp(int argc, char **argv)
 		printf("error: the connection's records hold no TCP header\n");
 		fail = 1;
 	}
-	if (cmp_dir("out", rout, nro, sout, nso, tail_ok, verbose, &compared))
+	if (cmp_dir("out", rout, nro, sout, nso, tail_ok, verbose, reorder, &compared))
 		fail = 1;
-	if (cmp_dir("in", rin, nri, sin, nsi, tail_ok, verbose, &compared))
+	if (cmp_dir("in", rin, nri, sin, nsi, tail_ok, verbose, reorder, &compared))
 		fail = 1;
 	printf("wirecmp compared=%zu result=%s\n", compared, fail ? "MISMATCH" : "ok");
 	free(rout);
@@ -535,7 +586,7 @@ int cmd_wirecmp(int argc, char **argv)
 	return fail;
 usage:
 	die("usage: bbtest wirecmp RAWSTREAM PCAP (--cookie C | --lport P) [--tail-ok] "
-	    "[--retrans-as-out] [-v]");
+	    "[--retrans-as-out] [--reorder N] [-v]");
 }
 
 /* --------------------------------------------------------------- synth */
@@ -722,6 +773,17 @@ int cmd_synth(int argc, char **argv)
 				}
 			}
 		}
+	}
+
+	/*
+	 * "swap": the capture holds segment I after segment I + 2 (the next one
+	 * in the same direction), as when two CPUs handle them at once.
+	 */
+	if (!strcmp(what, "swap") && cidx + 2 < n) {
+		struct synthseg t = sv[cidx];
+
+		sv[cidx] = sv[cidx + 2];
+		sv[cidx + 2] = t;
 	}
 
 	/* The pcap: Ethernet, microseconds. */

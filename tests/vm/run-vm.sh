@@ -36,8 +36,21 @@ if grep -q BBLOG-EXPORT-END "$export.serial" 2>/dev/null; then
 		base64 -d | tar -xz -C "$export"
 fi
 
-# Guest TAP lines (strip the console's CRs).
-tr -d '\r' < "$console" 2>/dev/null | sed -n 's/^.*BBLOG-TAP: //p'
+# Guest TAP lines (strip the console's CRs).  A failed guest test is
+# followed by the end of its own output (it sits between "# --- NAME" and
+# "# NAME took"), so the reason is in the report, not only in the log.
+tr -d '\r' < "$console" 2>/dev/null | awk '
+	/^# --- / { name = substr($0, 7); n = 0; next }
+	name != "" && index($0, "# " name " took ") == 1 {
+		done = name; name = ""; next }
+	name != "" { buf[n++ % 30] = $0; cnt = n; next }
+	/BBLOG-TAP: / {
+		line = $0; sub(/^.*BBLOG-TAP: /, "", line); print line
+		if (line ~ /^not ok/ && done != "" && index(line, ": " done " (") > 0) {
+			s = cnt > 30 ? cnt - 30 : 0
+			for (i = s; i < cnt; i++) print "#   " buf[i % 30]
+		}
+	}'
 
 problems=$(tr -d '\r' < "$console" 2>/dev/null | grep -E \
 	'Kernel panic|BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible recursive locking|circular locking|suspicious RCU usage|inconsistent lock state|lock held when returning|Call Trace:|hung_task|soft lockup' |

@@ -10,10 +10,25 @@ dd if=/dev/tcp_bblog of=/tmp/dumps bs=4M 2>/dev/null &
 reader=$!
 iperf3 -s -1 -p 5201 > /tmp/iperf-s.log 2>&1 &
 srv=$!
-sleep 1
+# Until it listens (port 5201 is 1451 in /proc/net/tcp6: iperf3 binds ::).
+i=0
+until cat /proc/net/tcp /proc/net/tcp6 |
+	awk '$4 == "0A" && $2 ~ /:1451$/ { f = 1 } END { exit !f }'; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || die "iperf3 server did not listen"
+	usleep 100000
+done
 iperf3 -c 127.0.0.1 -p 5201 -n 200K > /tmp/iperf-c.log 2>&1 || { cat /tmp/iperf-c.log; die "iperf3 client"; }
 wait $srv
-sleep 1
+# Until every connection has ended and the reader has taken every dump.
+i=0
+until [ "$(cat /proc/sys/net/tcp_bblog/stat_conns_active)" = 0 ] &&
+      [ "$(cat /proc/sys/net/tcp_bblog/stat_dumps_queued)" = 0 ]; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || die "connections or dumps left after 60 s"
+	usleep 100000
+done
+usleep 500000	# dd writes what its last read() returned
 kill $reader
 wait $reader || true
 

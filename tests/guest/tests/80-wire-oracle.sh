@@ -5,7 +5,9 @@
 # seq, ack, data offset, flags, window, urgent pointer, every option byte,
 # payload length (bbtest wirecmp; only the checksum is not compared), up to
 # the socket's destruction (entering TIME_WAIT).
-# IPv4 and IPv6.
+# IPv4 and IPv6.  With two CPUs, two segments can reach tcpdump's tap and
+# the netfilter hook in different orders: a window of at most 4 segments
+# holding the same headers in another order is accepted (and counted).
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -39,12 +41,13 @@ compare() {	# compare FAMILY OUT
 	# TIME_WAIT: the last ACK of the close may reach (or leave) the TIME_WAIT
 	# socket after that.  At most two such segments per direction.
 	if ! bbtest wirecmp $BB_DIR/r.raw $BB_DIR/wire.pcap --cookie "$c" --tail-ok \
-		> $BB_DIR/cmp$1.out; then
+		--reorder 3 > $BB_DIR/cmp$1.out; then
 		cat $BB_DIR/cmp$1.out
 		bbtest wirecmp $BB_DIR/r.raw $BB_DIR/wire.pcap --cookie "$c" -v | head -n 300
 		die "IPv$1: the records differ from the wire"
 	fi
 	cat $BB_DIR/cmp$1.out
+	echo "# IPv$1: $(grep -c 'in another order' $BB_DIR/cmp$1.out) reordered window(s)"
 	tail=$(sed -n 's/^note: [a-z]*: \([0-9]*\) captured segments after the last record.*/\1/p' \
 		$BB_DIR/cmp$1.out | sort -n | tail -n 1)
 	[ "${tail:-0}" -le 2 ] || die "IPv$1: $tail segments on the wire after the connection's last record"
