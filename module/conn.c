@@ -380,19 +380,18 @@ void bblog_conn_log_tuple(const struct bblog_tuple *key,
 }
 
 /* BBLOG_SO_MODE: set a mode, or CLEAR the records. */
-int bblog_conn_set_mode_locked(struct bblog_conn *c, int mode)
+void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode)
 {
 	lockdep_assert_held(&c->lock);
+	c->auto_selected = false;
 	if (mode == BBLOG_MODE_CLEAR) {
 		bblog_conn_purge(c);
 		c->mode = BBLOG_MODE_OFF;
-		return 0;
+		return;
 	}
 	c->mode = mode;
-	c->auto_selected = false;
 	if (!c->dead)
 		c->limit = READ_ONCE(bblog_net(sock_net(c->sk))->session_limit);
-	return 0;
 }
 
 /* A new connection (active open, or a passive child): the auto ratio. */
@@ -415,7 +414,34 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 		return;
 	}
 	c->auto_selected = true;
+	c->passive = passive;
 	bblog_stat_inc(BBLOG_STAT_AUTO_SELECTED);
+}
+
+/*
+ * A passive child reaches ESTABLISHED: the SYN-ACK retransmissions of its
+ * request.  tcp_create_openreq_child() copies them into total_retrans after
+ * the clone, so they are not known when the child is selected.
+ */
+void bblog_conn_passive_established(const struct sock *sk)
+{
+	struct bblog_event ev = {
+		.id = BBLOG_EV_SYNACK_RETRANS,
+		.arg1 = tcp_sk(sk)->total_retrans,
+	};
+	struct bblog_conn *c;
+
+	if (!ev.arg1)
+		return;
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		if (c->passive)
+			bblog_conn_log_locked(c, sk, &ev);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
 }
 
 /*

@@ -57,7 +57,8 @@ struct bblog_conn {
 	spinlock_t lock;		/* everything below */
 	s8 mode;			/* BBLOG_MODE_* */
 	bool dead;			/* socket destroyed: log nothing more */
-	bool auto_selected;
+	bool auto_selected;		/* mode set by auto_ratio: BBLOG_DF_AUTO */
+	bool passive;			/* selected as a passive child */
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
 	u32 sn;
@@ -93,10 +94,11 @@ void bblog_conn_put(struct bblog_conn *c);
 void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev);
 void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 			   const struct bblog_event *ev);
-int bblog_conn_set_mode_locked(struct bblog_conn *c, int mode);
+void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode);
 int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason);
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
+void bblog_conn_passive_established(const struct sock *sk);
 void bblog_conn_destroy(struct sock *sk);
 
 #endif /* _BBLOG_CONN_H */

@@ -108,11 +108,8 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 	if (!bblog_conn_any())
 		return;
 	bblog_log_simple(sk, BBLOG_EV_STATE, 0, oldstate, newstate);
-	/* A passive child starts with the SYN-ACK retransmissions of its request. */
-	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
-	    tcp_sk(sk)->total_retrans)
-		bblog_log_simple(sk, BBLOG_EV_SYNACK_RETRANS, 0,
-				 tcp_sk(sk)->total_retrans, 0);
+	if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
+		bblog_conn_passive_established(s);
 }
 
 static void bblog_tp_retransmit_skb(void *data, BBLOG_TP_RETRANSMIT_ARGS)

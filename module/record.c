@@ -15,7 +15,7 @@
 #include "record.h"
 
 /* BBLOG_TF_* facts about the connection. */
-u32 bblog_record_tcp_flags(const struct sock *sk)
+static u32 bblog_record_tcp_flags(const struct sock *sk)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 f = 0;

@@ -21,6 +21,5 @@ void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,
 		       const struct bblog_event *ev, u32 sn);
 unsigned int bblog_record_copy_hdr(struct bblog_record *rec,
 				   const struct sk_buff *skb);
-u32 bblog_record_tcp_flags(const struct sock *sk);
 
 #endif /* _BBLOG_RECORD_H */

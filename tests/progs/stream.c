@@ -5,10 +5,11 @@
  *
  *   dump i=0 cookie=.. family=4 laddr=.. lport=.. faddr=.. fport=.. netns=..
  *        nrecords=.. first_sn=.. last_sn=.. sn_gaps=.. prev_gap=.. seq=..
- *        flags=0x.. ended=0|1 mode=.. state=.. id=.. tag=.. reason=..
+ *        flags=0x.. ended=0|1 auto=0|1 mode=.. state=.. id=.. tag=.. reason=..
  *        lost_nomem=.. lost_limit=.. overwritten=.. lost_export=.. ca=..
  *        ev_in= ev_out= ev_state= ev_retrans= ev_rst_sent= ev_rst_recv=
- *        ev_ca= ev_end= ev_timer= ev_sockopt= ev_synack_retrans= ev_other=
+ *        ev_ca= ev_end= ev_timer= ev_sockopt= ev_synack_retrans= ev_rcvbuf=
+ *        ev_sk_error= ev_bad_csum= ev_other=
  *   rec cookie=.. seq=.. sn=.. ev=.. evname=.. state=.. ca=.. th_len=..
  *       seq_no=.. ack_no=.. tflags=SA win=.. payload_len=.. snd_cwnd=..
  *       srtt_us=.. arg1=.. arg2=.. err=..                (with --records)
@@ -142,7 +143,7 @@ void stream_free(struct stream *s)
 
 struct evcount {
 	unsigned long in, out, state, retrans, rst_sent, rst_recv, ca, end, timer, sockopt,
-		synack, other;
+		synack, rcvbuf, sk_error, bad_csum, other;
 	unsigned long long gaps;
 };
 
@@ -160,6 +161,9 @@ static void count_events(const struct bblog_record *r, struct evcount *e)
 	case BBLOG_EV_TIMER: e->timer++; break;
 	case BBLOG_EV_SOCKOPT: e->sockopt++; break;
 	case BBLOG_EV_SYNACK_RETRANS: e->synack++; break;
+	case BBLOG_EV_RCVBUF: e->rcvbuf++; break;
+	case BBLOG_EV_SK_ERROR: e->sk_error++; break;
+	case BBLOG_EV_BAD_CSUM: e->bad_csum++; break;
 	default: e->other++; break;
 	}
 }
@@ -170,15 +174,18 @@ static void print_counts(FILE *f, const struct evcount *e, int json)
 		fprintf(f, "\"ev_in\":%lu,\"ev_out\":%lu,\"ev_state\":%lu,\"ev_retrans\":%lu,"
 			"\"ev_rst_sent\":%lu,\"ev_rst_recv\":%lu,\"ev_ca\":%lu,\"ev_end\":%lu,"
 			"\"ev_timer\":%lu,\"ev_sockopt\":%lu,\"ev_synack_retrans\":%lu,"
-			"\"ev_other\":%lu",
+			"\"ev_rcvbuf\":%lu,\"ev_sk_error\":%lu,\"ev_bad_csum\":%lu,\"ev_other\":%lu",
 			e->in, e->out, e->state, e->retrans, e->rst_sent, e->rst_recv, e->ca,
-			e->end, e->timer, e->sockopt, e->synack, e->other);
+			e->end, e->timer, e->sockopt, e->synack, e->rcvbuf, e->sk_error,
+			e->bad_csum, e->other);
 	else
 		fprintf(f, "ev_in=%lu ev_out=%lu ev_state=%lu ev_retrans=%lu ev_rst_sent=%lu "
 			"ev_rst_recv=%lu ev_ca=%lu ev_end=%lu ev_timer=%lu ev_sockopt=%lu "
-			"ev_synack_retrans=%lu ev_other=%lu",
+			"ev_synack_retrans=%lu ev_rcvbuf=%lu ev_sk_error=%lu ev_bad_csum=%lu "
+			"ev_other=%lu",
 			e->in, e->out, e->state, e->retrans, e->rst_sent, e->rst_recv, e->ca,
-			e->end, e->timer, e->sockopt, e->synack, e->other);
+			e->end, e->timer, e->sockopt, e->synack, e->rcvbuf, e->sk_error,
+			e->bad_csum, e->other);
 }
 
 static void print_record(const struct bblog_record *r, uint64_t cookie, uint32_t seq,
@@ -382,11 +389,13 @@ int cmd_parse(int argc, char **argv)
 			       "\"laddr\":\"%s\",\"lport\":%u,\"faddr\":\"%s\",\"fport\":%u,"
 			       "\"netns\":%u,\"nrecords\":%u,\"first_sn\":%u,\"last_sn\":%u,"
 			       "\"sn_gaps\":%llu,\"prev_gap\":%lld,\"seq\":%u,\"flags\":%u,"
-			       "\"ended\":%d,\"mode\":%u,\"state\":%u,\"uid\":%u,\"id\":",
+			       "\"ended\":%d,\"auto\":%d,\"mode\":%u,\"state\":%u,\"uid\":%u,"
+			       "\"id\":",
 			       i, (unsigned long long)d->cookie, d->family == AF_INET6 ? 6 : 4, la,
 			       ntohs(d->lport), fa, ntohs(d->fport), d->netns, d->nrecords, first,
 			       last, e.gaps, prev_gap, d->seq, d->flags,
-			       !!(d->flags & BBLOG_DF_ENDED), d->mode, d->state, d->uid);
+			       !!(d->flags & BBLOG_DF_ENDED), !!(d->flags & BBLOG_DF_AUTO), d->mode,
+			       d->state, d->uid);
 			put_json_str(stdout, d->id, sizeof(d->id));
 			printf(",\"tag\":");
 			put_json_str(stdout, d->tag, sizeof(d->tag));
@@ -404,11 +413,13 @@ int cmd_parse(int argc, char **argv)
 		} else {
 			printf("dump i=%zu cookie=%llu family=%d laddr=%s lport=%u faddr=%s fport=%u "
 			       "netns=%u nrecords=%u first_sn=%u last_sn=%u sn_gaps=%llu "
-			       "prev_gap=%lld seq=%u flags=0x%x ended=%d mode=%u state=%u uid=%u id=",
+			       "prev_gap=%lld seq=%u flags=0x%x ended=%d auto=%d mode=%u state=%u "
+			       "uid=%u id=",
 			       i, (unsigned long long)d->cookie, d->family == AF_INET6 ? 6 : 4, la,
 			       ntohs(d->lport), fa, ntohs(d->fport), d->netns, d->nrecords, first,
 			       last, e.gaps, prev_gap, d->seq, d->flags,
-			       !!(d->flags & BBLOG_DF_ENDED), d->mode, d->state, d->uid);
+			       !!(d->flags & BBLOG_DF_ENDED), !!(d->flags & BBLOG_DF_AUTO), d->mode,
+			       d->state, d->uid);
 			put_escaped(stdout, d->id, sizeof(d->id));
 			printf(" tag=");
 			put_escaped(stdout, d->tag, sizeof(d->tag));

@@ -111,7 +111,12 @@
 #define BBLOG_EV_STATE		128	/* state change: arg1 = old, arg2 = new (Linux TCP_*) */
 /* retransmitted: arg1 = seq, arg2 = length; follows the segment's OUT record */
 #define BBLOG_EV_RETRANS	129
-#define BBLOG_EV_SYNACK_RETRANS	130	/* SYN-ACK retransmitted by the listener */
+/*
+ * a passive open reached ESTABLISHED after its SYN-ACK was retransmitted:
+ * arg1 = SYN-ACK retransmissions (made by the request socket, before the
+ * connection existed)
+ */
+#define BBLOG_EV_SYNACK_RETRANS	130
 #define BBLOG_EV_RST_SENT	131	/* reset sent (the RST itself is an OUT record) */
 #define BBLOG_EV_RST_RECV	132	/* reset received */
 #define BBLOG_EV_CA_STATE	133	/* congestion state: arg1 = old, arg2 = new (TCP_CA_*) */
@@ -206,7 +211,10 @@ struct bblog_msg_hdr {
 /* struct bblog_dump.flags */
 #define BBLOG_DF_ENDED		0x0001	/* the connection has ended */
 #define BBLOG_DF_IPV6		0x0002	/* IPv6 addresses (else IPv4, first 4 bytes) */
-#define BBLOG_DF_ALL		0x0003
+#define BBLOG_DF_AUTO		0x0004	/* the mode came from auto_ratio (the
+					 * connection's or its ID's selection),
+					 * not from BBLOG_SO_MODE */
+#define BBLOG_DF_ALL		0x0007
 
 /*
  * One dump of one connection: this header, then nrecords records of

@@ -2,6 +2,7 @@
 # read: its dump has RST_SENT, the client's has RST_RECV.  Connection 2 is
 # aborted by the client: the client's dump has RST_SENT, the server's
 # RST_RECV.  Both sides in TAIL_AUTO, so all four are dumped at close.
+# Each receiver of a reset also has an SK_ERROR record (ECONNRESET).
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -33,6 +34,13 @@ expect_num "server abort: RST_SENT on the server" "$(bb_get "$(bb_dump $BB_DIR/r
 expect_num "server abort: RST_RECV on the client" "$(bb_get "$(bb_dump $BB_DIR/r.txt $c1)" ev_rst_recv)" -ge 1
 expect_num "client abort: RST_SENT on the client" "$(bb_get "$(bb_dump $BB_DIR/r.txt $c2)" ev_rst_sent)" -ge 1
 expect_num "client abort: RST_RECV on the server" "$(bb_get "$(bb_dump $BB_DIR/r.txt $s2)" ev_rst_recv)" -ge 1
+# The reset surfaces as a socket error on the side that received it while
+# its application still held the socket: SK_ERROR with -ECONNRESET.
+for c in $c1 $s2; do
+	expect_num "cookie $c: SK_ERROR records" "$(bb_get "$(bb_dump $BB_DIR/r.txt $c)" ev_sk_error)" -ge 1
+	e=$(bb_records $BB_DIR/r.raw "$c" | grep ' evname=sk_error ' | head -n 1 | bbf err)
+	expect_eq "cookie $c: SK_ERROR errno" "$e" -104
+done
 # The reset received is logged with its header.
 r=$(bb_records $BB_DIR/r.raw "$c1" | grep ' evname=in ' | grep ' tflags=R' | head -n 1)
 [ -n "$r" ] || die "client 1: no incoming segment with RST among the records"
