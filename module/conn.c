@@ -245,7 +245,8 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 	h->seq = c->dump_seq++;
 	h->family = c->ep.family;
 	h->flags = (c->dead ? BBLOG_DF_ENDED : 0) |
-		   (c->ep.family == AF_INET6 ? BBLOG_DF_IPV6 : 0);
+		   (c->ep.family == AF_INET6 ? BBLOG_DF_IPV6 : 0) |
+		   (c->auto_selected ? BBLOG_DF_AUTO : 0);
 	h->lport = (__force u16)c->ep.lport;
 	h->fport = (__force u16)c->ep.fport;
 	memcpy(h->laddr, c->ep.laddr, sizeof(h->laddr));

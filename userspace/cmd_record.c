@@ -129,7 +129,7 @@ static void write_index(struct conn *c)
 	fputs(",\"filename\":", f);
 	json_str(f, c->name, sizeof(c->name));
 	fprintf(f, ",\"record_count\":%llu,\"packet_count\":%llu"
-		",\"duration\":%llu.%06llu,\"connection_ended\":%s"
+		",\"duration\":%llu.%06llu,\"connection_ended\":%s,\"auto\":%s"
 		",\"lost_records\":%llu,\"lost_nomem\":%llu,\"lost_limit\":%llu"
 		",\"overwritten\":%llu,\"lost_export\":%llu"
 		",\"cookie\":%llu,\"netns\":%u,\"stack\":\"%s\""
@@ -139,6 +139,7 @@ static void write_index(struct conn *c)
 		(unsigned long long)(dur / 1000000u),
 		(unsigned long long)(dur % 1000000u),
 		c->ended || c->w.connend ? "true" : "false",
+		c->dump.flags & BBLOG_DF_AUTO ? "true" : "false",
 		(unsigned long long)c->w.lost,
 		(unsigned long long)c->dump.lost_nomem,
 		(unsigned long long)c->dump.lost_limit,

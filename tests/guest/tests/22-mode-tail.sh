@@ -26,6 +26,7 @@ d=$(bb_dump $BB_DIR/r.txt "$c")
 [ -n "$d" ] || die "no dump of the client connection (cookie $c)"
 expect_eq "reason" "$(bb_get "$d" reason)" tail-test
 expect_eq "mode at dump" "$(bb_get "$d" mode)" 1
+expect_eq "mode set by the socket option, not auto_ratio" "$(bb_get "$d" auto)" 0
 expect_eq "ended" "$(bb_get "$d" ended)" 0
 expect_eq "seq" "$(bb_get "$d" seq)" 0
 expect_eq "nrecords" "$(bb_get "$d" nrecords)" $N

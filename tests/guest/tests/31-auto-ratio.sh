@@ -25,6 +25,7 @@ for c in $(bbf cookie < $BB_DIR/r.txt); do
 	d=$(bb_dump $BB_DIR/r.txt "$c")
 	expect_eq "auto-selected mode" "$(bb_get "$d" mode)" 5
 	expect_eq "auto-selected: ended" "$(bb_get "$d" ended)" 1
+	expect_eq "auto-selected: BBLOG_DF_AUTO" "$(bb_get "$d" auto)" 1
 done
 # Every third connection, not any three.
 picked=$(for c in $(bbf cookie < $BB_DIR/r.txt); do grep "^conn .* cookie=$c " $BB_DIR/all.out | bbf n; done | sort -n | tr '\n' ' ')
@@ -52,5 +53,6 @@ for c in $(bbf cookie < $BB_DIR/r2.txt); do
 	bucket-[1-9]) ;;
 	*) die "auto_all=0: dump without a bucket ID: $d" ;;
 	esac
+	expect_eq "auto_all=0: BBLOG_DF_AUTO" "$(bb_get "$d" auto)" 1
 done
 bb_end
