@@ -211,9 +211,8 @@ struct bblog_msg_hdr {
 /* struct bblog_dump.flags */
 #define BBLOG_DF_ENDED		0x0001	/* the connection has ended */
 #define BBLOG_DF_IPV6		0x0002	/* IPv6 addresses (else IPv4, first 4 bytes) */
-#define BBLOG_DF_AUTO		0x0004	/* the mode came from auto_ratio (the
-					 * connection's or its ID's selection),
-					 * not from BBLOG_SO_MODE */
+/* the mode came from auto_ratio (the connection's or its ID's selection) */
+#define BBLOG_DF_AUTO		0x0004
 #define BBLOG_DF_ALL		0x0007
 
 /*
