@@ -129,6 +129,9 @@ bb_wait_listen() {
 	done
 }
 
+# bb_mac a|b DEV: the link-layer address of DEV in that namespace.
+bb_mac() { bb_$1 cat /sys/class/net/$2/address; }
+
 # bb_wait_file FILE [SECONDS]
 bb_wait_file() {
 	local i=0 max=$(( ${2:-20} * 20 ))

@@ -36,6 +36,8 @@ static const struct {
 	{ "synth", cmd_synth,
 	  "synth --stream FILE --pcap FILE [--segs N] [--corrupt FIELD[:INDEX]] [-6]" },
 	{ "sysctl", cmd_sysctl, "sysctl NAME [VALUE]" },
+	{ "badcsum", cmd_badcsum,
+	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]" },
 };
 
 static void usage(FILE *f)

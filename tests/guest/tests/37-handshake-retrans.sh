@@ -25,9 +25,6 @@ bb_wait_retrans() {
 	done
 }
 
-# bb_mac NS DEV: the link-layer address of DEV in namespace NS (a or b).
-bb_mac() { bb_$1 cat /sys/class/net/$2/address; }
-
 bb_begin
 ip -n $BB_A neigh replace $BB_B4 lladdr "$(bb_mac b vb)" dev va nud permanent
 ip -n $BB_B neigh replace $BB_A4 lladdr "$(bb_mac a va)" dev vb nud permanent
