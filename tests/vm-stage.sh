@@ -57,7 +57,7 @@ names=("$which")
 args=("${BBLOG_GUEST_ARGS:-}")
 if [ "$which" = debug ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	names=(debug debug-2)
-	args=("bblog.only=[12]*" "bblog.only=[3-9]* bblog.kunit=0")
+	args=("bblog.only=[12]*,30-*" "bblog.only=3[1-9]-*,[4-9]* bblog.kunit=0")
 fi
 pids=()
 for i in "${!names[@]}"; do

@@ -2,7 +2,7 @@
 # Test runner inside the VM.  Reads its settings from the kernel command line:
 #   bblog.kernel=NAME   label for the report (stock, debug)
 #   bblog.inject=KIND   harness self-test: warn, hang, shellfail, kunitfail, leak
-#   bblog.only=GLOB     run only the tests whose file name matches GLOB
+#   bblog.only=GLOB[,GLOB...]  run only the tests whose file name matches a GLOB
 #   bblog.demo=1        run /guest/demo.sh (make demo)
 #   bblog.bench=1       run /bench/guest-bench.sh (make bench)
 #   bblog.kunit=0       do not run the KUnit suites
@@ -114,7 +114,11 @@ kill_leftovers() {
 for t in /guest/tests/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
-	case $name in $only) ;; *) continue ;; esac
+	match=
+	for pat in $(echo "$only" | tr ',' ' '); do	# set -f: no globbing here
+		case $name in $pat) match=1 ;; esac
+	done
+	[ -n "$match" ] || continue
 	echo "# --- $name"
 	t0=$(date +%s)
 	timeout "${BBLOG_TEST_TIMEOUT:-300}" sh -e "$t" > /tmp/test.log 2>&1

@@ -25,7 +25,7 @@ inject() {	# inject KIND KERNEL-NAME TIMEOUT [TESTS]: TAP lines in harness-KIND.
 	esac
 	"$top/tests/vm/run-vm.sh" "harness-$kind" "$kernel" \
 		"$build/$which/initramfs.cpio.gz" "$tmo" \
-		"bblog.kernel=$which bblog.inject=$kind bblog.only=$only" \
+		"bblog.kernel=$which bblog.inject=$kind bblog.only=$only bblog.kunit=0" \
 		> "$build/harness-$kind.tap" 2>&1
 }
 
