@@ -110,15 +110,26 @@ kill_leftovers() {
 	done
 }
 
+# selected NAME: does a glob of bblog.only match the test NAME?
+selected() {
+	local pat hit=1
+	set -f		# the globs are patterns, not file names
+	IFS=,
+	for pat in $only; do
+		case $1 in $pat) hit=0 ;; esac
+	done
+	unset IFS
+	set +f
+	return $hit
+}
+
 # End-to-end tests: each file in tests/ runs in its own shell with set -e.
+ran=0
 for t in /guest/tests/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
-	match=
-	for pat in $(echo "$only" | tr ',' ' '); do	# set -f: no globbing here
-		case $name in $pat) match=1 ;; esac
-	done
-	[ -n "$match" ] || continue
+	selected "$name" || continue
+	ran=$((ran + 1))
 	echo "# --- $name"
 	t0=$(date +%s)
 	timeout "${BBLOG_TEST_TIMEOUT:-300}" sh -e "$t" > /tmp/test.log 2>&1
@@ -138,6 +149,9 @@ for t in /guest/tests/*.sh; do
 	*) tap fail "$name (exit $rc)" ;;
 	esac
 done
+
+# A selection that runs nothing is a broken run, not a clean one.
+[ "$only" = none ] || [ $ran -gt 0 ] || tap fail "no test matched bblog.only=$only"
 
 # make demo: show what the module provides, prefixed for the host to pick up.
 if [ -n "$demo" ]; then
