@@ -71,6 +71,23 @@ for i in "${!names[@]}"; do
 	cat "$out/${names[$i]}.tap"
 done
 
+# A full run reports every guest test, whichever VM ran it: a test that no
+# VM's selection matched would otherwise vanish without a word.
+if [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
+	for t in "$top"/tests/guest/tests/*.sh; do
+		t=$(basename "$t" .sh)
+		n=0
+		for name in "${names[@]}"; do
+			n=$((n + $(tr -d '\r' < "$BBLOG_LOGDIR/$name.console" |
+				grep -cE "BBLOG-TAP: (not )?ok - $which: $t( |\$)")))
+		done
+		if [ "$n" != 1 ]; then
+			echo "not ok - $which: guest test $t reported $n times (want 1)"
+			rc=1
+		fi
+	done
+fi
+
 # Host-side checks of what a guest test exported (pcapng files, streams):
 # tests/host/NAME.sh runs when the guest test NAME passed.
 for check in "$top"/tests/host/*.sh; do
