@@ -5,8 +5,10 @@
  * names and this header provides them on older kernels.  This is the only
  * place that may test LINUX_VERSION_CODE.
  *
- * Tested: Debian's 6.1.  The later branches follow the upstream changes
- * listed in linux-kernel-notes §1.2 and §8 and are built on paper only.
+ * Tested by make check: Debian's 6.1, and the newest kernel Debian ships
+ * for bookworm (bookworm-backports, 6.12), which takes the 6.5, 6.10 and
+ * 6.11 branches.  The 6.17 branch follows the upstream change listed in
+ * linux-kernel-notes §8 and is built on paper only.
  */
 #ifndef _BBLOG_COMPAT_H
 #define _BBLOG_COMPAT_H

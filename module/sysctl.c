@@ -182,8 +182,12 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	if (!net_eq(net, &init_net))
 		table[BBLOG_NET_ENTRIES].mode = 0444;
 
+	/*
+	 * The size leaves the empty terminator out: kernels with the sized
+	 * call (6.5+) take every counted entry as real, older ones stop at it.
+	 */
 	bn->hdr = register_net_sysctl_sz(net, "net/tcp_bblog", table,
-					 ARRAY_SIZE(bblog_sysctl_template));
+					 ARRAY_SIZE(bblog_sysctl_template) - 1);
 	if (!bn->hdr) {
 		kfree(table);
 		return -ENOMEM;

@@ -2,10 +2,10 @@
 # make check: every test of tcp_bblog, as numbered TAP lines ending with
 # "N passed, N failed, N skipped".  Installs the Debian packages it needs.
 #
-# The two VM stages run in the background from the start (they take the
-# longest and spend much of their time waiting on the guest), while the
-# static checks and the userspace tests run here; their TAP lines are then
-# printed in a fixed order.
+# The stock and debug VM stages run in the background from the start (they
+# take the longest), while the static checks and the userspace tests run
+# here; the backports kernel's stage follows the stock one.  Their TAP lines
+# are then printed in a fixed order, and the harness self-test runs last.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$top"
@@ -33,8 +33,13 @@ stages() {
 
 	wait $stock
 	cat "$build/stock.tap"
+	# The newest Debian kernel once the stock VM is done, beside the debug VMs.
+	"$top/tests/vm-stage.sh" backports > "$build/backports.tap" 2>&1 &
+	local backports=$!
 	wait $debug
 	cat "$build/debug.tap"
+	wait $backports
+	cat "$build/backports.tap"
 	"$top/tests/harness/run.sh"
 }
 

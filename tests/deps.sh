@@ -8,7 +8,7 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
 	qemu-system-x86 busybox-static
 	libpcap-dev liblzma-dev tshark tcpdump iproute2 iperf3
-	dkms sparse groff-base man-db jq
+	dkms sparse groff-base man-db jq dwarves
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -23,16 +23,24 @@ mac=$(bb_mac a va)
 check() {
 	local six= lport before after
 	[ $1 = 6 ] && six=-6
-	bb_bg_a c$1 bbtest client $six -a $2 -p $3 --mode tail-auto --bytes 1000 --hold 2
+	# The client keeps its connection open until SIGTERM.
+	bb_bg_a c$1 bbtest client $six -a $2 -p $3 --mode tail-auto --bytes 1000 --keep
 	p=$BB_PID
-	bb_wait_for $BB_DIR/c$1.out '^conn n=1 ' 20
+	bb_wait_for $BB_DIR/c$1.out '^keeping' 30
 	lport=$(grep '^conn n=1 ' $BB_DIR/c$1.out | bbf lport)
 	before=$(csum_errors a)
 	bb_b bbtest badcsum $six -i vb --dmac "$mac" -s "$(printf "$4" $3)" \
 		-d "$(printf "$5" $lport)" --seq 12345 --ack 54321
-	bb_wait $p "IPv$1 client"
+	i=0
+	until [ $(( $(csum_errors a) - before )) -ge 1 ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		usleep 100000
+	done
 	after=$(csum_errors a)
 	expect_eq "IPv$1: InCsumErrors counted by the kernel" $((after - before)) 1
+	kill $p
+	bb_wait $p "IPv$1 client"
 }
 check 4 $BB_B4 5019 "$BB_B4:%s" "$BB_A4:%s"
 check 6 $BB_B6 5029 "[$BB_B6]:%s" "[$BB_A6]:%s"
