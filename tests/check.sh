@@ -29,7 +29,7 @@ stages() {
 	run_step "wire oracle: bbtest wirecmp catches every kind of mismatch" \
 		"$top/tests/oracle/selftest.sh"
 	make -s -C userspace check
-	make -s -C userspace fuzz FUZZ_SECONDS=${BBLOG_FUZZ_SECONDS:-20}
+	make -s -C userspace fuzz FUZZ_SECONDS=${BBLOG_FUZZ_SECONDS:-10}
 
 	wait $stock
 	cat "$build/stock.tap"

@@ -23,7 +23,7 @@ inject() {	# inject KIND KERNEL-NAME TIMEOUT [TESTS]: TAP lines in harness-KIND.
 	stock) kernel=/boot/vmlinuz-$stock_kver ;;
 	debug) kernel=$debug_tree/arch/x86/boot/bzImage ;;
 	esac
-	"$top/tests/vm/run-vm.sh" "harness-$kind" "$kernel" \
+	BBLOG_VM_SMP=1 "$top/tests/vm/run-vm.sh" "harness-$kind" "$kernel" \
 		"$build/$which/initramfs.cpio.gz" "$tmo" \
 		"bblog.kernel=$which bblog.inject=$kind bblog.only=$only bblog.kunit=0" \
 		> "$build/harness-$kind.tap" 2>&1

@@ -35,6 +35,15 @@ bb_net_up() {
 	ip -n $BB_B addr add $BB_B6/64 dev vb nodad
 	ip -n $BB_A link set va up
 	ip -n $BB_B link set vb up
+	# Permanent neighbour entries: no test depends on ARP or neighbour
+	# discovery, which netem loss would otherwise make fail (EHOSTUNREACH)
+	# or delay (a SYN waiting in the neighbour queue is not retransmitted).
+	local ma mb
+	ma=$(bb_mac a va) mb=$(bb_mac b vb)
+	ip -n $BB_A neigh replace $BB_B4 lladdr "$mb" dev va nud permanent
+	ip -n $BB_A neigh replace $BB_B6 lladdr "$mb" dev va nud permanent
+	ip -n $BB_B neigh replace $BB_A4 lladdr "$ma" dev vb nud permanent
+	ip -n $BB_B neigh replace $BB_A6 lladdr "$ma" dev vb nud permanent
 }
 
 bb_net_down() {

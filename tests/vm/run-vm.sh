@@ -22,7 +22,7 @@ rm -rf "$console" "$result" "$export" "$export.serial"
 # with 2 GiB (KASAN shadow, kmemleak), and no test needs more.
 start=$(date +%s)
 timeout --foreground -k 5 "$tmo" \
-	qemu-system-x86_64 -accel tcg -m "${BBLOG_VM_MEM:-1024}" -smp 2 \
+	qemu-system-x86_64 -accel tcg -m "${BBLOG_VM_MEM:-1024}" -smp "${BBLOG_VM_SMP:-2}" \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
 	-kernel "$kernel" -initrd "$initrd" \
@@ -30,6 +30,12 @@ timeout --foreground -k 5 "$tmo" \
 	</dev/null >/dev/null 2>"$logdir/$name.qemu-stderr"
 rc=$?
 secs=$(( $(date +%s) - start ))
+# CPU time QEMU used (user+sys of this script's children): the budget of a
+# make check on 2 cores is CPU time, not waiting.
+# (times runs in this shell: in a pipe or $(...) it would see no children.)
+times > "$logdir/$name.times"
+cpu=$(tail -n 1 "$logdir/$name.times" | awk '{ split($1, u, "m"); split($2, s, "m")
+	printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 
 if grep -q BBLOG-EXPORT-END "$export.serial" 2>/dev/null; then
 	mkdir -p "$export"
@@ -67,9 +73,9 @@ if [ -n "$problems" ]; then
 	why="${why:+$why; }kernel reported: $(echo "$problems" | head -1 | sed 's/^\[[ 0-9.]*\] //')"
 fi
 if [ -z "$why" ]; then
-	echo "ok - $name: VM run clean (${secs}s)"
+	echo "ok - $name: VM run clean (${secs}s, CPU ${cpu}s)"
 	exit 0
 fi
-echo "not ok - $name: VM run failed: $why (${secs}s, log $console)"
+echo "not ok - $name: VM run failed: $why (${secs}s, CPU ${cpu}s, log $console)"
 tr -d '\r' < "$console" 2>/dev/null | tail -n 40 | sed 's/^/#   /'
 exit 1

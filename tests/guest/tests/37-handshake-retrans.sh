@@ -7,9 +7,9 @@
 #    SYNACK_RETRANS record counting them.  The child then receives 1 MB and
 #    reads it: receive-buffer tuning leaves RCVBUF records, each with the
 #    buffer size it grew to.
-# The neighbour entries are made permanent first: with ARP lost too, the SYN
-# would wait in the neighbour queue, and Linux does not retransmit a segment
-# still queued in the host (TCPSpuriousRtxHostQueues): nothing to record.
+# (The neighbour entries are permanent, see bb_net_up: with ARP lost too,
+# the SYN would wait in the neighbour queue, and Linux does not retransmit a
+# segment still queued in the host: TCPSpuriousRtxHostQueues.)
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -26,8 +26,6 @@ bb_wait_retrans() {
 }
 
 bb_begin
-ip -n $BB_A neigh replace $BB_B4 lladdr "$(bb_mac b vb)" dev va nud permanent
-ip -n $BB_B neigh replace $BB_A4 lladdr "$(bb_mac a va)" dev vb nud permanent
 bb_server srv -p 5018 -n 2 --sink
 bb_reader r
 
