@@ -22,37 +22,6 @@
 
 #include "bbtest.h"
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-/* Ones' complement sum of 16-bit big-endian words. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* "ADDR:PORT" or "[ADDR6]:PORT" into 16 address bytes and a port. */
 static void parse_ep(const char *s, int v6, uint8_t *addr, uint16_t *port)
 {
@@ -118,25 +87,9 @@ int cmd_badcsum(int argc, char **argv)
 	for (i = 0; i < 6; i++)
 		frame[i] = (uint8_t)mac[i];
 	put16(frame + 12, v6 ? ETH_P_IPV6 : ETH_P_IP);
-	iplen = v6 ? 40 : 20;
+	iplen = put_ip_header(ip, v6, saddr, daddr, 24);
 	th = ip + iplen;
 	len = iplen + 20 + 4;
-	if (v6) {
-		ip[0] = 0x60;
-		put16(ip + 4, 24);
-		ip[6] = IPPROTO_TCP;
-		ip[7] = 64;
-		memcpy(ip + 8, saddr, 16);
-		memcpy(ip + 24, daddr, 16);
-	} else {
-		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)len);
-		ip[8] = 64;
-		ip[9] = IPPROTO_TCP;
-		memcpy(ip + 12, saddr, 4);
-		memcpy(ip + 16, daddr, 4);
-		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
-	}
 	put16(th, sport);
 	put16(th + 2, dport);
 	put32(th + 4, seq);

@@ -39,6 +39,16 @@ ssize_t read_file(const char *path, uint8_t **buf);
 int sysctl_write(const char *name, const char *val);
 int sysctl_read(const char *name, char *buf, size_t len);
 
+/* Big-endian fields, Internet checksums, a TCP packet's IP header. */
+uint16_t be16(const uint8_t *p);
+uint32_t be32(const uint8_t *p);
+void put16(uint8_t *p, uint16_t v);
+void put32(uint8_t *p, uint32_t v);
+uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len);
+uint16_t csum_fold(uint32_t sum);
+size_t put_ip_header(uint8_t *ip, int v6, const uint8_t *src, const uint8_t *dst,
+		     size_t l4len);
+
 void loop_up(void);
 void loop_pair(int family, int mode, const char *id, int *cfd, int *sfd);
 void loop_xfer(int cfd, int sfd, size_t bytes);

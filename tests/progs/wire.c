@@ -50,16 +50,6 @@ static uint32_t rd32(const uint8_t *p, int swap)
 	return swap ? __builtin_bswap32(v) : v;
 }
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Decode one IP packet into a TCP segment; 0 if it is not TCP. */
 static int decode_ip(const uint8_t *p, size_t len, struct seg *s)
 {
@@ -598,20 +588,6 @@ struct synthseg {
 	uint32_t payload;
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static void mkseg(struct synthseg *s, int out, uint32_t seq, uint32_t ack, uint8_t flags,
 		  uint16_t win, uint32_t payload, int syn, uint32_t tsval, uint32_t tsecr)
 {
@@ -813,21 +789,7 @@ int cmd_synth(int argc, char **argv)
 			}
 			memset(pkt, 0, sizeof(pkt));
 			put16(pkt + 12, v6 ? 0x86dd : 0x0800);
-			if (v6) {
-				ip[0] = 0x60;
-				put16(ip + 4, (uint16_t)(s.th_len + s.payload));
-				ip[6] = IPPROTO_TCP;
-				ip[7] = 64;
-				memcpy(ip + 8, src, 16);
-				memcpy(ip + 24, dst, 16);
-			} else {
-				ip[0] = 0x45;
-				put16(ip + 2, (uint16_t)(20 + s.th_len + s.payload));
-				ip[8] = 64;
-				ip[9] = IPPROTO_TCP;
-				memcpy(ip + 12, src, 4);
-				memcpy(ip + 16, dst, 4);
-			}
+			put_ip_header(ip, v6, src, dst, s.th_len + s.payload);
 			memcpy(ip + ipl, s.th, s.th_len);
 			/* Captured with a snap length that keeps only the headers. */
 			ph[0] = 1700000000u + i;
