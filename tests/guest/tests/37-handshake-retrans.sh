@@ -1,7 +1,8 @@
 # Handshake retransmissions, and the events of a receiving side.
 # 1. The client's SYN is dropped (netem loss 100% on its veth) until its
-#    retransmission timer has fired: its dump holds two SYNs sent and a
-#    RETRANS record for the SYN's sequence number.
+#    retransmission timer has fired: its dump holds two SYNs sent, a
+#    RETRANS record for the SYN's sequence number, the timer's expiry (TIMER,
+#    CA_STATE Open -> Loss) and the SOCKOPT record of the mode it set.
 # 2. The server's SYN-ACK is dropped until its request socket retransmitted
 #    it: the child socket, logged by auto_ratio on the server, starts with a
 #    SYNACK_RETRANS record counting them.  The child then receives 1 MB and
@@ -65,6 +66,12 @@ iss=$(grep ' evname=out ' $BB_DIR/c1.recs | grep ' tflags=S ' | head -n 1 | bbf 
 rs=$(grep ' evname=retrans ' $BB_DIR/c1.recs | head -n 1)
 [ -n "$rs" ] || die "client 1: no RETRANS record for the SYN"
 expect_eq "client 1: RETRANS of the SYN's sequence number" "$(bb_get "$rs" arg1)" "$iss"
+# The mode was set before connect(): a SOCKOPT record.  The SYN's timer
+# expired: CA state Open -> Loss (TCP_CA_Loss = 4) and a TIMER record.
+expect_num "client 1: SOCKOPT records" "$(bb_get "$d" ev_sockopt)" -ge 1
+expect_num "client 1: TIMER records" "$(bb_get "$d" ev_timer)" -ge 1
+loss=$(grep ' evname=ca_state ' $BB_DIR/c1.recs | grep -c ' arg1=0 arg2=4 ' || true)
+expect_num "client 1: CA_STATE Open -> Loss" "$loss" -ge 1
 
 s2=$(bb_cookie $BB_DIR/srv.out 2 accepted)
 d=$(bb_dump $BB_DIR/r.txt "$s2")
