@@ -20,12 +20,38 @@ stock_kernel() {
 	return 1
 }
 
-# System modules the guest tests need from the stock kernel, in load order.
-stock_extra_modules() {
-	local v=$1 m
-	for m in drivers/net/veth.ko net/sched/sch_netem.ko; do
-		echo "/lib/modules/$v/kernel/$m"
+# extra_modules MODDIR OUTDIR: the system modules the guest tests need, in
+# load order, from MODDIR (a lib/modules/VERSION), one path per line.  A
+# kernel's xz-compressed ones are unpacked into OUTDIR: busybox insmod wants
+# them plain.
+extra_modules() {
+	local dir=$1 out=$2 m
+	for m in drivers/net/veth net/sched/sch_netem; do
+		if [ -f "$dir/kernel/$m.ko" ]; then
+			echo "$dir/kernel/$m.ko"
+		elif [ -f "$dir/kernel/$m.ko.xz" ]; then
+			mkdir -p "$out"
+			xz -dc "$dir/kernel/$m.ko.xz" > "$out/${m##*/}.ko" || return 1
+			echo "$out/${m##*/}.ko"
+		else
+			echo "extra_modules: no $m in $dir" >&2
+			return 1
+		fi
 	done
+}
+
+# kernel_tree NAME DESCRIPTION COMMAND...: the path COMMAND prints (a kernel
+# built or fetched into the cache), or a "not ok - NAME: DESCRIPTION" line
+# with COMMAND's errors and a failure.
+kernel_tree() {
+	local name=$1 desc=$2 path
+	shift 2
+	if ! path=$("$@" 2>"$BBLOG_LOGDIR/$name-kernel.err") || [ -z "$path" ]; then
+		echo "not ok - $name: $desc"
+		sed 's/^/#   /' "$BBLOG_LOGDIR/$name-kernel.err"
+		return 1
+	fi
+	echo "$path"
 }
 
 # run_step DESCRIPTION COMMAND...: one TAP line; output shown on failure.

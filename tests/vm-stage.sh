@@ -20,17 +20,14 @@ stock)
 	kver=$(stock_kernel) || { echo "not ok - stock: no /boot/vmlinuz with a matching build tree"; exit 1; }
 	kdir=/lib/modules/$kver/build
 	kernel=/boot/vmlinuz-$kver
-	extra=$(stock_extra_modules "$kver")
+	extra=$(extra_modules "/lib/modules/$kver" "$out/extra") ||
+		{ echo "not ok - stock: system modules for the guest"; exit 1; }
 	subdirs="$top/tests/harness"
 	tmo=${BBLOG_STOCK_TIMEOUT:-600}
 	;;
 debug)
-	kdir=$("$top/tests/kernel/build-debug-kernel.sh" 2>"$BBLOG_LOGDIR/debug-kernel.err")
-	if [ $? != 0 ] || [ -z "$kdir" ]; then
-		echo "not ok - debug: kernel build"
-		sed 's/^/#   /' "$BBLOG_LOGDIR/debug-kernel.err"
-		exit 1
-	fi
+	kdir=$(kernel_tree debug "kernel build" "$top/tests/kernel/build-debug-kernel.sh") ||
+		{ echo "$kdir"; exit 1; }
 	echo "ok - debug: kernel built from linux-source-6.1 ($(basename "$(dirname "$kdir")"))"
 	kernel=$kdir/arch/x86/boot/bzImage
 	extra=
@@ -38,23 +35,13 @@ debug)
 	tmo=${BBLOG_DEBUG_TIMEOUT:-1500}
 	;;
 backports)
-	tree=$("$top/tests/kernel/fetch-backports-kernel.sh" 2>"$BBLOG_LOGDIR/backports-kernel.err")
-	if [ $? != 0 ] || [ -z "$tree" ]; then
-		echo "not ok - backports: kernel fetched from bookworm-backports"
-		sed 's/^/#   /' "$BBLOG_LOGDIR/backports-kernel.err"
-		exit 1
-	fi
+	tree=$(kernel_tree backports "kernel fetched from bookworm-backports" \
+		"$top/tests/kernel/fetch-backports-kernel.sh") || { echo "$tree"; exit 1; }
 	kdir=$(ls -d "$tree"/usr/src/linux-headers-*-amd64 | head -n 1)
 	kver=${kdir##*/linux-headers-}
 	kernel=$tree/boot/vmlinuz-$kver
-	# Its modules are xz-compressed; busybox insmod wants them plain.
-	mkdir -p "$out/extra"
-	extra=
-	for m in drivers/net/veth net/sched/sch_netem; do
-		xz -dc "$tree/lib/modules/$kver/kernel/$m.ko.xz" > "$out/extra/${m##*/}.ko" ||
-			{ echo "not ok - backports: $m.ko.xz unpacked"; exit 1; }
-		extra="$extra $out/extra/${m##*/}.ko"
-	done
+	extra=$(extra_modules "$tree/lib/modules/$kver" "$out/extra") ||
+		{ echo "not ok - backports: system modules for the guest"; exit 1; }
 	subdirs=
 	tmo=${BBLOG_BACKPORTS_TIMEOUT:-600}
 	;;
