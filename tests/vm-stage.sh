@@ -81,9 +81,11 @@ if [ "$which" = debug ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 fi
 # On the newer kernel, the tests of what compat.h adapts: loading and the
 # sysctl tables, socket options, the device, resets (the tracepoint's
-# arguments), the handshake and state changes, the wire oracle.
+# arguments), the handshake and state changes.  (Not the wire oracle: once its
+# RPS and tcpdump static keys were patched in while a CPU ran the code, and
+# 6.12 under TCG died on the int3 of the patch site, in inet6_ehashfn.)
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[37]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[37]-*")
 	full=0
 fi
 pids=()
