@@ -14,6 +14,7 @@
 
 #include "conn.h"
 #include "export.h"
+#include "listen.h"
 #include "logid.h"
 #include "policy.h"
 #include "stats.h"
@@ -79,6 +80,7 @@ static void bblog_conn_free_rcu(struct rcu_head *head)
 	if (c->ring.count)
 		bblog_stat_add(BBLOG_STAT_FREED_UNDUMPED, c->ring.count);
 	bblog_ring_free(&c->ring);
+	kfree(c->listen_id);
 	kfree(c);
 }
 
@@ -246,7 +248,8 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 	h->family = c->ep.family;
 	h->flags = (c->dead ? BBLOG_DF_ENDED : 0) |
 		   (c->ep.family == AF_INET6 ? BBLOG_DF_IPV6 : 0) |
-		   (c->auto_selected ? BBLOG_DF_AUTO : 0);
+		   (c->auto_selected ? BBLOG_DF_AUTO : 0) |
+		   (c->inherited ? BBLOG_DF_LISTENER : 0);
 	h->lport = (__force u16)c->ep.lport;
 	h->fport = (__force u16)c->ep.fport;
 	memcpy(h->laddr, c->ep.laddr, sizeof(h->laddr));
@@ -307,7 +310,7 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 	u32 sn;
 
 	lockdep_assert_held(&c->lock);
-	if (c->dead || c->mode <= BBLOG_MODE_OFF)
+	if (c->dead || c->listener || c->mode <= BBLOG_MODE_OFF)
 		return;
 	if (READ_ONCE(bblog_net(sock_net(sk))->disable_all)) {
 		bblog_conn_purge(c);
@@ -385,6 +388,7 @@ void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode)
 {
 	lockdep_assert_held(&c->lock);
 	c->auto_selected = false;
+	c->inherited = false;
 	if (mode == BBLOG_MODE_CLEAR) {
 		bblog_conn_purge(c);
 		c->mode = BBLOG_MODE_OFF;
@@ -395,17 +399,41 @@ void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode)
 		c->limit = READ_ONCE(bblog_net(sock_net(c->sk))->session_limit);
 }
 
-/* A new connection (active open, or a passive child): the auto ratio. */
+/* A passive child takes its listener's mode and ID. */
+static void bblog_conn_inherit(struct sock *sk, const struct bblog_template *t)
+{
+	struct bblog_conn *c;
+
+	c = bblog_conn_get_or_create(sk, t->mode, GFP_ATOMIC);
+	if (!c) {
+		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		return;
+	}
+	c->passive = true;
+	c->inherited = true;
+	if (t->id[0] && bblog_logid_set(c, sk, t->id, GFP_ATOMIC))
+		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+}
+
+/*
+ * A new connection (active open, or a passive child): its listener's
+ * template, else the auto ratio.
+ */
 void bblog_conn_new_sock(struct sock *sk, bool passive)
 {
 	struct bblog_net *bn = bblog_net(sock_net(sk));
+	struct bblog_template t;
 	struct bblog_conn *c;
-	int mode = READ_ONCE(bn->auto_mode);
+	int mode;
 
-	if (!READ_ONCE(bn->auto_all) || mode <= BBLOG_MODE_OFF ||
-	    READ_ONCE(bn->disable_all))
+	if (READ_ONCE(bn->disable_all) || bblog_conn_lookup(sk))
 		return;
-	if (bblog_conn_lookup(sk))
+	if (passive && bblog_listen_template(sk, &t)) {
+		bblog_conn_inherit(sk, &t);
+		return;
+	}
+	mode = READ_ONCE(bn->auto_mode);
+	if (!READ_ONCE(bn->auto_all) || mode <= BBLOG_MODE_OFF)
 		return;
 	if (!bblog_ratio_select(&bn->auto_counter, READ_ONCE(bn->auto_ratio)))
 		return;
@@ -446,6 +474,60 @@ void bblog_conn_passive_established(const struct sock *sk)
 }
 
 /*
+ * @c becomes the template of the listening socket @sk: what it recorded
+ * before listen() is dropped and it records nothing more itself.
+ */
+int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk)
+{
+	lockdep_assert_held(&c->lock);
+	if (!c->listener) {
+		bblog_conn_purge(c);
+		c->listener = true;
+	}
+	return bblog_listen_add(c, sk);
+}
+
+/*
+ * @sk starts (@listening) or stops listening.  A socket given a mode or an
+ * ID before listen() becomes a template: its ID moves from its bucket to
+ * the connections it will accept.
+ */
+void bblog_conn_listen(struct sock *sk, bool listening)
+{
+	char id[BBLOG_ID_LEN] = "", tag[BBLOG_TAG_LEN];
+	struct bblog_conn *c;
+	char *copy = NULL;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (!c)
+		goto out;
+	if (listening) {
+		spin_lock_bh(&c->lock);
+		bblog_logid_label(c, id, tag);
+		spin_unlock_bh(&c->lock);
+		if (*id) {
+			bblog_logid_leave(c);
+			copy = kstrdup(id, GFP_ATOMIC | __GFP_NOWARN);
+		}
+	}
+	spin_lock_bh(&c->lock);
+	if (listening) {
+		if (copy)
+			swap(c->listen_id, copy);
+		if ((*id && !c->listen_id) || bblog_conn_make_listener(c, sk))
+			bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+	} else if (c->listener) {
+		bblog_listen_del(c);
+		c->listener = false;
+	}
+	spin_unlock_bh(&c->lock);
+	kfree(copy);
+out:
+	rcu_read_unlock();
+}
+
+/*
  * The socket is being destroyed: record the end, dump what the mode dumps at
  * close, keep the rest for closed_retention_ms if the connection has an ID.
  */
@@ -462,6 +544,7 @@ void bblog_conn_destroy(struct sock *sk)
 
 	retention = READ_ONCE(bblog_net(sock_net(sk))->closed_retention_ms);
 	spin_lock_bh(&c->lock);
+	bblog_listen_del(c);
 	bblog_conn_log_locked(c, sk, &ev);
 	bblog_conn_snapshot(c, sk);
 	c->dead = true;
@@ -492,8 +575,13 @@ int bblog_conn_init(void)
 	err = rhashtable_init(&bblog_tuples, &bblog_tuple_params);
 	if (err)
 		goto err_tuples;
+	err = bblog_listen_init();
+	if (err)
+		goto err_listeners;
 	return 0;
 
+err_listeners:
+	rhashtable_destroy(&bblog_tuples);
 err_tuples:
 	rhashtable_destroy(&bblog_conns);
 err_conns:
@@ -511,6 +599,7 @@ static void bblog_conn_free_entry(void *ptr, void *arg)
 /* Module exit, after the hooks are gone: forget every connection. */
 void bblog_conn_uninit(void)
 {
+	bblog_listen_uninit();
 	rhashtable_destroy(&bblog_tuples);
 	rhashtable_free_and_destroy(&bblog_conns, bblog_conn_free_entry, NULL);
 	atomic_long_set(&bblog_nconns, 0);

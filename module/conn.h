@@ -51,6 +51,8 @@ struct bblog_conn {
 	const struct sock *sk;		/* table key */
 	struct rhash_head tnode;	/* in bblog_tuples once keyed */
 	struct bblog_tuple tuple;	/* its key */
+	struct rhash_head lnode;	/* in bblog_listeners while a listener */
+	u64 lcookie;			/* its key: the listener's socket cookie */
 	refcount_t ref;
 	struct rcu_head rcu;
 
@@ -59,6 +61,9 @@ struct bblog_conn {
 	bool dead;			/* socket destroyed: log nothing more */
 	bool auto_selected;		/* mode set by auto_ratio: BBLOG_DF_AUTO */
 	bool passive;			/* selected as a passive child */
+	bool inherited;			/* mode and ID from its listener */
+	bool listener;			/* a listening socket: a template */
+	bool lfiled;			/* in bblog_listeners */
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
 	u32 sn;
@@ -69,6 +74,7 @@ struct bblog_conn {
 	u64 lost_limit;
 	u64 overwritten;
 	u64 lost_export;
+	char *listen_id;		/* listener: the ID its children join */
 	struct bblog_ring ring;
 	struct bblog_endpoint ep;
 
@@ -99,6 +105,8 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason);
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
 void bblog_conn_passive_established(const struct sock *sk);
+void bblog_conn_listen(struct sock *sk, bool listening);
+int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk);
 void bblog_conn_destroy(struct sock *sk);
 
 #endif /* _BBLOG_CONN_H */

@@ -107,6 +107,11 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 		bblog_conn_new_sock(s, true);
 	if (!bblog_conn_any())
 		return;
+	/* A listener is a template for the connections it accepts. */
+	if (newstate == TCP_LISTEN)
+		bblog_conn_listen(s, true);
+	else if (oldstate == TCP_LISTEN && newstate != TCP_SYN_RECV)
+		bblog_conn_listen(s, false);
 	bblog_log_simple(sk, BBLOG_EV_STATE, 0, oldstate, newstate);
 	if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
 		bblog_conn_passive_established(s);

@@ -76,7 +76,8 @@ void bblog_logid_label(struct bblog_conn *c, char *id, char *tag)
  * bucket).  A new bucket takes part in the auto ratio when auto_all is 0; a
  * connection that is not logging inherits its bucket's mode.
  */
-int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id)
+int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
+		    gfp_t gfp)
 {
 	struct bblog_net *bn = bblog_net(sock_net(sk));
 	struct bblog_logid *b, *fresh, *empty = NULL;
@@ -86,7 +87,7 @@ int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id)
 		bblog_logid_leave(c);
 		return 0;
 	}
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	fresh = kzalloc(sizeof(*fresh), gfp | __GFP_NOWARN);
 	if (!fresh)
 		return -ENOMEM;
 
@@ -145,14 +146,35 @@ int bblog_logid_set_tag(struct bblog_conn *c, const char *tag)
 	return err;
 }
 
-int bblog_logid_count(struct bblog_conn *c, u32 *count)
+/*
+ * The bucket of @c: its own, or for a listener the bucket of the ID its
+ * connections join (NULL while none of them exists).
+ */
+static struct bblog_logid *bblog_logid_of(struct bblog_conn *c, u64 net_cookie)
 {
+	lockdep_assert_held(&c->lock);
+	lockdep_assert_held(&bblog_ids_lock);
+	if (c->listener)
+		return c->listen_id ? bblog_logid_find(net_cookie, c->listen_id) : NULL;
+	return c->logid;
+}
+
+/*
+ * BBLOG_SO_ID_CNT: connections in @c's bucket; for a listener with an ID,
+ * the connections that carry it (0 while there are none).
+ */
+int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count)
+{
+	struct bblog_logid *b;
 	int err = 0;
 
 	spin_lock_bh(&c->lock);
 	spin_lock(&bblog_ids_lock);
-	if (c->logid)
-		*count = c->logid->nconns;
+	b = bblog_logid_of(c, sock_net(sk)->net_cookie);
+	if (b)
+		*count = b->nconns;
+	else if (c->listener && c->listen_id)
+		*count = 0;
 	else
 		err = -ENOENT;
 	spin_unlock(&bblog_ids_lock);
@@ -161,8 +183,9 @@ int bblog_logid_count(struct bblog_conn *c, u32 *count)
 }
 
 /*
- * BBLOG_SO_DUMPID: one dump per connection of @c's ID, all with @reason.
- * Connections of other users need CAP_NET_ADMIN in the socket's namespace.
+ * BBLOG_SO_DUMPID: one dump per connection of @c's ID, all with @reason (on
+ * a listener: of the ID it gives its connections).  Connections of other
+ * users need CAP_NET_ADMIN in the socket's namespace.
  * Returns 0, -EPERM (nothing dumped), -ENOMEM or -ENOBUFS (some were not).
  */
 int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
@@ -175,23 +198,23 @@ int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
 	int err = 0;
 
 	spin_lock_bh(&c->lock);
-	if (!c->logid) {
+	if (!c->logid && !c->listener) {
 		err = bblog_conn_dump_locked(c, reason);
 		spin_unlock_bh(&c->lock);
 		return err ? -ENOBUFS : 0;
 	}
-	spin_unlock_bh(&c->lock);
-
-	spin_lock_bh(&bblog_ids_lock);
-	b = c->logid;
-	if (!b) {	/* it left meanwhile */
-		spin_unlock_bh(&bblog_ids_lock);
+	spin_lock(&bblog_ids_lock);
+	b = bblog_logid_of(c, sock_net(sk)->net_cookie);
+	if (!b) {	/* a listener whose ID no connection carries */
+		spin_unlock(&bblog_ids_lock);
+		spin_unlock_bh(&c->lock);
 		return 0;
 	}
 	max = b->nconns;
 	members = kmalloc_array(max, sizeof(*members), GFP_ATOMIC | __GFP_NOWARN);
 	if (!members) {
-		spin_unlock_bh(&bblog_ids_lock);
+		spin_unlock(&bblog_ids_lock);
+		spin_unlock_bh(&c->lock);
 		return -ENOMEM;
 	}
 	list_for_each_entry(m, &b->conns, id_node) {
@@ -202,7 +225,8 @@ int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
 		bblog_conn_get(m);
 		members[n++] = m;
 	}
-	spin_unlock_bh(&bblog_ids_lock);
+	spin_unlock(&bblog_ids_lock);
+	spin_unlock_bh(&c->lock);
 
 	for (i = 0; i < n; i++) {
 		m = members[i];

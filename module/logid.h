@@ -27,9 +27,10 @@ struct bblog_logid {
 
 extern spinlock_t bblog_ids_lock;
 
-int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id);
+int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
+		    gfp_t gfp);
 int bblog_logid_set_tag(struct bblog_conn *c, const char *tag);
-int bblog_logid_count(struct bblog_conn *c, u32 *count);
+int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count);
 int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason);
 void bblog_logid_label(struct bblog_conn *c, char *id, char *tag);
 void bblog_logid_retain(struct bblog_conn *c, unsigned int ms);

@@ -52,13 +52,13 @@ static void bblog_sockopt_event(struct bblog_conn *c, struct sock *sk,
 static int bblog_set_mode(struct sock *sk, sockptr_t arg, unsigned int len)
 {
 	struct bblog_conn *c;
-	int mode;
+	int mode, err = 0;
 
 	if (len < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&mode, arg, sizeof(mode)))
 		return -EFAULT;
-	if (!bblog_mode_valid(mode) || sk->sk_state == TCP_LISTEN)
+	if (!bblog_mode_valid(mode))
 		return -EINVAL;
 
 	c = bblog_conn_lookup(sk);
@@ -71,9 +71,41 @@ static int bblog_set_mode(struct sock *sk, sockptr_t arg, unsigned int len)
 	}
 	spin_lock_bh(&c->lock);
 	bblog_conn_set_mode_locked(c, mode);
+	/* A listener's mode is for the connections it accepts. */
+	if (sk->sk_state == TCP_LISTEN)
+		err = bblog_conn_make_listener(c, sk);
 	spin_unlock_bh(&c->lock);
 	bblog_sockopt_event(c, sk, BBLOG_SO_MODE, mode);
-	return 0;
+	return err;
+}
+
+/* BBLOG_SO_ID on a listener: the ID of the connections it accepts. */
+static int bblog_set_listen_id(struct sock *sk, const char *id)
+{
+	struct bblog_conn *c = bblog_conn_lookup(sk);
+	char *copy = NULL;
+	int err;
+
+	if (!c && !*id)
+		return 0;
+	if (*id) {
+		copy = kstrdup(id, GFP_KERNEL_ACCOUNT);
+		if (!copy)
+			return -ENOMEM;
+	}
+	if (!c) {
+		c = bblog_conn_get_or_create(sk, BBLOG_MODE_OFF, GFP_KERNEL);
+		if (!c) {
+			kfree(copy);
+			return -ENOMEM;
+		}
+	}
+	spin_lock_bh(&c->lock);
+	swap(c->listen_id, copy);
+	err = bblog_conn_make_listener(c, sk);
+	spin_unlock_bh(&c->lock);
+	kfree(copy);
+	return err;
 }
 
 static int bblog_set_id(struct sock *sk, sockptr_t arg, unsigned int len)
@@ -82,11 +114,11 @@ static int bblog_set_id(struct sock *sk, sockptr_t arg, unsigned int len)
 	struct bblog_conn *c;
 	int err;
 
-	if (sk->sk_state == TCP_LISTEN)
-		return -EINVAL;
 	err = bblog_sockopt_string(id, sizeof(id), arg, len);
 	if (err)
 		return err;
+	if (sk->sk_state == TCP_LISTEN)
+		return bblog_set_listen_id(sk, id);
 	c = bblog_conn_lookup(sk);
 	if (!c && !*id)
 		return 0;
@@ -95,7 +127,7 @@ static int bblog_set_id(struct sock *sk, sockptr_t arg, unsigned int len)
 		if (!c)
 			return -ENOMEM;
 	}
-	err = bblog_logid_set(c, sk, id);
+	err = bblog_logid_set(c, sk, id, GFP_KERNEL);
 	if (!err)
 		bblog_sockopt_event(c, sk, BBLOG_SO_ID, 0);
 	return err;
@@ -203,7 +235,10 @@ static int bblog_get_id(struct sock *sk, void __user *user, int *len)
 
 	if (c) {
 		spin_lock_bh(&c->lock);
-		bblog_logid_label(c, id, tag);
+		if (c->listener)
+			strscpy(id, c->listen_id ? c->listen_id : "", sizeof(id));
+		else
+			bblog_logid_label(c, id, tag);
 		spin_unlock_bh(&c->lock);
 	}
 	n = strnlen(id, sizeof(id)) + 1;
@@ -250,7 +285,7 @@ static int bblog_sockopt_get(struct sock *sk, int optval, void __user *user,
 		err = bblog_get_id(sk, user, len);
 		break;
 	case BBLOG_SO_ID_CNT:
-		err = c ? bblog_logid_count(c, &value) : -ENOENT;
+		err = c ? bblog_logid_count(c, sk, &value) : -ENOENT;
 		if (!err)
 			err = bblog_get_int(user, len, value);
 		break;

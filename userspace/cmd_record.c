@@ -130,6 +130,7 @@ static void write_index(struct conn *c)
 	json_str(f, c->name, sizeof(c->name));
 	fprintf(f, ",\"record_count\":%llu,\"packet_count\":%llu"
 		",\"duration\":%llu.%06llu,\"connection_ended\":%s,\"auto\":%s"
+		",\"listener\":%s"
 		",\"lost_records\":%llu,\"lost_nomem\":%llu,\"lost_limit\":%llu"
 		",\"overwritten\":%llu,\"lost_export\":%llu"
 		",\"cookie\":%llu,\"netns\":%u,\"stack\":\"%s\""
@@ -140,6 +141,7 @@ static void write_index(struct conn *c)
 		(unsigned long long)(dur % 1000000u),
 		c->ended || c->w.connend ? "true" : "false",
 		c->dump.flags & BBLOG_DF_AUTO ? "true" : "false",
+		c->dump.flags & BBLOG_DF_LISTENER ? "true" : "false",
 		(unsigned long long)c->w.lost,
 		(unsigned long long)c->dump.lost_nomem,
 		(unsigned long long)c->dump.lost_limit,

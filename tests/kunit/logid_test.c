@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "bblog-src/module/conn.c"
+#include "bblog-src/module/listen.c"
 #include "bblog-src/module/logid.c"
 #include "bblog-src/module/export.c"
 #include "bblog-src/module/record.c"
@@ -79,14 +80,14 @@ static struct bblog_conn *bblog_c(struct kunit *test, int i)
 
 static int bblog_set(struct kunit *test, int i, const char *id)
 {
-	return bblog_logid_set(bblog_c(test, i), bblog_sk(test, i), id);
+	return bblog_logid_set(bblog_c(test, i), bblog_sk(test, i), id, GFP_KERNEL);
 }
 
 static u32 bblog_count(struct kunit *test, int i)
 {
 	u32 n = 0;
 
-	if (bblog_logid_count(bblog_c(test, i), &n))
+	if (bblog_logid_count(bblog_c(test, i), bblog_sk(test, i), &n))
 		return 0;
 	return n;
 }
@@ -168,7 +169,7 @@ static void bblog_logid_retention_test(struct kunit *test)
 	int i;
 
 	bblog_net(&init_net)->closed_retention_ms = 60000;
-	KUNIT_EXPECT_EQ(test, bblog_logid_set(c, sk, "kept"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_logid_set(c, sk, "kept", GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, bblog_set(test, 1, "kept"), 0);
 	spin_lock_bh(&c->lock);
 	bblog_conn_set_mode_locked(c, BBLOG_MODE_TAIL);

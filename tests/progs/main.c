@@ -16,12 +16,13 @@ static const struct {
 } cmds[] = {
 	{ "server", cmd_server,
 	  "server [-6] [-a ADDR] -p PORT [-n CONNS] [--mode M] [--id ID] [--tag T]\n"
-	  "       [--reset N] [--echo|--sink] [--timeout S] [--ready FILE]" },
+	  "       [--reset N] [--echo|--sink] [--timeout S] [--ready FILE]\n"
+	  "       [--listener|--listener-early] [--accept-wait FILE]" },
 	{ "client", cmd_client,
 	  "client [-6] -a ADDR -p PORT [-n CONNS] [--bytes B] [--mode M] [--id ID]\n"
 	  "       [--tag T] [--echo] [--dump REASON] [--dumpid REASON] [--idcnt]\n"
 	  "       [--buf FILE]... [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
-	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode]\n"
+	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode] [--lockstep]\n"
 	  "       [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,
 	  "sockopt-errors [--unloaded] [--no-sysctl]" },

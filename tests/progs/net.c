@@ -68,7 +68,8 @@ static void rst_close(int fd)
 
 enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
-       O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE };
+       O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
+       O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -93,6 +94,10 @@ static const struct option net_opts[] = {
 	{ "pause-ms", required_argument, NULL, O_PAUSE },
 	{ "nodelay", no_argument, NULL, O_NODELAY },
 	{ "getmode", no_argument, NULL, O_GETMODE },
+	{ "listener", no_argument, NULL, O_LISTENER },
+	{ "listener-early", no_argument, NULL, O_LISTENER_EARLY },
+	{ "accept-wait", required_argument, NULL, O_ACCEPT_WAIT },
+	{ "lockstep", no_argument, NULL, O_LOCKSTEP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -103,6 +108,39 @@ static void get_mode_arg(const char *s, int *mode)
 }
 
 /* ------------------------------------------------------------------ server */
+
+/* The listener's template read back: "listener mode=M id=ID [idcnt=N]". */
+static void print_listener(int lfd, int with_count)
+{
+	char id[BBLOG_ID_LEN] = "";
+	socklen_t l = sizeof(int);
+	unsigned int cnt = 0;
+	int m = -2;
+
+	if (getsockopt(lfd, SOL_IP, BBLOG_SO_MODE, &m, &l) < 0)
+		die("listener: getsockopt BBLOG_SO_MODE: %s (%m)", errname(errno));
+	l = sizeof(id);
+	if (getsockopt(lfd, SOL_IP, BBLOG_SO_ID, id, &l) < 0)
+		die("listener: getsockopt BBLOG_SO_ID: %s (%m)", errname(errno));
+	printf("listener mode=%d id=%s", m, id[0] ? id : "-");
+	if (with_count) {
+		l = sizeof(cnt);
+		if (getsockopt(lfd, SOL_IP, BBLOG_SO_ID_CNT, &cnt, &l) < 0)
+			printf(" idcnt=%s", errname(errno));
+		else
+			printf(" idcnt=%u", cnt);
+	}
+	printf("\n");
+}
+
+static void wait_file(const char *path)
+{
+	while (access(path, F_OK) < 0) {
+		struct timespec ts = { 0, 20 * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+}
 
 struct sconn {
 	int fd;
@@ -115,9 +153,9 @@ struct sconn {
 int cmd_server(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
-	const char *addr = NULL, *ready = NULL;
+	const char *addr = NULL, *ready = NULL, *accept_wait = NULL;
 	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 60;
-	int v6 = 0, echo = 0, c, lfd, one = 1;
+	int v6 = 0, echo = 0, c, lfd, one = 1, on_listener = 0;
 	unsigned int accepted = 0, active = 0, i;
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -140,6 +178,9 @@ int cmd_server(int argc, char **argv)
 		case O_SINK: echo = 0; break;
 		case O_TIMEOUT: timeout = (unsigned int)parse_u64(optarg, "--timeout"); break;
 		case O_READY: ready = optarg; break;
+		case O_LISTENER: on_listener = 1; break;
+		case O_LISTENER_EARLY: on_listener = 2; break;
+		case O_ACCEPT_WAIT: accept_wait = optarg; break;
 		default: die("server: bad option (see bbtest --help)");
 		}
 	}
@@ -154,12 +195,23 @@ int cmd_server(int argc, char **argv)
 	if (lfd < 0)
 		die("socket: %m");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* The options on the listener: before listen(), or after. */
+	if (on_listener == 2)
+		apply_opts(lfd, &so, "listener");
 	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0)
 		die("bind port %u: %m", port);
 	if (listen(lfd, 128) < 0)
 		die("listen: %m");
+	if (on_listener == 1)
+		apply_opts(lfd, &so, "listener");
+	if (on_listener) {
+		print_listener(lfd, 0);
+		memset(&so, 0, sizeof(so));	/* not on the accepted ones */
+	}
 	printf("listening port=%u\n", port);
 	touch(ready);
+	if (accept_wait)
+		wait_file(accept_wait);
 
 	conns = calloc(nconns, sizeof(*conns));
 	pfd = calloc(nconns + 1, sizeof(*pfd));
@@ -202,6 +254,8 @@ int cmd_server(int argc, char **argv)
 			sc->cookie = sock_cookie(fd);
 			printf("accepted n=%u cookie=%llu lport=%u fport=%u\n", sc->n,
 			       (unsigned long long)sc->cookie, sock_lport(fd), sock_fport(fd));
+			if (on_listener && accepted == nconns)
+				print_listener(lfd, 1);
 			active++;
 			continue;	/* the poll set changed */
 		}
@@ -297,14 +351,19 @@ static void conn_dead(struct cconn *cc, const char *op, int err)
 	cc->dead = 1;
 }
 
-/* Send `bytes` (and read the echo back if asked) on one connection. */
+/*
+ * Send `bytes` (and read the echo back if asked) on one connection.  In
+ * lockstep, each chunk is sent only once the previous one came back: every
+ * chunk is then a segment out and one in, whatever the timing, which makes
+ * the number of events a connection records predictable.
+ */
 static void transfer(struct cconn *cc, unsigned long long bytes, int echo, size_t chunk,
-		     unsigned int pause_ms, char *buf)
+		     unsigned int pause_ms, int lockstep, char *buf)
 {
 	while (!cc->dead && (cc->sent < bytes || (echo && cc->recvd < bytes))) {
 		struct pollfd p = { .fd = cc->fd, .events = 0 };
 
-		if (cc->sent < bytes)
+		if (cc->sent < bytes && (!lockstep || cc->recvd >= cc->sent))
 			p.events |= POLLOUT;
 		if (echo)
 			p.events |= POLLIN;
@@ -389,7 +448,7 @@ int cmd_client(int argc, char **argv)
 	unsigned long long bytes = 0;
 	size_t chunk = 16384;
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
-	int has_mode_after = 0, mode_after = 0, getmode = 0;
+	int has_mode_after = 0, mode_after = 0, getmode = 0, lockstep = 0;
 	unsigned int nbuf = 0, b;
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -426,6 +485,7 @@ int cmd_client(int argc, char **argv)
 		case O_CHUNK: chunk = (size_t)parse_u64(optarg, "--chunk"); break;
 		case O_PAUSE: pause_ms = (unsigned int)parse_u64(optarg, "--pause-ms"); break;
 		case O_NODELAY: nodelay = 1; break;
+		case O_LOCKSTEP: lockstep = 1; break;
 		case O_GETMODE: getmode = 1; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
@@ -434,6 +494,8 @@ int cmd_client(int argc, char **argv)
 		die("client: -a ADDR and -p PORT required, -n >= 1");
 	if (!chunk || chunk > IOBUF)
 		die("client: --chunk must be 1..%d", IOBUF);
+	if (lockstep && !echo)
+		die("client: --lockstep needs --echo");
 	if (close_first > nconns)
 		die("client: --close-first larger than -n");
 	if (make_addr(v6, addr, port, &ss, &sl) < 0)
@@ -471,7 +533,7 @@ int cmd_client(int argc, char **argv)
 
 	/* 2. Data. */
 	for (i = 0; i < nconns; i++)
-		transfer(&conns[i], bytes, echo, chunk, pause_ms, buf);
+		transfer(&conns[i], bytes, echo, chunk, pause_ms, lockstep, buf);
 	if (bytes)
 		for (i = 0; i < nconns; i++)
 			printf("sent n=%u cookie=%llu sent=%llu recvd=%llu\n", conns[i].n,

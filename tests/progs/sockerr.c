@@ -134,11 +134,13 @@ static void unloaded(void)
 
 static void mode_cases(void)
 {
-	int fd = tcp(AF_INET), v, m, r;
+	int fd = tcp(AF_INET), v, m, r, mode;
 	static const int bad[] = { -2, 6, 1000, INT_MIN, INT_MAX };
-	char d[80], two[2] = { 1, 0 };
+	char d[80], two[2] = { 1, 0 }, buf[BBLOG_ID_LEN];
+	struct bblog_record rec;
 	socklen_t l;
 	unsigned int i;
+	__u32 cnt = 99;
 
 	r = setsockopt(fd, SOL_IP, BBLOG_SO_MODE, two, 0);
 	check("MODE set, optlen 0", r, errno, EINVAL);
@@ -189,10 +191,33 @@ static void mode_cases(void)
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 1) < 0)
 			die("listen: %m");
 	}
-	check("MODE set TAIL on a listening socket", setm(fd, SOL_IP, BBLOG_MODE_TAIL), errno,
-	      EINVAL);
+	/* A listener takes a template for the connections it accepts. */
+	check("MODE set TAIL on a listening socket", setm(fd, SOL_IP, BBLOG_MODE_TAIL), errno, 0);
 	check("MODE set CONTINUAL on a listening socket",
-	      setm(fd, SOL_IP, BBLOG_MODE_CONTINUAL), errno, EINVAL);
+	      setm(fd, SOL_IP, BBLOG_MODE_CONTINUAL), errno, 0);
+	check("MODE set 6 on a listening socket", setm(fd, SOL_IP, 6), errno, EINVAL);
+	check("MODE get on a listening socket", getm(fd, SOL_IP, &mode), errno, 0);
+	check_true("MODE get on a listening socket returns its template",
+		   mode == BBLOG_MODE_CONTINUAL, "not CONTINUAL");
+	check("ID set on a listening socket", set_str_opt(fd, BBLOG_SO_ID, "lst"), errno, 0);
+	check("ID get on a listening socket", getid(fd, SOL_IP, buf, sizeof(buf)), errno, 0);
+	check_true("ID get on a listening socket returns its template", !strcmp(buf, "lst"), buf);
+	l = sizeof(cnt);
+	check("ID_CNT on a listener whose ID no connection carries",
+	      getsockopt(fd, SOL_IP, BBLOG_SO_ID_CNT, &cnt, &l), errno, 0);
+	check_true("ID_CNT on that listener is 0", cnt == 0, "not 0");
+	check("TAG set on a listening socket", set_str_opt(fd, BBLOG_SO_TAG, "t"), errno, ENOENT);
+	check("DUMPID on a listening socket", set_str_opt(fd, BBLOG_SO_DUMPID, "x"), errno, 0);
+	check("DUMP on a listening socket", set_str_opt(fd, BBLOG_SO_DUMP, "x"), errno, 0);
+	l = sizeof(rec);
+	check("BUF on a listening socket", getsockopt(fd, SOL_IP, BBLOG_SO_BUF, &rec, &l), errno, 0);
+	check_true("BUF on a listening socket is empty", l == 0, "records returned");
+	check("ID set \"\" on a listening socket", set_str_opt(fd, BBLOG_SO_ID, ""), errno, 0);
+	check("ID get after clearing", getid(fd, SOL_IP, buf, sizeof(buf)), errno, 0);
+	check_true("ID get after clearing returns \"\"", buf[0] == 0, buf);
+	check("MODE set CLEAR on a listening socket", setm(fd, SOL_IP, BBLOG_MODE_CLEAR), errno, 0);
+	getm(fd, SOL_IP, &mode);
+	check_true("MODE after CLEAR on a listening socket is OFF", mode == BBLOG_MODE_OFF, "not OFF");
 	close(fd);
 }
 

@@ -9,8 +9,18 @@
  * Modes
  *   Every TCP connection has a logging mode, BBLOG_MODE_*, with the numbers
  *   and meaning of FreeBSD's TCP_LOG_STATE_*.  A connection gets a mode from
- *   BBLOG_SO_MODE, from its log ID's bucket, or from the auto_ratio sysctl
- *   when it is created.
+ *   BBLOG_SO_MODE, from its log ID's bucket, from the listening socket that
+ *   accepted it, or from the auto_ratio sysctl when it is created.
+ *
+ * Listening sockets
+ *   BBLOG_SO_MODE and BBLOG_SO_ID set on a listening socket (or on a socket
+ *   that then listens) are a template: every connection it accepts gets
+ *   that mode and ID when the kernel creates it, before accept() returns it,
+ *   so its records start at its creation (the handshake's last ACK), even if it is reset
+ *   before accept() (BBLOG_DF_LISTENER in its dumps; auto_ratio does not
+ *   apply to it).  The listener itself records nothing.  get returns the
+ *   template; BBLOG_SO_ID_CNT counts, and BBLOG_SO_DUMPID dumps, the
+ *   connections that carry the template's ID; BBLOG_SO_TAG gives ENOENT.
  *
  * Socket options (setsockopt/getsockopt on a TCP socket, level SOL_IP; on an
  * IPv6 socket SOL_IPV6 works too).  Errors common to all options:
@@ -23,7 +33,7 @@
  *   EBUSY        net.tcp_bblog.disable_all is set (set options only)
  *
  *   BBLOG_SO_MODE    int, set/get.  BBLOG_MODE_CLEAR..BBLOG_MODE_MAX.
- *                    EINVAL on an unknown mode; EINVAL on a listening socket.
+ *                    EINVAL on an unknown mode.
  *   BBLOG_SO_ID      string, set/get.  At most BBLOG_ID_LEN - 1 bytes are
  *                    used, the rest is ignored (as FreeBSD).  "" takes the
  *                    connection out of its ID.  get returns the NUL-terminated ID ("" if none).
@@ -213,7 +223,9 @@ struct bblog_msg_hdr {
 #define BBLOG_DF_IPV6		0x0002	/* IPv6 addresses (else IPv4, first 4 bytes) */
 /* the mode came from auto_ratio (the connection's or its ID's selection) */
 #define BBLOG_DF_AUTO		0x0004
-#define BBLOG_DF_ALL		0x0007
+/* the mode and ID came from the listening socket that accepted it */
+#define BBLOG_DF_LISTENER	0x0008
+#define BBLOG_DF_ALL		0x000f
 
 /*
  * One dump of one connection: this header, then nrecords records of

@@ -3,11 +3,13 @@
 # aborted by the client: the client's dump has RST_SENT, the server's
 # RST_RECV.  Both sides in TAIL_AUTO, so all four are dumped at close.
 # Each receiver of a reset also has an SK_ERROR record (ECONNRESET).
+# The server sets its mode on the listener, so its connections are logged
+# from their creation: client 2's reset may well arrive before accept().
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
 bb_begin
-bb_server srv -p 5013 -n 2 --reset 1 --mode tail-auto
+bb_server srv -p 5013 -n 2 --reset 1 --mode tail-auto --listener
 bb_reader r
 bb_a bbtest client -a $BB_B4 -p 5013 --mode tail-auto --bytes 100000 \
 	> $BB_DIR/cli1.out || { cat $BB_DIR/cli1.out; die "client 1"; }

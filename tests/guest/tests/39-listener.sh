@@ -1,0 +1,80 @@
+# Listener templates: a mode and ID set on a listening socket (after
+# listen(), or before it) are given to every connection it accepts from
+# the moment the kernel creates it, so a connection reset before accept()
+# is logged from its start.  A listener without a template leaves the
+# choice to auto_ratio.  The clients set no option at all.
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+bb_begin
+# auto_ratio selects every connection of b that no template covers.
+bb_sysctl b auto_mode 3
+bb_sysctl b auto_all 1
+bb_sysctl b auto_ratio 1
+bb_server srva -p 5022 -n 2 --sink --listener --mode tail-auto --id srv-7 \
+	--accept-wait $BB_DIR/go
+bb_server srvb -p 5023 -n 1 --sink --listener-early --mode tail-auto --id early-9
+bb_server srvc -p 5024 -n 1 --sink
+bb_reader r
+
+# Connection A1 waits for the server; A2 is reset before accept().
+bb_bg_a a1 bbtest client -a $BB_B4 -p 5022 --bytes 20000
+a1=$BB_PID
+bb_a bbtest client -a $BB_B4 -p 5022 --bytes 1000 --rst > $BB_DIR/a2.out ||
+	{ cat $BB_DIR/a2.out; die "client A2"; }
+touch $BB_DIR/go
+bb_wait $a1 "client A1"
+bb_a bbtest client -a $BB_B4 -p 5023 --bytes 20000 > $BB_DIR/b1.out ||
+	{ cat $BB_DIR/b1.out; die "client B1"; }
+bb_a bbtest client -a $BB_B4 -p 5024 --bytes 20000 > $BB_DIR/c1.out ||
+	{ cat $BB_DIR/c1.out; die "client C1"; }
+bb_wait_for $BB_DIR/srva.out '^done' 20
+bb_settle
+bb_stop $BB_PID
+bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
+cat $BB_DIR/srva.out $BB_DIR/srvb.out $BB_DIR/srvc.out $BB_DIR/a1.out $BB_DIR/a2.out \
+	$BB_DIR/r.txt
+
+expect_eq "listener A read back" "$(grep '^listener ' $BB_DIR/srva.out | head -n 1)" \
+	"listener mode=5 id=srv-7"
+expect_eq "listener A after both accepts" "$(grep '^listener ' $BB_DIR/srva.out | sed -n 2p)" \
+	"listener mode=5 id=srv-7 idcnt=2"
+expect_eq "listener B (set before listen) read back" \
+	"$(grep '^listener ' $BB_DIR/srvb.out | head -n 1)" "listener mode=5 id=early-9"
+
+# check COOKIE WHAT MODE ID LISTENER AUTO: one dump at close with these.
+check() {
+	local d
+	expect_eq "$2: dumps" "$(bb_ndumps $BB_DIR/r.txt "$1")" 1
+	d=$(bb_dump $BB_DIR/r.txt "$1")
+	expect_eq "$2: mode" "$(bb_get "$d" mode)" $3
+	expect_eq "$2: id" "$(bb_get "$d" id)" "$4"
+	expect_eq "$2: BBLOG_DF_LISTENER" $(( $(bb_get "$d" flags) >> 3 & 1 )) $5
+	expect_eq "$2: BBLOG_DF_AUTO" "$(bb_get "$d" auto)" $6
+	expect_eq "$2: ended" "$(bb_get "$d" ended)" 1
+	expect_eq "$2: sn gaps" "$(bb_get "$d" sn_gaps)" 0
+}
+a1=$(bb_cookie $BB_DIR/srva.out 1 accepted)
+a2=$(bb_cookie $BB_DIR/srva.out 2 accepted)
+b1=$(bb_cookie $BB_DIR/srvb.out 1 accepted)
+c1=$(bb_cookie $BB_DIR/srvc.out 1 accepted)
+check "$a1" "A1" 5 srv-7 1 0
+check "$a2" "A2 (reset before accept)" 5 srv-7 1 0
+check "$b1" "B1" 5 early-9 1 0
+check "$c1" "C1 (auto_ratio)" 3 "" 0 1
+expect_eq "dumps in all (the listeners and the clients log nothing)" \
+	"$(bb_ndumps $BB_DIR/r.txt)" 4
+
+# Every connection's history starts when the kernel created it: its state
+# change from LISTEN, then the handshake's last ACK.
+for c in $a1 $a2 $b1; do
+	r=$(bb_records $BB_DIR/r.raw "$c" | head -n 1)
+	expect_eq "cookie $c: first record" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" state/10/3
+	r=$(bb_first_seg $BB_DIR/r.raw "$c")
+	expect_eq "cookie $c: first segment" "$(bb_get "$r" evname)/$(bb_get "$r" tflags)/$(bb_get "$r" payload_len)" in/A/0
+done
+d=$(bb_dump $BB_DIR/r.txt "$a2")
+expect_num "A2: RST_RECV" "$(bb_get "$d" ev_rst_recv)" -ge 1
+expect_num "A2: data received before the reset" \
+	"$(bb_records $BB_DIR/r.raw "$a2" | grep ' evname=in ' | grep -c ' payload_len=1000 ')" -eq 1
+bb_end
