@@ -28,7 +28,16 @@ until [ "$(cat /proc/sys/net/tcp_bblog/stat_conns_active)" = 0 ] &&
 	[ $i -lt 600 ] || die "connections or dumps left after 60 s"
 	usleep 100000
 done
-usleep 500000	# dd writes what its last read() returned
+# Every dump delivered is in the file once dd has written what it read:
+# the stream's exact length follows from the counters.
+want=$(( $(cat /proc/sys/net/tcp_bblog/stat_dumps) * 272 +
+	 $(cat /proc/sys/net/tcp_bblog/stat_dump_records) * 256 ))
+i=0
+until [ "$(wc -c < /tmp/dumps)" = "$want" ]; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || die "dd wrote $(wc -c < /tmp/dumps) bytes, the device delivered $want"
+	usleep 100000
+done
 kill $reader
 wait $reader || true
 

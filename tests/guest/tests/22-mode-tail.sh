@@ -9,9 +9,9 @@ N=20
 bb_begin
 bb_sysctl a session_limit $N
 expect_eq "session_limit" "$(bb_a bbtest sysctl session_limit)" $N
-bb_server srv -p 5001 --sink
+bb_server srv -p 5001 --echo
 bb_reader r
-bb_a bbtest client -a $BB_B4 -p 5001 --mode tail --bytes 200000 --getmode \
+bb_a bbtest client -a $BB_B4 -p 5001 --mode tail --bytes 100000 --echo --lockstep --chunk 1000 --getmode \
 	--dump tail-test > $BB_DIR/cli.out || { cat $BB_DIR/cli.out; die "client"; }
 cat $BB_DIR/cli.out
 bb_settle

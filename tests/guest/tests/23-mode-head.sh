@@ -7,9 +7,9 @@ N=20
 
 bb_begin
 bb_sysctl a session_limit $N
-bb_server srv -p 5002 --sink
+bb_server srv -p 5002 --echo
 bb_reader r
-bb_a bbtest client -a $BB_B4 -p 5002 --mode head --bytes 200000 --getmode \
+bb_a bbtest client -a $BB_B4 -p 5002 --mode head --bytes 100000 --echo --lockstep --chunk 1000 --getmode \
 	--dump head-test > $BB_DIR/cli.out || { cat $BB_DIR/cli.out; die "client"; }
 cat $BB_DIR/cli.out
 bb_settle

@@ -8,9 +8,9 @@ N=40
 
 bb_begin
 bb_sysctl a session_limit $N
-bb_server srv -p 5003 -n 2 --sink
+bb_server srv -p 5003 -n 2 --echo
 bb_reader r
-bb_a bbtest client -a $BB_B4 -p 5003 --mode head-auto --bytes 200000 \
+bb_a bbtest client -a $BB_B4 -p 5003 --mode head-auto --bytes 100000 --echo --lockstep --chunk 1000 \
 	> $BB_DIR/long.out || { cat $BB_DIR/long.out; die "client long"; }
 bb_a bbtest client -a $BB_B4 -p 5003 --mode head-auto --bytes 0 \
 	> $BB_DIR/short.out || { cat $BB_DIR/short.out; die "client short"; }

@@ -8,9 +8,9 @@ N=16
 
 bb_begin
 bb_sysctl a session_limit $N
-bb_server srv -p 5004 --sink
+bb_server srv -p 5004 --echo
 bb_reader r
-bb_a bbtest client -a $BB_B4 -p 5004 --mode continual --bytes 200000 \
+bb_a bbtest client -a $BB_B4 -p 5004 --mode continual --bytes 100000 --echo --lockstep --chunk 1000 \
 	> $BB_DIR/cli.out || { cat $BB_DIR/cli.out; die "client"; }
 cat $BB_DIR/cli.out
 bb_settle

@@ -4,12 +4,12 @@
 
 bb_begin
 bb_sysctl a session_limit 8
-bb_server srv -p 5016 -n 3 --sink
+bb_server srv -p 5016 -n 3 --echo
 bb_reader r1
 p1=$BB_PID
 bb_reader r2
 p2=$BB_PID
-bb_a bbtest client -a $BB_B4 -p 5016 -n 3 --mode continual --bytes 100000 > $BB_DIR/cli.out ||
+bb_a bbtest client -a $BB_B4 -p 5016 -n 3 --mode continual --bytes 100000 --echo --lockstep --chunk 1000 > $BB_DIR/cli.out ||
 	{ cat $BB_DIR/cli.out; die "client"; }
 bb_settle
 bb_stop $p1
