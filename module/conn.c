@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "stats.h"
 #include "sysctl.h"
+#include "trigger.h"
 
 static const struct rhashtable_params bblog_conn_params = {
 	.key_len		= sizeof(const struct sock *),
@@ -333,8 +334,8 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 	bblog_stat_inc(BBLOG_STAT_RECORDS);
 }
 
-static void __bblog_conn_log(const struct sock *sk, const struct bblog_event *ev,
-			     bool unkeyed_only)
+/* An event of @sk: recorded if the socket is logged. */
+void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
 {
 	struct bblog_conn *c;
 
@@ -342,27 +343,36 @@ static void __bblog_conn_log(const struct sock *sk, const struct bblog_event *ev
 	c = bblog_conn_lookup(sk);
 	if (c) {
 		spin_lock_bh(&c->lock);
-		if (!unkeyed_only || !c->keyed)
-			bblog_conn_log_locked(c, sk, ev);
+		bblog_conn_log_locked(c, sk, ev);
 		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();
 }
 
-/* An event of @sk: recorded if the socket is logged. */
-void bblog_conn_log(const struct sock *sk, const struct bblog_event *ev)
-{
-	__bblog_conn_log(sk, ev, false);
-}
-
 /*
- * An incoming segment handed over with its socket: recorded only while the
- * connection has no 4-tuple key yet (a passive child's first segments);
- * afterwards bblog_conn_log_tuple() sees every incoming segment first.
+ * An incoming segment handed to tcp_rcv_state_process() with its socket.
+ * bblog_conn_log_tuple() saw it at LOCAL_IN if the connection had its
+ * 4-tuple key by then; it is recorded here only if it could not have been:
+ * the connection has no key yet, or it is the segment that created a
+ * passive child (the handshake's last ACK passed LOCAL_IN before the child
+ * existed).  A Fast Open child was created by its SYN instead.
  */
-void bblog_conn_log_unkeyed(const struct sock *sk, const struct bblog_event *ev)
+void bblog_conn_log_rcv(const struct sock *sk, const struct bblog_event *ev)
 {
-	__bblog_conn_log(sk, ev, true);
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		if (!c->keyed ||
+		    (c->passive && !c->creator_seen && sk->sk_state == TCP_SYN_RECV &&
+		     !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk)))
+			bblog_conn_log_locked(c, sk, ev);
+		c->creator_seen = true;
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
 }
 
 /* An incoming segment, found by its 4-tuple (seen from the receiver). */
@@ -469,6 +479,7 @@ void bblog_conn_passive_established(const struct sock *sk)
 		if (c->passive)
 			bblog_conn_log_locked(c, sk, &ev);
 		spin_unlock_bh(&c->lock);
+		bblog_trigger(sk, BBLOG_TRIG_SYN_RETRANS);
 	}
 	rcu_read_unlock();
 }
@@ -490,7 +501,8 @@ int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk)
 /*
  * @sk starts (@listening) or stops listening.  A socket given a mode or an
  * ID before listen() becomes a template: its ID moves from its bucket to
- * the connections it will accept.
+ * the connections it will accept.  A listener that closes drops its
+ * template: it never logs its own close.
  */
 void bblog_conn_listen(struct sock *sk, bool listening)
 {
@@ -520,6 +532,8 @@ void bblog_conn_listen(struct sock *sk, bool listening)
 	} else if (c->listener) {
 		bblog_listen_del(c);
 		c->listener = false;
+		c->mode = BBLOG_MODE_OFF;
+		swap(c->listen_id, copy);
 	}
 	spin_unlock_bh(&c->lock);
 	kfree(copy);

@@ -64,6 +64,8 @@ struct bblog_conn {
 	bool inherited;			/* mode and ID from its listener */
 	bool listener;			/* a listening socket: a template */
 	bool lfiled;			/* in bblog_listeners */
+	bool retrans_fired;		/* the retrans=N trigger fired */
+	bool creator_seen;		/* tcp_rcv_state_process() saw a segment */
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
 	u32 sn;
@@ -92,7 +94,7 @@ bool bblog_conn_any(void);
 
 struct bblog_conn *bblog_conn_lookup(const struct sock *sk);
 void bblog_conn_log_tuple(const struct bblog_tuple *key, const struct bblog_event *ev);
-void bblog_conn_log_unkeyed(const struct sock *sk, const struct bblog_event *ev);
+void bblog_conn_log_rcv(const struct sock *sk, const struct bblog_event *ev);
 struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp);
 void bblog_conn_get(struct bblog_conn *c);
 void bblog_conn_put(struct bblog_conn *c);

@@ -7,11 +7,14 @@
  * errors, checksum errors and destruction.  Netfilter hooks in every network namespace:
  * LOCAL_OUT sees every segment sent, with its socket; LOCAL_IN every segment
  * received, as it arrived (before the stack coalesces ACKs in a socket's
- * backlog), found by its 4-tuple.  A passive connection gets its 4-tuple
- * only after its handshake's last ACK was received: a kprobe on
- * tcp_rcv_state_process() records the segments a connection receives
- * before it has one; without kprobes those few are not recorded and the
- * load says so.
+ * backlog), found by its 4-tuple.  A passive connection is created by its
+ * handshake's last ACK, after that ACK passed LOCAL_IN: a kprobe on
+ * tcp_rcv_state_process() records it, and whatever a connection receives
+ * before it has its 4-tuple key.  Timer events come from kprobes where the kernel acts:
+ * the retransmission timer (tcp_retransmit_timer), the tail loss probe,
+ * zero-window and keepalive probes (tcp_write_wakeup), and the retransmit
+ * after a path MTU reduction (tcp_simple_retransmit).  Without kprobes
+ * those events are not recorded and the load says so.
  *
  * Every probe returns at once while no connection is logged.
  */
@@ -32,6 +35,7 @@
 #include "conn.h"
 #include "hooks.h"
 #include "record.h"
+#include "trigger.h"
 
 static bool bblog_is_tcp(const struct sock *sk)
 {
@@ -122,21 +126,29 @@ static void bblog_tp_retransmit_skb(void *data, BBLOG_TP_RETRANSMIT_ARGS)
 	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
 
 	/* Only segments that did go out again (the 6.1 meaning). */
-	if (bblog_conn_any() && !BBLOG_TP_RETRANSMIT_ERR)
-		bblog_log_simple(sk, BBLOG_EV_RETRANS, 0, tcb->seq,
-				 tcb->end_seq - tcb->seq);
+	if (!bblog_conn_any() || BBLOG_TP_RETRANSMIT_ERR)
+		return;
+	bblog_log_simple(sk, BBLOG_EV_RETRANS, 0, tcb->seq,
+			 tcb->end_seq - tcb->seq);
+	bblog_trigger(sk, BBLOG_TRIG_RETRANS);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		bblog_trigger(sk, BBLOG_TRIG_SYN_RETRANS);
 }
 
 static void bblog_tp_send_reset(void *data, BBLOG_TP_SEND_RESET_ARGS)
 {
-	if (bblog_conn_any() && sk && sk_fullsock(sk) && bblog_is_tcp(sk))
+	if (bblog_conn_any() && sk && sk_fullsock(sk) && bblog_is_tcp(sk)) {
 		bblog_log_simple(sk, BBLOG_EV_RST_SENT, 0, 0, 0);
+		bblog_trigger(sk, BBLOG_TRIG_RST_SENT);
+	}
 }
 
 static void bblog_tp_receive_reset(void *data, struct sock *sk)
 {
-	if (bblog_conn_any())
-		bblog_log_simple(sk, BBLOG_EV_RST_RECV, 0, 0, 0);
+	if (!bblog_conn_any())
+		return;
+	bblog_log_simple(sk, BBLOG_EV_RST_RECV, 0, 0, 0);
+	bblog_trigger(sk, BBLOG_TRIG_RST_RECV);
 }
 
 static void bblog_tp_destroy_sock(void *data, struct sock *sk)
@@ -171,7 +183,10 @@ static void bblog_tp_rcv_space_adjust(void *data, struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* Fires before icsk_ca_state is stored: old and new are both visible. */
+/*
+ * Fires before icsk_ca_state is stored: old and new are both visible.
+ * Entering Loss is not a timer event: a path MTU reduction enters it too.
+ */
 static void bblog_tp_cong_state_set(void *data, struct sock *sk,
 				    const u8 ca_state)
 {
@@ -179,9 +194,6 @@ static void bblog_tp_cong_state_set(void *data, struct sock *sk,
 		return;
 	bblog_log_simple(sk, BBLOG_EV_CA_STATE, 0, inet_csk(sk)->icsk_ca_state,
 			 ca_state);
-	/* Linux enters Loss when the retransmission timer expires. */
-	if (ca_state == TCP_CA_Loss)
-		bblog_log_simple(sk, BBLOG_EV_TIMER, 0, 0, 0);
 }
 
 /* A segment with a bad checksum, before any socket lookup. */
@@ -197,9 +209,10 @@ static void bblog_tp_bad_csum(void *data, const struct sk_buff *skb)
 
 static void bblog_tp_error_report(void *data, const struct sock *sk)
 {
-	if (bblog_conn_any() && bblog_is_tcp(sk))
-		bblog_log_simple(sk, BBLOG_EV_SK_ERROR, -READ_ONCE(sk->sk_err),
-				 0, 0);
+	if (!bblog_conn_any() || !bblog_is_tcp(sk))
+		return;
+	bblog_log_simple(sk, BBLOG_EV_SK_ERROR, -READ_ONCE(sk->sk_err), 0, 0);
+	bblog_trigger(sk, BBLOG_TRIG_SK_ERROR);
 }
 
 struct bblog_tracepoint {
@@ -274,6 +287,16 @@ err_unregister:
 	return err;
 }
 
+/*
+ * Kprobes, where no tracepoint exists; each is optional: a kernel where one
+ * cannot be placed loads without its events and says which are missing.
+ * Every probed function runs with the socket locked.
+ */
+static struct sock *bblog_kp_sk(struct pt_regs *regs)
+{
+	return (struct sock *)regs_get_kernel_argument(regs, 0);
+}
+
 /* Incoming segments outside ESTABLISHED: tcp_rcv_state_process(sk, skb). */
 static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -281,24 +304,136 @@ static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 
 	if (!bblog_conn_any())
 		return 0;
-	sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	sk = bblog_kp_sk(regs);
 	if (sk->sk_state != TCP_LISTEN) {
 		struct bblog_event ev = {
 			.id = BBLOG_EV_IN,
 			.skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1),
 		};
 
-		bblog_conn_log_unkeyed(sk, &ev);
+		bblog_conn_log_rcv(sk, &ev);
 	}
 	return 0;
 }
 
-static struct kprobe bblog_kp = {
-	.symbol_name	= "tcp_rcv_state_process",
-	.pre_handler	= bblog_kp_rcv_state_process,
+/* tcp_retransmit_timer(sk): the retransmission timer expired. */
+static int bblog_kp_retransmit_timer(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct inet_connection_sock *icsk;
+	struct sock *sk;
+
+	if (!bblog_conn_any())
+		return 0;
+	sk = bblog_kp_sk(regs);
+	icsk = inet_csk(sk);
+	bblog_log_simple(sk, BBLOG_EV_RTO, 0, icsk->icsk_retransmits,
+			 icsk->icsk_backoff);
+	bblog_trigger(sk, BBLOG_TRIG_RTO);
+	return 0;
+}
+
+/* tcp_send_loss_probe(sk): the tail loss probe timer expired. */
+static int bblog_kp_loss_probe(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (bblog_conn_any())
+		bblog_log_simple(bblog_kp_sk(regs), BBLOG_EV_TLP, 0, 0, 0);
+	return 0;
+}
+
+/*
+ * tcp_write_wakeup(sk, mib): a zero-window probe (from the persist timer)
+ * or a keepalive probe is about to be sent.
+ */
+static int bblog_kp_write_wakeup(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk;
+	int mib;
+
+	if (!bblog_conn_any())
+		return 0;
+	sk = bblog_kp_sk(regs);
+	mib = (int)regs_get_kernel_argument(regs, 1);
+	if (mib == LINUX_MIB_TCPKEEPALIVE)
+		bblog_log_simple(sk, BBLOG_EV_KEEPALIVE, 0,
+				 inet_csk(sk)->icsk_probes_out, 0);
+	else if (mib == LINUX_MIB_TCPWINPROBE)
+		bblog_log_simple(sk, BBLOG_EV_PROBE0, 0,
+				 inet_csk(sk)->icsk_probes_out, 0);
+	return 0;
+}
+
+/*
+ * tcp_simple_retransmit(sk): retransmission without a timer after the path
+ * MTU shrank (ICMP "fragmentation needed", "packet too big") or an MTU
+ * probe failed; the MSS is already the new one.
+ */
+static int bblog_kp_simple_retransmit(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk;
+
+	if (!bblog_conn_any())
+		return 0;
+	sk = bblog_kp_sk(regs);
+	bblog_log_simple(sk, BBLOG_EV_PMTU_RETRANS, 0,
+			 inet_csk(sk)->icsk_pmtu_cookie, 0);
+	return 0;
+}
+
+static struct kprobe bblog_kps[] = {
+	{
+		.symbol_name	= "tcp_rcv_state_process",
+		.pre_handler	= bblog_kp_rcv_state_process,
+	},
+	{
+		.symbol_name	= "tcp_retransmit_timer",
+		.pre_handler	= bblog_kp_retransmit_timer,
+	},
+	{
+		.symbol_name	= "tcp_send_loss_probe",
+		.pre_handler	= bblog_kp_loss_probe,
+	},
+	{
+		.symbol_name	= "tcp_write_wakeup",
+		.pre_handler	= bblog_kp_write_wakeup,
+	},
+	{
+		.symbol_name	= "tcp_simple_retransmit",
+		.pre_handler	= bblog_kp_simple_retransmit,
+	},
 };
 
-static bool bblog_kp_registered;
+/* What is not recorded without each kprobe. */
+static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
+	"incoming segments outside ESTABLISHED",
+	"retransmission timeouts",
+	"tail loss probes",
+	"zero-window and keepalive probes",
+	"retransmissions after a path MTU reduction",
+};
+
+static bool bblog_kp_registered[ARRAY_SIZE(bblog_kps)];
+
+static void bblog_kprobes_register(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
+		err = register_kprobe(&bblog_kps[i]);
+		if (err)
+			pr_warn("kprobe on %s failed (%d): %s are not recorded\n",
+				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
+		bblog_kp_registered[i] = !err;
+	}
+}
+
+static void bblog_kprobes_unregister(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(bblog_kps) - 1; i >= 0; i--)
+		if (bblog_kp_registered[i])
+			unregister_kprobe(&bblog_kps[i]);
+}
 
 /* Every segment sent, with the socket that sent it (the last hook to run). */
 static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
@@ -383,11 +518,7 @@ int bblog_hooks_init(void)
 	if (err)
 		goto err_netfilter;
 
-	err = register_kprobe(&bblog_kp);
-	if (err)
-		pr_warn("kprobe on %s failed (%d): incoming segments outside ESTABLISHED are not recorded\n",
-			bblog_kp.symbol_name, err);
-	bblog_kp_registered = !err;
+	bblog_kprobes_register();
 	return 0;
 
 err_netfilter:
@@ -400,8 +531,7 @@ err_tracepoints:
 /* After this returns no probe runs or will run. */
 void bblog_hooks_uninit(void)
 {
-	if (bblog_kp_registered)
-		unregister_kprobe(&bblog_kp);
+	bblog_kprobes_unregister();
 	unregister_pernet_subsys(&bblog_hooks_net_ops);
 	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
 	tracepoint_synchronize_unregister();

@@ -183,15 +183,14 @@ int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count)
 }
 
 /*
- * BBLOG_SO_DUMPID: one dump per connection of @c's ID, all with @reason (on
- * a listener: of the ID it gives its connections).  Connections of other
- * users need CAP_NET_ADMIN in the socket's namespace.
- * Returns 0, -EPERM (nothing dumped), -ENOMEM or -ENOBUFS (some were not).
+ * One dump per connection of @c's ID, all with @reason (for a listener: of
+ * the ID it gives its connections).  Unless @all, connections of users
+ * other than @me are refused.  Returns 0, -EPERM (nothing dumped), -ENOMEM
+ * or -ENOBUFS (some were not).
  */
-int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
+static int __bblog_logid_dump(struct bblog_conn *c, u64 net_cookie,
+			      const char *reason, bool all, u32 me)
 {
-	bool admin = ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN);
-	u32 me = from_kuid_munged(&init_user_ns, current_fsuid());
 	struct bblog_conn **members, *m;
 	unsigned int n = 0, i, max;
 	struct bblog_logid *b;
@@ -204,7 +203,7 @@ int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
 		return err ? -ENOBUFS : 0;
 	}
 	spin_lock(&bblog_ids_lock);
-	b = bblog_logid_of(c, sock_net(sk)->net_cookie);
+	b = bblog_logid_of(c, net_cookie);
 	if (!b) {	/* a listener whose ID no connection carries */
 		spin_unlock(&bblog_ids_lock);
 		spin_unlock_bh(&c->lock);
@@ -218,7 +217,7 @@ int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
 		return -ENOMEM;
 	}
 	list_for_each_entry(m, &b->conns, id_node) {
-		if (m->ep.uid != me && !admin) {
+		if (!all && m->ep.uid != me) {
 			err = -EPERM;
 			break;
 		}
@@ -242,6 +241,24 @@ int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
 	}
 	kfree(members);
 	return err;
+}
+
+/*
+ * BBLOG_SO_DUMPID: every connection of @c's ID.  Connections of other
+ * users need CAP_NET_ADMIN in the socket's namespace.
+ */
+int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
+{
+	bool admin = ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN);
+
+	return __bblog_logid_dump(c, sock_net(sk)->net_cookie, reason, admin,
+				  from_kuid_munged(&init_user_ns, current_fsuid()));
+}
+
+/* A trigger: the kernel dumps every connection of @c's ID (not a listener). */
+int bblog_logid_dump_all(struct bblog_conn *c, const char *reason)
+{
+	return __bblog_logid_dump(c, 0, reason, true, 0);
 }
 
 /* A closed connection with records stays in its bucket for @ms. */

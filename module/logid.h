@@ -32,6 +32,7 @@ int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
 int bblog_logid_set_tag(struct bblog_conn *c, const char *tag);
 int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count);
 int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason);
+int bblog_logid_dump_all(struct bblog_conn *c, const char *reason);
 void bblog_logid_label(struct bblog_conn *c, char *id, char *tag);
 void bblog_logid_retain(struct bblog_conn *c, unsigned int ms);
 void bblog_logid_leave(struct bblog_conn *c);

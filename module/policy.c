@@ -4,7 +4,10 @@
  * candidates the auto ratio selects.  No locking, no allocation: KUnit
  * tests this file directly.
  */
+#include <linux/bits.h>
+#include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/string.h>
 #include <linux/tcp_bblog.h>
 
 #include "policy.h"
@@ -34,4 +37,99 @@ bool bblog_ratio_select(atomic64_t *counter, u32 ratio)
 		return false;
 	n = atomic64_fetch_inc(counter);
 	return do_div(n, ratio) == 0;
+}
+
+static const char *const bblog_trigger_names[BBLOG_TRIG_NR] = {
+	[BBLOG_TRIG_RST_SENT]		= "rst-sent",
+	[BBLOG_TRIG_RST_RECV]		= "rst-recv",
+	[BBLOG_TRIG_RTO]		= "rto",
+	[BBLOG_TRIG_RETRANS]		= "retrans",
+	[BBLOG_TRIG_SYN_RETRANS]	= "syn-retrans",
+	[BBLOG_TRIG_SK_ERROR]		= "sk-error",
+};
+
+const char *bblog_trigger_name(enum bblog_trigger t)
+{
+	return t < BBLOG_TRIG_NR ? bblog_trigger_names[t] : "?";
+}
+
+/* One word of a triggers text; -EINVAL if it is not one. */
+static int bblog_triggers_word(const char *w, size_t n, struct bblog_triggers *t)
+{
+	unsigned int v;
+	char num[11];
+	int i;
+
+	if (n == 2 && !strncmp(w, "id", 2)) {
+		t->id = true;
+		return 0;
+	}
+	if (n == 4 && !strncmp(w, "none", 4))
+		return 0;
+	if (n > 8 && !strncmp(w, "retrans=", 8)) {
+		if (n - 8 >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, w + 8, n - 8);
+		num[n - 8] = 0;
+		if (kstrtouint(num, 10, &v) || !v)
+			return -EINVAL;
+		t->mask |= BIT(BBLOG_TRIG_RETRANS);
+		t->retrans = v;
+		return 0;
+	}
+	for (i = 0; i < BBLOG_TRIG_NR; i++) {
+		if (i != BBLOG_TRIG_RETRANS && strlen(bblog_trigger_names[i]) == n &&
+		    !strncmp(w, bblog_trigger_names[i], n)) {
+			t->mask |= BIT(i);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * Parse "rst-recv,rto retrans=3 id": words separated by commas, blanks or
+ * newlines; "" or "none" is no trigger.  @t is written only on success.
+ */
+int bblog_triggers_parse(const char *s, struct bblog_triggers *t)
+{
+	struct bblog_triggers new = { };
+	size_t n;
+	int err;
+
+	for (;;) {
+		s += strspn(s, ", \t\n");
+		if (!*s)
+			break;
+		n = strcspn(s, ", \t\n");
+		err = bblog_triggers_word(s, n, &new);
+		if (err)
+			return err;
+		s += n;
+	}
+	*t = new;
+	return 0;
+}
+
+/* The canonical text of @t ("none" for no trigger). */
+void bblog_triggers_format(const struct bblog_triggers *t, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < BBLOG_TRIG_NR; i++) {
+		if (!(t->mask & BIT(i)))
+			continue;
+		if (i == BBLOG_TRIG_RETRANS)
+			off += scnprintf(buf + off, len - off, "%sretrans=%u",
+					 off ? "," : "", t->retrans);
+		else
+			off += scnprintf(buf + off, len - off, "%s%s",
+					 off ? "," : "", bblog_trigger_names[i]);
+	}
+	if (t->id)
+		off += scnprintf(buf + off, len - off, "%sid", off ? "," : "");
+	if (!off)
+		scnprintf(buf, len, "none");
 }

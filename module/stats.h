@@ -22,6 +22,8 @@ enum bblog_stat {
 	BBLOG_STAT_DELIVERED,		/* dumps read by a reader (once per reader) */
 	BBLOG_STAT_CONNS,		/* connections ever logged */
 	BBLOG_STAT_AUTO_SELECTED,	/* of which selected by auto_ratio */
+	BBLOG_STAT_TRIGGERED,		/* triggers that dumped */
+	BBLOG_STAT_TRIGGER_LIMITED,	/* triggers refused by trigger_rate */
 	BBLOG_STAT_NR
 };
 

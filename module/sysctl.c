@@ -53,6 +53,51 @@ static int bblog_global_limit_handler(BBLOG_CTL_TABLE *table, int write,
 	return err;
 }
 
+/* net.tcp_bblog.triggers: a text, parsed on write (policy.c). */
+static int bblog_triggers_handler(BBLOG_CTL_TABLE *table, int write,
+				  void *buf, size_t *lenp, loff_t *ppos)
+{
+	struct bblog_triggers *cur = table->data, new;
+	char text[BBLOG_TRIGGERS_TEXT];
+	struct ctl_table tmp = {
+		.data	= text,
+		.maxlen	= sizeof(text),
+		.mode	= table->mode,
+	};
+	int err;
+
+	bblog_triggers_format(cur, text, sizeof(text));
+	err = proc_dostring(&tmp, write, buf, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (bblog_triggers_parse(text, &new))
+		return -EINVAL;
+	WRITE_ONCE(cur->retrans, new.retrans);
+	WRITE_ONCE(cur->id, new.id);
+	WRITE_ONCE(cur->mask, new.mask);
+	return 0;
+}
+
+/* The trigger rate bound (0: none), applied at once. */
+static void bblog_trigger_rate_apply(struct bblog_net *bn)
+{
+	unsigned int rate = READ_ONCE(bn->trigger_rate);
+
+	WRITE_ONCE(bn->trigger_rs.interval, rate ? HZ : 0);
+	WRITE_ONCE(bn->trigger_rs.burst, rate);
+}
+
+static int bblog_trigger_rate_handler(BBLOG_CTL_TABLE *table, int write,
+				      void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_douintvec(table, write, buf, lenp, ppos);
+
+	if (!err && write)
+		bblog_trigger_rate_apply(container_of(table->data, struct bblog_net,
+						      trigger_rate));
+	return err;
+}
+
 /* Read-only counters: extra1 selects the value. */
 enum {
 	BBLOG_GAUGE_CONNS = BBLOG_STAT_NR,	/* connections logged now */
@@ -110,7 +155,7 @@ static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 	}
 
 /* Entries before this index hold offsets into struct bblog_net. */
-#define BBLOG_NET_ENTRIES 6
+#define BBLOG_NET_ENTRIES 8
 
 static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_NET_INT("auto_ratio", auto_ratio, proc_douintvec, NULL, NULL),
@@ -124,6 +169,15 @@ static const struct ctl_table bblog_sysctl_template[] = {
 		      SYSCTL_ZERO, SYSCTL_ONE),
 	BBLOG_NET_INT("closed_retention_ms", closed_retention_ms,
 		      proc_douintvec_minmax, SYSCTL_ZERO, &bblog_retention_max),
+	{
+		.procname	= "triggers",
+		.maxlen		= BBLOG_TRIGGERS_TEXT,
+		.mode		= 0644,
+		.proc_handler	= bblog_triggers_handler,
+		.data		= (void *)offsetof(struct bblog_net, triggers),
+	},
+	BBLOG_NET_INT("trigger_rate", trigger_rate, bblog_trigger_rate_handler,
+		      NULL, NULL),
 	{
 		.procname	= "global_limit",
 		.data		= &bblog_global_limit,
@@ -152,6 +206,8 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("delivered", BBLOG_STAT_DELIVERED),
 	BBLOG_COUNTER("conns", BBLOG_STAT_CONNS),
 	BBLOG_COUNTER("auto_selected", BBLOG_STAT_AUTO_SELECTED),
+	BBLOG_COUNTER("triggered", BBLOG_STAT_TRIGGERED),
+	BBLOG_COUNTER("trigger_limited", BBLOG_STAT_TRIGGER_LIMITED),
 	BBLOG_COUNTER("conns_active", BBLOG_GAUGE_CONNS),
 	BBLOG_COUNTER("budget_used", BBLOG_GAUGE_BUDGET),
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
@@ -170,6 +226,10 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	bn->session_limit = 5000;
 	bn->disable_all = 0;
 	bn->closed_retention_ms = 60000;
+	memset(&bn->triggers, 0, sizeof(bn->triggers));
+	bn->trigger_rate = 10;
+	ratelimit_state_init(&bn->trigger_rs, HZ, bn->trigger_rate);
+	ratelimit_set_flags(&bn->trigger_rs, RATELIMIT_MSG_ON_RELEASE);
 	atomic64_set(&bn->auto_counter, 0);
 
 	table = kmemdup(bblog_sysctl_template, sizeof(bblog_sysctl_template),

@@ -3,7 +3,10 @@
 #define _BBLOG_SYSCTL_H
 
 #include <linux/atomic.h>
+#include <linux/ratelimit_types.h>
 #include <net/net_namespace.h>
+
+#include "policy.h"
 
 /* Per network namespace settings: /proc/sys/net/tcp_bblog/. */
 struct bblog_net {
@@ -15,7 +18,10 @@ struct bblog_net {
 	unsigned int session_limit;	/* records kept per connection */
 	int disable_all;		/* kill switch */
 	unsigned int closed_retention_ms;
+	struct bblog_triggers triggers;	/* what dumps a logged connection */
+	unsigned int trigger_rate;	/* trigger dumps per second; 0: no bound */
 	atomic64_t auto_counter;	/* candidates seen */
+	struct ratelimit_state trigger_rs;	/* trigger_rate */
 };
 
 struct bblog_net *bblog_net(const struct net *net);

@@ -57,6 +57,10 @@ static void detail_str(const unsigned char *rec, char *b, size_t len)
 		snprintf(b, len, " %s->%s", x ? x : "?", y ? y : "?");
 	} else if (ev == BBLOG_EV_RCVBUF) {
 		snprintf(b, len, " rcvbuf=%u rcv_ssthresh=%u", a1, a2);
+	} else if (ev == BBLOG_EV_PMTU_RETRANS) {
+		snprintf(b, len, " pmtu=%u", a1);
+	} else if (ev == BBLOG_EV_PROBE0 || ev == BBLOG_EV_KEEPALIVE) {
+		snprintf(b, len, " probes_out=%u", a1);
 	} else if ((int32_t)get_le32(rec + TLB_ERRNO) != 0) {
 		snprintf(b, len, " errno=%d", (int32_t)get_le32(rec + TLB_ERRNO));
 	}

@@ -45,7 +45,8 @@ static const char *const fbsd_events[] = {
 
 static const char *const linux_events[] = {
 	"state", "retrans", "synack-retrans", "rst-sent", "rst-recv",
-	"ca-state", "rcvbuf", "bad-csum", "sk-error",
+	"ca-state", "rcvbuf", "bad-csum", "sk-error", "tlp", "probe0",
+	"keepalive", "pmtu-retrans",
 };
 
 const char *bblog_event_name(unsigned ev)

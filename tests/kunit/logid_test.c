@@ -11,6 +11,7 @@
 
 #include "bblog-src/module/conn.c"
 #include "bblog-src/module/listen.c"
+#include "bblog-src/module/trigger.c"
 #include "bblog-src/module/logid.c"
 #include "bblog-src/module/export.c"
 #include "bblog-src/module/record.c"

@@ -69,7 +69,8 @@ static void rst_close(int fd)
 enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
-       O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP };
+       O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
+       O_STALL };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -98,6 +99,8 @@ static const struct option net_opts[] = {
 	{ "listener-early", no_argument, NULL, O_LISTENER_EARLY },
 	{ "accept-wait", required_argument, NULL, O_ACCEPT_WAIT },
 	{ "lockstep", no_argument, NULL, O_LOCKSTEP },
+	{ "keepalive", required_argument, NULL, O_KEEPALIVE },
+	{ "stall-ms", required_argument, NULL, O_STALL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,6 +109,8 @@ static void get_mode_arg(const char *s, int *mode)
 	if (parse_mode(s, mode) < 0)
 		die("bad mode '%s'", s);
 }
+
+static void msleep(unsigned int ms);
 
 /* ------------------------------------------------------------------ server */
 
@@ -154,7 +159,7 @@ int cmd_server(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
 	const char *addr = NULL, *ready = NULL, *accept_wait = NULL;
-	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 60;
+	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 60, stall_ms = 0;
 	int v6 = 0, echo = 0, c, lfd, one = 1, on_listener = 0;
 	unsigned int accepted = 0, active = 0, i;
 	struct sockaddr_storage ss;
@@ -181,6 +186,7 @@ int cmd_server(int argc, char **argv)
 		case O_LISTENER: on_listener = 1; break;
 		case O_LISTENER_EARLY: on_listener = 2; break;
 		case O_ACCEPT_WAIT: accept_wait = optarg; break;
+		case O_STALL: stall_ms = (unsigned int)parse_u64(optarg, "--stall-ms"); break;
 		default: die("server: bad option (see bbtest --help)");
 		}
 	}
@@ -257,6 +263,11 @@ int cmd_server(int argc, char **argv)
 			if (on_listener && accepted == nconns)
 				print_listener(lfd, 1);
 			active++;
+			/* A reader that stops: the peer's window closes. */
+			if (stall_ms) {
+				printf("stalling n=%u ms=%u\n", sc->n, stall_ms);
+				msleep(stall_ms);
+			}
 			continue;	/* the poll set changed */
 		}
 		for (i = 0; i < accepted; i++) {
@@ -448,7 +459,7 @@ int cmd_client(int argc, char **argv)
 	unsigned long long bytes = 0;
 	size_t chunk = 16384;
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
-	int has_mode_after = 0, mode_after = 0, getmode = 0, lockstep = 0;
+	int has_mode_after = 0, mode_after = 0, getmode = 0, lockstep = 0, keepalive = 0;
 	unsigned int nbuf = 0, b;
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -486,6 +497,7 @@ int cmd_client(int argc, char **argv)
 		case O_PAUSE: pause_ms = (unsigned int)parse_u64(optarg, "--pause-ms"); break;
 		case O_NODELAY: nodelay = 1; break;
 		case O_LOCKSTEP: lockstep = 1; break;
+		case O_KEEPALIVE: keepalive = (int)parse_u64(optarg, "--keepalive"); break;
 		case O_GETMODE: getmode = 1; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
@@ -524,6 +536,14 @@ int cmd_client(int argc, char **argv)
 		apply_opts(cc->fd, &so, who);
 		if (nodelay)
 			setsockopt(cc->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		/* Keepalive probes after KEEPALIVE seconds idle, then as often. */
+		if (keepalive &&
+		    (setsockopt(cc->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) < 0 ||
+		     setsockopt(cc->fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive,
+				sizeof(keepalive)) < 0 ||
+		     setsockopt(cc->fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive,
+				sizeof(keepalive)) < 0))
+			die("client conn %u: keepalive: %m", cc->n);
 		if (connect(cc->fd, (struct sockaddr *)&ss, sl) < 0)
 			die("client conn %u: connect %s port %u: %m", cc->n, addr, port);
 		cc->cookie = sock_cookie(cc->fd);

@@ -8,7 +8,7 @@
  *        flags=0x.. ended=0|1 auto=0|1 mode=.. state=.. id=.. tag=.. reason=..
  *        lost_nomem=.. lost_limit=.. overwritten=.. lost_export=.. ca=..
  *        ev_in= ev_out= ev_state= ev_retrans= ev_rst_sent= ev_rst_recv=
- *        ev_ca= ev_end= ev_timer= ev_sockopt= ev_synack_retrans= ev_rcvbuf=
+ *        ev_ca= ev_end= ev_rto= ev_sockopt= ev_synack_retrans= ev_rcvbuf=
  *        ev_sk_error= ev_bad_csum= ev_other=
  *   rec cookie=.. seq=.. sn=.. ev=.. evname=.. state=.. ca=.. th_len=..
  *       seq_no=.. ack_no=.. tflags=SA win=.. payload_len=.. snd_cwnd=..
@@ -142,8 +142,8 @@ void stream_free(struct stream *s)
 }
 
 struct evcount {
-	unsigned long in, out, state, retrans, rst_sent, rst_recv, ca, end, timer, sockopt,
-		synack, rcvbuf, sk_error, bad_csum, other;
+	unsigned long in, out, state, retrans, rst_sent, rst_recv, ca, end, rto, sockopt,
+		synack, rcvbuf, sk_error, bad_csum, tlp, probe0, keepalive, pmtu, other;
 	unsigned long long gaps;
 };
 
@@ -158,12 +158,16 @@ static void count_events(const struct bblog_record *r, struct evcount *e)
 	case BBLOG_EV_RST_RECV: e->rst_recv++; break;
 	case BBLOG_EV_CA_STATE: e->ca++; break;
 	case BBLOG_EV_CONNEND: e->end++; break;
-	case BBLOG_EV_TIMER: e->timer++; break;
+	case BBLOG_EV_RTO: e->rto++; break;
 	case BBLOG_EV_SOCKOPT: e->sockopt++; break;
 	case BBLOG_EV_SYNACK_RETRANS: e->synack++; break;
 	case BBLOG_EV_RCVBUF: e->rcvbuf++; break;
 	case BBLOG_EV_SK_ERROR: e->sk_error++; break;
 	case BBLOG_EV_BAD_CSUM: e->bad_csum++; break;
+	case BBLOG_EV_TLP: e->tlp++; break;
+	case BBLOG_EV_PROBE0: e->probe0++; break;
+	case BBLOG_EV_KEEPALIVE: e->keepalive++; break;
+	case BBLOG_EV_PMTU_RETRANS: e->pmtu++; break;
 	default: e->other++; break;
 	}
 }
@@ -173,19 +177,21 @@ static void print_counts(FILE *f, const struct evcount *e, int json)
 	if (json)
 		fprintf(f, "\"ev_in\":%lu,\"ev_out\":%lu,\"ev_state\":%lu,\"ev_retrans\":%lu,"
 			"\"ev_rst_sent\":%lu,\"ev_rst_recv\":%lu,\"ev_ca\":%lu,\"ev_end\":%lu,"
-			"\"ev_timer\":%lu,\"ev_sockopt\":%lu,\"ev_synack_retrans\":%lu,"
-			"\"ev_rcvbuf\":%lu,\"ev_sk_error\":%lu,\"ev_bad_csum\":%lu,\"ev_other\":%lu",
+			"\"ev_rto\":%lu,\"ev_sockopt\":%lu,\"ev_synack_retrans\":%lu,"
+			"\"ev_rcvbuf\":%lu,\"ev_sk_error\":%lu,\"ev_bad_csum\":%lu,\"ev_tlp\":%lu,"
+			"\"ev_probe0\":%lu,\"ev_keepalive\":%lu,\"ev_pmtu_retrans\":%lu,"
+			"\"ev_other\":%lu",
 			e->in, e->out, e->state, e->retrans, e->rst_sent, e->rst_recv, e->ca,
-			e->end, e->timer, e->sockopt, e->synack, e->rcvbuf, e->sk_error,
-			e->bad_csum, e->other);
+			e->end, e->rto, e->sockopt, e->synack, e->rcvbuf, e->sk_error,
+			e->bad_csum, e->tlp, e->probe0, e->keepalive, e->pmtu, e->other);
 	else
 		fprintf(f, "ev_in=%lu ev_out=%lu ev_state=%lu ev_retrans=%lu ev_rst_sent=%lu "
-			"ev_rst_recv=%lu ev_ca=%lu ev_end=%lu ev_timer=%lu ev_sockopt=%lu "
+			"ev_rst_recv=%lu ev_ca=%lu ev_end=%lu ev_rto=%lu ev_sockopt=%lu "
 			"ev_synack_retrans=%lu ev_rcvbuf=%lu ev_sk_error=%lu ev_bad_csum=%lu "
-			"ev_other=%lu",
+			"ev_tlp=%lu ev_probe0=%lu ev_keepalive=%lu ev_pmtu_retrans=%lu ev_other=%lu",
 			e->in, e->out, e->state, e->retrans, e->rst_sent, e->rst_recv, e->ca,
-			e->end, e->timer, e->sockopt, e->synack, e->rcvbuf, e->sk_error,
-			e->bad_csum, e->other);
+			e->end, e->rto, e->sockopt, e->synack, e->rcvbuf, e->sk_error,
+			e->bad_csum, e->tlp, e->probe0, e->keepalive, e->pmtu, e->other);
 }
 
 static void print_record(const struct bblog_record *r, uint64_t cookie, uint32_t seq,

@@ -84,7 +84,7 @@ const char *ev_name(unsigned int ev)
 	switch (ev) {
 	case BBLOG_EV_IN: return "in";
 	case BBLOG_EV_OUT: return "out";
-	case BBLOG_EV_TIMER: return "timer";
+	case BBLOG_EV_RTO: return "rto";
 	case BBLOG_EV_SOCKOPT: return "sockopt";
 	case BBLOG_EV_CONNEND: return "connend";
 	case BBLOG_EV_STATE: return "state";
@@ -96,6 +96,10 @@ const char *ev_name(unsigned int ev)
 	case BBLOG_EV_RCVBUF: return "rcvbuf";
 	case BBLOG_EV_BAD_CSUM: return "bad_csum";
 	case BBLOG_EV_SK_ERROR: return "sk_error";
+	case BBLOG_EV_TLP: return "tlp";
+	case BBLOG_EV_PROBE0: return "probe0";
+	case BBLOG_EV_KEEPALIVE: return "keepalive";
+	case BBLOG_EV_PMTU_RETRANS: return "pmtu_retrans";
 	}
 	return "unknown";
 }

@@ -114,7 +114,12 @@
  */
 #define BBLOG_EV_IN		1	/* segment received, as it arrived (header in th) */
 #define BBLOG_EV_OUT		2	/* segment sent (header in th) */
-#define BBLOG_EV_TIMER		3	/* retransmission timeout: entered CA Loss */
+/*
+ * the retransmission timer expired (FreeBSD's TCP_LOG_RTO): arg1 =
+ * icsk_retransmits before it, arg2 = icsk_backoff; a SYN's too
+ */
+#define BBLOG_EV_RTO		3
+#define BBLOG_EV_TIMER		BBLOG_EV_RTO	/* the name of version 1 */
 /* a BBLOG_SO_* option was set: arg1 = option - BBLOG_SO_BASE, arg2 = value */
 #define BBLOG_EV_SOCKOPT	40
 #define BBLOG_EV_CONNEND	54	/* end of the connection (last record) */
@@ -133,6 +138,16 @@
 #define BBLOG_EV_RCVBUF		134	/* rcvbuf tuned: arg1 = sk_rcvbuf, arg2 = rcv_ssthresh */
 #define BBLOG_EV_BAD_CSUM	135	/* segment with a bad checksum */
 #define BBLOG_EV_SK_ERROR	136	/* socket error reported: err = sk_err */
+#define BBLOG_EV_TLP		137	/* tail loss probe timer expired */
+/* zero-window probe (persist timer): arg1 = probes sent before this one */
+#define BBLOG_EV_PROBE0		138
+/* keepalive probe: arg1 = probes sent before this one */
+#define BBLOG_EV_KEEPALIVE	139
+/*
+ * retransmission without a timer because the path MTU shrank (ICMP) or an
+ * MTU probe failed: arg1 = the path MTU now (icsk_pmtu_cookie)
+ */
+#define BBLOG_EV_PMTU_RETRANS	140
 
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */

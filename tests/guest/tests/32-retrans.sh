@@ -26,8 +26,8 @@ c=$(bb_cookie $BB_DIR/cli.out 1)
 d=$(bb_dump $BB_DIR/r.txt "$c")
 [ -n "$d" ] || die "no dump of the client connection"
 expect_num "retransmission events" "$(bb_get "$d" ev_retrans)" -gt 0
-ca=$(bb_get "$d" ev_ca) tm=$(bb_get "$d" ev_timer)
-[ "$ca" -gt 0 ] || [ "$tm" -gt 0 ] || die "no congestion state change and no timer event (ev_ca=$ca ev_timer=$tm)"
+ca=$(bb_get "$d" ev_ca) tm=$(bb_get "$d" ev_rto)
+[ "$ca" -gt 0 ] || [ "$tm" -gt 0 ] || die "no congestion state change and no timer event (ev_ca=$ca ev_rto=$tm)"
 tr=$(bb_records $BB_DIR/r.raw "$c" | tail -n 1 | bbf total_retrans)
 expect_num "total_retrans in the last record" "$tr" -gt 0
 # Every RETRANS record (arg1 = seq, arg2 = length) follows the OUT record of

@@ -1,8 +1,8 @@
 # Handshake retransmissions, and the events of a receiving side.
 # 1. The client's SYN is dropped (netem loss 100% on its veth) until its
 #    retransmission timer has fired: its dump holds two SYNs sent, a
-#    RETRANS record for the SYN's sequence number, the timer's expiry (TIMER,
-#    CA_STATE Open -> Loss) and the SOCKOPT record of the mode it set.
+#    RETRANS record for the SYN's sequence number, the timer's expiry (RTO,
+#    then CA_STATE Open -> Loss) and the SOCKOPT record of the mode it set.
 # 2. The server's SYN-ACK is dropped until its request socket retransmitted
 #    it: the child socket, logged by auto_ratio on the server, starts with a
 #    SYNACK_RETRANS record counting them.  The child then receives 1 MB and
@@ -13,18 +13,6 @@
 # segment still queued in the host: TCPSpuriousRtxHostQueues.)
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
-
-# bb_wait_retrans a|b STATE: until a socket of that namespace in STATE (hex,
-# as /proc/net/tcp says it: 02 SYN_SENT, 03 SYN_RECV) was retransmitted.
-bb_wait_retrans() {
-	local i=0
-	until bb_$1 cat /proc/net/tcp 2>/dev/null |
-		awk -v st="$2" '$4 == st && $7 + 0 >= 1 { f = 1 } END { exit !f }'; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || die "no retransmission in state $2 in $1 after 30 s"
-		usleep 100000
-	done
-}
 
 bb_begin
 bb_server srv -p 5018 -n 2 --sink
@@ -67,11 +55,14 @@ rs=$(grep ' evname=retrans ' $BB_DIR/c1.recs | head -n 1)
 [ -n "$rs" ] || die "client 1: no RETRANS record for the SYN"
 expect_eq "client 1: RETRANS of the SYN's sequence number" "$(bb_get "$rs" arg1)" "$iss"
 # The mode was set before connect(): a SOCKOPT record.  The SYN's timer
-# expired: CA state Open -> Loss (TCP_CA_Loss = 4) and a TIMER record.
+# expired: an RTO record, right before CA state Open -> Loss
+# (TCP_CA_Loss = 4) which the timer caused.
 expect_num "client 1: SOCKOPT records" "$(bb_get "$d" ev_sockopt)" -ge 1
-expect_num "client 1: TIMER records" "$(bb_get "$d" ev_timer)" -ge 1
+expect_num "client 1: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
 loss=$(grep ' evname=ca_state ' $BB_DIR/c1.recs | grep -c ' arg1=0 arg2=4 ' || true)
 expect_num "client 1: CA_STATE Open -> Loss" "$loss" -ge 1
+expect_eq "client 1: the event before entering Loss" \
+	"$(grep -B1 ' evname=ca_state .* arg1=0 arg2=4 ' $BB_DIR/c1.recs | head -n 1 | bbf evname)" rto
 
 s2=$(bb_cookie $BB_DIR/srv.out 2 accepted)
 d=$(bb_dump $BB_DIR/r.txt "$s2")

@@ -54,10 +54,19 @@ check() {
 	expect_eq "$2: ended" "$(bb_get "$d" ended)" 1
 	expect_eq "$2: sn gaps" "$(bb_get "$d" sn_gaps)" 0
 }
-a1=$(bb_cookie $BB_DIR/srva.out 1 accepted)
-a2=$(bb_cookie $BB_DIR/srva.out 2 accepted)
-b1=$(bb_cookie $BB_DIR/srvb.out 1 accepted)
-c1=$(bb_cookie $BB_DIR/srvc.out 1 accepted)
+# The server's connections, by the client's port (their accept order is
+# not the clients' order, and a reset one has no peer address any more).
+by_port() {	# by_port SERVERPORT CLIENTOUT: the cookie of the server side
+	local p
+	p=$(grep '^conn n=1 ' "$2" | bbf lport)
+	grep "^dump .* lport=$1 faddr=[^ ]* fport=$p " $BB_DIR/r.txt | bbf cookie | head -n 1
+}
+a1=$(by_port 5022 $BB_DIR/a1.out)
+a2=$(by_port 5022 $BB_DIR/a2.out)
+b1=$(by_port 5023 $BB_DIR/b1.out)
+c1=$(by_port 5024 $BB_DIR/c1.out)
+[ -n "$a1" ] && [ -n "$a2" ] && [ -n "$b1" ] && [ -n "$c1" ] ||
+	die "a server connection has no dump (A1 '$a1', A2 '$a2', B1 '$b1', C1 '$c1')"
 check "$a1" "A1" 5 srv-7 1 0
 check "$a2" "A2 (reset before accept)" 5 srv-7 1 0
 check "$b1" "B1" 5 early-9 1 0
@@ -68,6 +77,7 @@ expect_eq "dumps in all (the listeners and the clients log nothing)" \
 # Every connection's history starts when the kernel created it: its state
 # change from LISTEN, then the handshake's last ACK.
 for c in $a1 $a2 $b1; do
+	bb_records $BB_DIR/r.raw "$c" | head -n 4
 	r=$(bb_records $BB_DIR/r.raw "$c" | head -n 1)
 	expect_eq "cookie $c: first record" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" state/10/3
 	r=$(bb_first_seg $BB_DIR/r.raw "$c")

@@ -1,0 +1,67 @@
+# Timer events, recorded where the kernel acts, not inferred:
+# 1. a blackhole after the handshake: the tail loss probe fires (TLP), then
+#    the retransmission timer (RTO, FreeBSD's event 3), which is what puts
+#    the connection in CA state Loss;
+# 2. a reader that stops reading: the window closes and the sender's
+#    persist timer sends zero-window probes (PROBE0);
+# 3. an idle connection with SO_KEEPALIVE every second: keepalive probes.
+# Each probe event is followed by the segment it sent.
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+bb_begin
+bb_sysctl a session_limit 20000
+bb_server srv1 -p 5025 --sink
+bb_server srv2 -p 5026 --sink --stall-ms 3000
+bb_server srv3 -p 5027 --sink
+bb_reader r
+
+bb_bg_a c1 bbtest client -a $BB_B4 -p 5025 --mode tail-auto --bytes 300000 \
+	--chunk 1000 --pause-ms 5 --nodelay --timeout 90
+p1=$BB_PID
+bb_wait_for $BB_DIR/c1.out '^conn ' 20
+tc -n $BB_A qdisc add dev va root netem loss 100%
+bb_wait_retrans a 01
+tc -n $BB_A qdisc del dev va root
+bb_wait $p1 "client 1"
+bb_a bbtest client -a $BB_B4 -p 5026 --mode tail-auto --bytes 1000000 \
+	> $BB_DIR/c2.out || { cat $BB_DIR/c2.out; die "client 2"; }
+bb_a bbtest client -a $BB_B4 -p 5027 --mode tail-auto --bytes 0 --keepalive 1 \
+	--hold 4 > $BB_DIR/c3.out || { cat $BB_DIR/c3.out; die "client 3"; }
+bb_settle
+bb_stop $BB_PID
+bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
+cat $BB_DIR/c1.out $BB_DIR/c2.out $BB_DIR/c3.out $BB_DIR/srv2.out $BB_DIR/r.txt
+
+# recs N: the records of client N's connection.
+recs() {
+	bb_records $BB_DIR/r.raw "$(bb_cookie $BB_DIR/c$1.out 1)" > $BB_DIR/c$1.recs
+	d=$(bb_dump $BB_DIR/r.txt "$(bb_cookie $BB_DIR/c$1.out 1)")
+	[ -n "$d" ] || die "no dump of client $1"
+	expect_eq "client $1: sn gaps" "$(bb_get "$d" sn_gaps)" 0
+}
+# after N EVNAME: the event of the record after the first EVNAME record.
+after() {
+	grep -A1 -m1 " evname=$2 " $BB_DIR/c$1.recs | sed -n 2p | bbf evname
+}
+
+recs 1
+expect_num "blackhole: TLP records" "$(bb_get "$d" ev_tlp)" -ge 1
+expect_num "blackhole: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
+expect_eq "blackhole: the event before entering Loss" \
+	"$(grep -B1 -m1 ' evname=ca_state .* arg2=4 ' $BB_DIR/c1.recs | head -n 1 | bbf evname)" rto
+expect_eq "blackhole: first RTO's retransmission count" \
+	"$(grep -m1 ' evname=rto ' $BB_DIR/c1.recs | bbf arg1)" 0
+
+recs 2
+expect_num "stalled reader: PROBE0 records" "$(bb_get "$d" ev_probe0)" -ge 1
+expect_eq "stalled reader: the first probe is the first" \
+	"$(grep -m1 ' evname=probe0 ' $BB_DIR/c2.recs | bbf arg1)" 0
+expect_eq "stalled reader: PROBE0 then its segment" "$(after 2 probe0)" out
+
+recs 3
+expect_num "keepalive: KEEPALIVE records" "$(bb_get "$d" ev_keepalive)" -ge 1
+expect_eq "keepalive: KEEPALIVE then its segment" "$(after 3 keepalive)" out
+r=$(grep -A1 -m1 ' evname=keepalive ' $BB_DIR/c3.recs | sed -n 2p)
+expect_eq "keepalive: the probe carries no data" "$(bb_get "$r" payload_len)" 0
+bb_end
