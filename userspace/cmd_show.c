@@ -61,6 +61,11 @@ static void detail_str(const unsigned char *rec, char *b, size_t len)
 		snprintf(b, len, " pmtu=%u", a1);
 	} else if (ev == BBLOG_EV_PROBE0 || ev == BBLOG_EV_KEEPALIVE) {
 		snprintf(b, len, " probes_out=%u", a1);
+	} else if (rec[TLB_STACKID] == BBLOG_PCAP_STACK_ID && rec[TLB_STACKINFO + 91]) {
+		/* Linux's number and name, from the stack area */
+		x = strerrorname_np(rec[TLB_STACKINFO + 91]);
+		snprintf(b, len, " errno=%u%s%s%s", rec[TLB_STACKINFO + 91],
+			 x ? " (" : "", x ? x : "", x ? ")" : "");
 	} else if ((int32_t)get_le32(rec + TLB_ERRNO) != 0) {
 		snprintf(b, len, " errno=%d", (int32_t)get_le32(rec + TLB_ERRNO));
 	}

@@ -114,3 +114,72 @@ const char *bblog_addr_str(const struct bblog_dump *d, int foreign,
 		snprintf(buf, len, "?");
 	return buf;
 }
+
+/*
+ * Linux errno -> FreeBSD errno, for tlb_errno: Wireshark names that field
+ * from FreeBSD's table.  1..34 are the same in both (but 11: Linux EAGAIN
+ * is FreeBSD 35, FreeBSD 11 is EDEADLK).  An errno FreeBSD does not have
+ * is written as Linux numbers it; the stack area always has the Linux one.
+ */
+unsigned bblog_errno_fbsd(int linux_errno)
+{
+	static const struct { unsigned char lx, fb; } map[] = {
+		{ 11, 35 },	/* EAGAIN */
+		{ 35, 11 },	/* EDEADLK */
+		{ 36, 63 },	/* ENAMETOOLONG */
+		{ 37, 77 },	/* ENOLCK */
+		{ 38, 78 },	/* ENOSYS */
+		{ 39, 66 },	/* ENOTEMPTY */
+		{ 40, 62 },	/* ELOOP */
+		{ 42, 83 },	/* ENOMSG */
+		{ 43, 82 },	/* EIDRM */
+		{ 66, 71 },	/* EREMOTE */
+		{ 67, 91 },	/* ENOLINK */
+		{ 71, 92 },	/* EPROTO */
+		{ 72, 90 },	/* EMULTIHOP */
+		{ 74, 89 },	/* EBADMSG */
+		{ 75, 84 },	/* EOVERFLOW */
+		{ 84, 86 },	/* EILSEQ */
+		{ 87, 68 },	/* EUSERS */
+		{ 88, 38 },	/* ENOTSOCK */
+		{ 89, 39 },	/* EDESTADDRREQ */
+		{ 90, 40 },	/* EMSGSIZE */
+		{ 91, 41 },	/* EPROTOTYPE */
+		{ 92, 42 },	/* ENOPROTOOPT */
+		{ 93, 43 },	/* EPROTONOSUPPORT */
+		{ 94, 44 },	/* ESOCKTNOSUPPORT */
+		{ 95, 45 },	/* EOPNOTSUPP */
+		{ 96, 46 },	/* EPFNOSUPPORT */
+		{ 97, 47 },	/* EAFNOSUPPORT */
+		{ 98, 48 },	/* EADDRINUSE */
+		{ 99, 49 },	/* EADDRNOTAVAIL */
+		{ 100, 50 },	/* ENETDOWN */
+		{ 101, 51 },	/* ENETUNREACH */
+		{ 102, 52 },	/* ENETRESET */
+		{ 103, 53 },	/* ECONNABORTED */
+		{ 104, 54 },	/* ECONNRESET */
+		{ 105, 55 },	/* ENOBUFS */
+		{ 106, 56 },	/* EISCONN */
+		{ 107, 57 },	/* ENOTCONN */
+		{ 108, 58 },	/* ESHUTDOWN */
+		{ 109, 59 },	/* ETOOMANYREFS */
+		{ 110, 60 },	/* ETIMEDOUT */
+		{ 111, 61 },	/* ECONNREFUSED */
+		{ 112, 64 },	/* EHOSTDOWN */
+		{ 113, 65 },	/* EHOSTUNREACH */
+		{ 114, 37 },	/* EALREADY */
+		{ 115, 36 },	/* EINPROGRESS */
+		{ 116, 70 },	/* ESTALE */
+		{ 122, 69 },	/* EDQUOT */
+		{ 125, 85 },	/* ECANCELED */
+		{ 130, 96 },	/* EOWNERDEAD */
+		{ 131, 95 },	/* ENOTRECOVERABLE */
+	};
+	unsigned e = linux_errno < 0 ? 0u - (unsigned)linux_errno : (unsigned)linux_errno;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].lx == e)
+			return map[i].fb;
+	return e;
+}

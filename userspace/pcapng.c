@@ -274,7 +274,7 @@ static void put_stackinfo(unsigned char *p, const struct bblog_record *r)
 	p[88] = r->event;
 	p[89] = r->state;
 	p[90] = r->ca_state;
-	p[91] = 0;
+	p[91] = (unsigned char)(r->err < 0 ? -r->err : r->err);
 	put_le32(p + 92, r->tcp_flags);
 	put_le32(p + 96, r->rmem_alloc);
 	put_le32(p + 100, r->wmem_queued);
@@ -306,7 +306,7 @@ void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 	out[TLB_STACKID] = BBLOG_PCAP_STACK_ID;
 	out[TLB_EVENTID] = r->event;
 	put_le16(out + TLB_EVENTFLAGS, ef);
-	put_le32(out + TLB_ERRNO, (uint32_t)r->err);
+	put_le32(out + TLB_ERRNO, bblog_errno_fbsd(r->err));
 	if (r->flags & BBLOG_RF_SNAPSHOT) {
 		put_le32(out + TLB_RXB_ACC, r->rcv_nxt - r->copied_seq);
 		put_le32(out + TLB_RXB_CCC, r->rmem_alloc);

@@ -151,6 +151,8 @@ const char *bblog_fbsd_state_name(unsigned st);	/* NULL if unknown */
 const char *bblog_linux_state_name(unsigned st);
 const char *bblog_ca_state_name(unsigned st);
 const char *bblog_mode_name(int mode);
+/* A Linux errno (either sign) as FreeBSD numbers it; unknown ones as is. */
+unsigned bblog_errno_fbsd(int linux_errno);
 /* "a.b.c.d" or IPv6 text of a dump address (buf >= 46 bytes). */
 const char *bblog_addr_str(const struct bblog_dump *d, int foreign,
 			   char *buf, size_t len);

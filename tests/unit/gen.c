@@ -195,7 +195,7 @@ void golden_v4(struct gbuf *b, struct golden *g)
 	r[5].snd_ssthresh = 0x7fffffff;			/* saturates */
 	r[5].state = 8;					/* CLOSE_WAIT */
 	gen_record(&r[6], 20, BBLOG_EV_SK_ERROR);
-	r[6].err = 104;
+	r[6].err = -104;				/* as the kernel writes sk_err */
 	r[6].flags = 0;					/* no snapshot */
 	gen_record(&r[7], 21, BBLOG_EV_OUT);		/* HDR flag, bad th_len */
 	r[7].flags |= BBLOG_RF_HDR;

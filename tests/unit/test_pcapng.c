@@ -135,9 +135,19 @@ static void t_record_mapping(void)
 	CHECK_EQ(rec[156], 0x97);
 	bblog_fbsd_record(&g[0].dump, &g[0].recs[6], rec);	/* no snapshot */
 	CHECK_EQ(get_le16(rec + 26), 0x10);
-	CHECK_EQ(get_le32(rec + 28), 104);
+	CHECK_EQ(get_le32(rec + 28), 54);	/* -ECONNRESET: FreeBSD's number */
+	CHECK_EQ(rec[160 + 91], 104);		/* Linux's in the stack area */
 	CHECK_EQ(get_le32(rec + 32), 0);
 	gbuf_free(&b);
+	/* errno numbers Wireshark names from FreeBSD's table */
+	CHECK_EQ(bblog_errno_fbsd(-11), 35);	/* EAGAIN, not FreeBSD's EDEADLK */
+	CHECK_EQ(bblog_errno_fbsd(104), 54);	/* ECONNRESET */
+	CHECK_EQ(bblog_errno_fbsd(-110), 60);	/* ETIMEDOUT */
+	CHECK_EQ(bblog_errno_fbsd(-111), 61);	/* ECONNREFUSED */
+	CHECK_EQ(bblog_errno_fbsd(-113), 65);	/* EHOSTUNREACH */
+	CHECK_EQ(bblog_errno_fbsd(-32), 32);	/* EPIPE: the same number */
+	CHECK_EQ(bblog_errno_fbsd(0), 0);
+	CHECK_EQ(bblog_errno_fbsd(-200), 200);	/* unknown: as is */
 }
 
 static void t_state_map(void)

@@ -313,7 +313,7 @@ struct bblog_pcap_stackinfo {
 	__u8  event;		/*  88 BBLOG_EV_* as recorded */
 	__u8  state;		/*  89 Linux TCP_* state */
 	__u8  ca_state;		/*  90 TCP_CA_* */
-	__u8  pad;		/*  91 zero */
+	__u8  linux_errno;	/*  91 the event's errno as Linux numbers it */
 	__u32 tcp_flags;	/*  92 BBLOG_TF_* */
 	__u32 rmem_alloc;	/*  96 */
 	__u32 wmem_queued;	/* 100 */
