@@ -60,7 +60,7 @@ if [ -f "$top/tests/progs/Makefile" ]; then
 	run_step "$which: test programs built" make -s -C "$top/tests/progs" OUT="$build/progs" || exit 1
 fi
 bins=
-for b in "$top/userspace/bblog" "$top"/tests/build/progs/*; do
+for b in "$top/userspace/bblog" "$build"/progs/*; do
 	[ -x "$b" ] && bins="$bins $b"
 done
 export BBLOG_GUEST_BINS=$bins
@@ -77,15 +77,15 @@ args=("${BBLOG_GUEST_ARGS:-}")
 full=${BBLOG_GUEST_ARGS:+0}
 if [ "$which" = debug ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	names=(debug debug-2)
-	args=("bblog.only=[12]*,3[01]-*" "bblog.only=3[2-9]-*,[4-9]* bblog.kunit=0")
+	args=("bblog.only=[12]*,3[0-4]-*" "bblog.only=3[5-9]-*,[4-9]* bblog.kunit=0")
 fi
-# On the newer kernel, the tests of what compat.h adapts: loading and the
-# sysctl tables, socket options, the device, resets (the tracepoint's
-# arguments), the handshake and state changes.  (Not the wire oracle: once its
-# RPS and tcpdump static keys were patched in while a CPU ran the code, and
-# 6.12 under TCG died on the int3 of the patch site, in inet6_ehashfn.)
+# On the newer kernel, the tests of what compat.h adapts and of what leans
+# on kernel internals: loading and the sysctl tables, socket options, the
+# device, resets (the tracepoint's arguments), the handshake and state
+# changes, listener templates (the cookie a child carries), the kprobed
+# timer events, triggers, and the wire oracle.
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[37]-*")
+	args=("bblog.only=1*,2[01]-*,3[379]-*,4[5-7]-*,80-*")
 	full=0
 fi
 pids=()
