@@ -55,13 +55,14 @@ warm_up() {
 		addr=127.0.0.1
 		[ $fam = 6 ] && addr=::1
 		bbtest server $( [ $fam = 6 ] && echo -6 ) -a $addr -p 5999 --sink \
-			> /tmp/warm-s.log 2>&1 &
+			> /tmp/warm-s$fam.log 2>&1 &
 		i=0
-		until grep -q '^listening' /tmp/warm-s.log 2>/dev/null || [ $i -ge 100 ]; do
+		until grep -q '^listening' /tmp/warm-s$fam.log 2>/dev/null || [ $i -ge 100 ]; do
 			i=$((i + 1)); usleep 50000
 		done
 		bbtest client $( [ $fam = 6 ] && echo -6 ) -a $addr -p 5999 --bytes 1000 \
-			> /tmp/warm-c.log 2>&1 || echo "# warm-up IPv$fam failed: $(cat /tmp/warm-c.log)"
+			> /tmp/warm-c$fam.log 2>&1 ||
+			echo "# warm-up IPv$fam failed: $(cat /tmp/warm-c$fam.log)"
 		wait
 	done
 	sleep 1	# the deferred key flips run on a workqueue
