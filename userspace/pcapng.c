@@ -252,6 +252,8 @@ static uint32_t fbsd_tflags(const struct bblog_record *r)
 
 static void put_stackinfo(unsigned char *p, const struct bblog_record *r)
 {
+	uint32_t e;
+
 	put_le32(p + 0, r->snd_cwnd);
 	put_le32(p + 4, r->snd_ssthresh);
 	put_le32(p + 8, r->mss_cache);
@@ -274,7 +276,9 @@ static void put_stackinfo(unsigned char *p, const struct bblog_record *r)
 	p[88] = r->event;
 	p[89] = r->state;
 	p[90] = r->ca_state;
-	p[91] = (unsigned char)(r->err < 0 ? -r->err : r->err);
+	/* |err| in unsigned arithmetic (err may be INT_MIN); 0 above 255 */
+	e = r->err < 0 ? 0u - (uint32_t)r->err : (uint32_t)r->err;
+	p[91] = e <= 255 ? (unsigned char)e : 0;
 	put_le32(p + 92, r->tcp_flags);
 	put_le32(p + 96, r->rmem_alloc);
 	put_le32(p + 100, r->wmem_queued);

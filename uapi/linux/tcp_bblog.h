@@ -53,12 +53,14 @@
  *                    (open and retained closed ones); ENOENT without an ID.
  *
  * Device (/dev/tcp_bblog, read-only)
- *   Every open file is an independent reader.  read() returns whole messages,
- *   as many as fit; each message starts with struct bblog_msg_hdr whose
- *   length includes the header.  A buffer too small for the next message
- *   gives EMSGSIZE (ask again with at least BBLOG_MSG_MAX bytes).  Readers
- *   must skip messages whose type they do not know.  O_NONBLOCK gives EAGAIN
- *   when nothing is queued, poll() reports POLLIN.
+ *   Every open file is an independent reader of a byte stream of messages;
+ *   each message starts with struct bblog_msg_hdr whose length includes the
+ *   header.  read() returns as many whole messages as fit; when the next
+ *   message does not fit an otherwise empty buffer, it returns as much of
+ *   it as fits and the next read continues it, so any buffer size works
+ *   (cat, dd).  A buffer of BBLOG_MSG_MAX bytes always gets whole messages.
+ *   Readers must skip messages whose type they do not know.  O_NONBLOCK
+ *   gives EAGAIN when nothing is queued, poll() reports POLLIN.
  *
  * Byte order: host order everywhere except where a field says "network
  * order" (ports, addresses and the TCP header bytes).
@@ -313,7 +315,7 @@ struct bblog_pcap_stackinfo {
 	__u8  event;		/*  88 BBLOG_EV_* as recorded */
 	__u8  state;		/*  89 Linux TCP_* state */
 	__u8  ca_state;		/*  90 TCP_CA_* */
-	__u8  linux_errno;	/*  91 the event's errno as Linux numbers it */
+	__u8  linux_errno;	/*  91 the event's errno, Linux's number; 0: none */
 	__u32 tcp_flags;	/*  92 BBLOG_TF_* */
 	__u32 rmem_alloc;	/*  96 */
 	__u32 wmem_queued;	/* 100 */
