@@ -7,6 +7,11 @@
  * gets every dump still queued.  A dump leaves the queue when the readers
  * that must read it have done so and at least one did: a dump made while no
  * reader is open waits (within the record budget) for the next reader.
+ *
+ * The device is a byte stream of whole messages, as FreeBSD's /dev/tcp_log:
+ * a read returns as many whole messages as fit, and when the next message
+ * does not fit an otherwise empty buffer, as much of it as fits; the next
+ * read continues it.  Any buffer size works, so cat and dd do.
  */
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -20,7 +25,8 @@
 struct bblog_reader {
 	struct list_head list;		/* in bblog_export.readers */
 	struct bblog_dump_entry *next;	/* next dump to read; NULL: none yet */
-	struct mutex read_lock;		/* one read() at a time per file */
+	size_t off;			/* bytes of next already read */
+	struct mutex read_lock;		/* one read() at a time per file, and off */
 };
 
 static struct {
@@ -156,20 +162,40 @@ static bool bblog_reader_ready(struct bblog_reader *r)
 	return READ_ONCE(r->next);
 }
 
-/* Copy one whole dump; the reader's pending count keeps @d alive. */
-static int bblog_dump_copy(const struct bblog_dump_entry *d, char __user *buf)
+/*
+ * Copy bytes [@from, @from + @n) of the message of @d: its header, then the
+ * records of each chunk.  The reader's pending count keeps @d alive.
+ */
+static int bblog_dump_copy(const struct bblog_dump_entry *d, char __user *buf,
+			   size_t from, size_t n)
 {
 	const struct bblog_chunk *chunk;
-	size_t n;
+	size_t pos, len, skip;
 
-	if (copy_to_user(buf, &d->hdr, sizeof(d->hdr)))
-		return -EFAULT;
-	buf += sizeof(d->hdr);
-	list_for_each_entry(chunk, &d->ring.chunks, list) {
-		n = (chunk->end - chunk->start) * sizeof(struct bblog_record);
-		if (copy_to_user(buf, &chunk->rec[chunk->start], n))
+	if (from < sizeof(d->hdr)) {
+		len = min(n, sizeof(d->hdr) - from);
+		if (copy_to_user(buf, (const char *)&d->hdr + from, len))
 			return -EFAULT;
-		buf += n;
+		buf += len;
+		from += len;
+		n -= len;
+	}
+	pos = sizeof(d->hdr);	/* where the current chunk's records start */
+	list_for_each_entry(chunk, &d->ring.chunks, list) {
+		if (!n)
+			break;
+		len = (chunk->end - chunk->start) * sizeof(struct bblog_record);
+		if (from < pos + len) {
+			skip = from - pos;
+			len = min(len - skip, n);
+			if (copy_to_user(buf, (const char *)&chunk->rec[chunk->start] + skip,
+					 len))
+				return -EFAULT;
+			buf += len;
+			from += len;
+			n -= len;
+		}
+		pos += (chunk->end - chunk->start) * sizeof(struct bblog_record);
 	}
 	return 0;
 }
@@ -196,20 +222,23 @@ ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 	}
 
 	/* Only this reader moves its cursor, under read_lock. */
-	while ((d = READ_ONCE(r->next))) {
-		if (bblog_dump_len(d) > len - copied) {
-			if (!copied) {
-				mutex_unlock(&r->read_lock);
-				return -EMSGSIZE;
-			}
+	while ((d = READ_ONCE(r->next)) && copied < len) {
+		size_t dlen = bblog_dump_len(d), n;
+
+		/* Whole messages while they fit, then part of one if none did. */
+		if (!r->off && dlen > len - copied && copied)
 			break;
-		}
-		err = bblog_dump_copy(d, buf + copied);
+		n = min(dlen - r->off, len - copied);
+		err = bblog_dump_copy(d, buf + copied, r->off, n);
 		if (err) {
 			mutex_unlock(&r->read_lock);
 			return copied ? copied : err;
 		}
-		copied += bblog_dump_len(d);
+		copied += n;
+		r->off += n;
+		if (r->off < dlen)
+			break;		/* the buffer is full */
+		r->off = 0;
 
 		spin_lock_irq(&bblog_export.lock);
 		r->next = bblog_export_after(d);
