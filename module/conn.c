@@ -103,7 +103,12 @@ static bool bblog_sk_is_ipv6(const struct sock *sk)
 #endif
 }
 
-/* Refresh the connection's identity from its socket. */
+/*
+ * Refresh the connection's identity from its socket.  The addresses and
+ * ports only while the socket has a peer: one that failed or was reset
+ * has them cleared by the time it is destroyed, and its dumps still say
+ * which connection it was.
+ */
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
@@ -117,6 +122,10 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 	ep->net_cookie = sock_net(sk)->net_cookie;
 	ep->netns = sock_net(sk)->ns.inum;
 	ep->uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+	if (icsk->icsk_ca_ops)
+		strscpy(ep->ca_name, icsk->icsk_ca_ops->name, sizeof(ep->ca_name));
+	if (!inet->inet_dport && ep->family)
+		return;
 	ep->lport = inet->inet_sport;
 	ep->fport = inet->inet_dport;
 	memset(ep->laddr, 0, sizeof(ep->laddr));
@@ -130,8 +139,6 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 		memcpy(ep->laddr, &inet->inet_rcv_saddr, 4);
 		memcpy(ep->faddr, &inet->inet_daddr, 4);
 	}
-	if (icsk->icsk_ca_ops)
-		strscpy(ep->ca_name, icsk->icsk_ca_ops->name, sizeof(ep->ca_name));
 }
 
 /*
@@ -304,6 +311,56 @@ static void bblog_conn_purge(struct bblog_conn *c)
 	bblog_ring_free(&c->ring);
 }
 
+/* Facts about how the connection ends, from the events that show them. */
+#define BBLOG_ENDF_RST_RECV	0x01
+#define BBLOG_ENDF_RST_SENT	0x02
+#define BBLOG_ENDF_FIN_LOCAL	0x04	/* entered FIN_WAIT1 first */
+#define BBLOG_ENDF_FIN_PEER	0x08	/* entered CLOSE_WAIT first */
+
+static void bblog_conn_note_end(struct bblog_conn *c, const struct bblog_event *ev)
+{
+	lockdep_assert_held(&c->lock);
+	switch (ev->id) {
+	case BBLOG_EV_RST_RECV:
+		c->end_seen |= BBLOG_ENDF_RST_RECV;
+		break;
+	case BBLOG_EV_RST_SENT:
+		c->end_seen |= BBLOG_ENDF_RST_SENT;
+		break;
+	case BBLOG_EV_SK_ERROR:
+		/* tcp_disconnect() reports again with the error cleared */
+		if (ev->err)
+			c->last_err = min_t(u32, -ev->err, U16_MAX);
+		break;
+	case BBLOG_EV_STATE:
+		if (c->end_seen & (BBLOG_ENDF_FIN_LOCAL | BBLOG_ENDF_FIN_PEER))
+			break;
+		if (ev->arg2 == TCP_FIN_WAIT1)
+			c->end_seen |= BBLOG_ENDF_FIN_LOCAL;
+		else if (ev->arg2 == TCP_CLOSE_WAIT)
+			c->end_seen |= BBLOG_ENDF_FIN_PEER;
+		break;
+	}
+}
+
+/* BBLOG_END_*: how the connection ended, the first reason that applies. */
+static u32 bblog_conn_end_reason(const struct bblog_conn *c)
+{
+	if (c->end_seen & BBLOG_ENDF_RST_RECV)
+		return BBLOG_END_RST_RECV;
+	if (c->last_err == ETIMEDOUT)
+		return BBLOG_END_TIMEOUT;
+	if (c->end_seen & BBLOG_ENDF_RST_SENT)
+		return BBLOG_END_RST_SENT;
+	if (c->last_err)
+		return BBLOG_END_ERROR;
+	if (c->end_seen & BBLOG_ENDF_FIN_LOCAL)
+		return BBLOG_END_CLOSE_LOCAL;
+	if (c->end_seen & BBLOG_ENDF_FIN_PEER)
+		return BBLOG_END_CLOSE_PEER;
+	return BBLOG_END_OTHER;
+}
+
 void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 			   const struct bblog_event *ev)
 {
@@ -313,6 +370,7 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 	lockdep_assert_held(&c->lock);
 	if (c->dead || c->listener || c->mode <= BBLOG_MODE_OFF)
 		return;
+	bblog_conn_note_end(c, ev);
 	if (READ_ONCE(bblog_net(sock_net(sk))->disable_all)) {
 		bblog_conn_purge(c);
 		c->mode = BBLOG_MODE_OFF;
@@ -559,6 +617,8 @@ void bblog_conn_destroy(struct sock *sk)
 	retention = READ_ONCE(bblog_net(sock_net(sk))->closed_retention_ms);
 	spin_lock_bh(&c->lock);
 	bblog_listen_del(c);
+	ev.arg1 = bblog_conn_end_reason(c);
+	ev.arg2 = c->last_err;
 	bblog_conn_log_locked(c, sk, &ev);
 	bblog_conn_snapshot(c, sk);
 	c->dead = true;

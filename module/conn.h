@@ -66,6 +66,8 @@ struct bblog_conn {
 	bool lfiled;			/* in bblog_listeners */
 	bool retrans_fired;		/* the retrans=N trigger fired */
 	bool creator_seen;		/* tcp_rcv_state_process() saw a segment */
+	u8 end_seen;			/* BBLOG_ENDF_*: what tells how it ended */
+	u16 last_err;			/* the last socket error (positive) */
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
 	u32 sn;

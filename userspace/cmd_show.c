@@ -57,6 +57,16 @@ static void detail_str(const unsigned char *rec, char *b, size_t len)
 		snprintf(b, len, " %s->%s", x ? x : "?", y ? y : "?");
 	} else if (ev == BBLOG_EV_RCVBUF) {
 		snprintf(b, len, " rcvbuf=%u rcv_ssthresh=%u", a1, a2);
+	} else if (ev == BBLOG_EV_CONNEND) {
+		static const char *const end[] = {
+			"other", "rst-recv", "timeout", "rst-sent", "error",
+			"close-local", "close-peer",
+		};
+
+		snprintf(b, len, " end=%s%s", a1 < sizeof(end) / sizeof(end[0]) ? end[a1] : "?",
+			 a2 ? " errno" : "");
+		if (a2)
+			snprintf(b + strlen(b), len - strlen(b), "=%u", a2);
 	} else if (ev == BBLOG_EV_PMTU_RETRANS) {
 		snprintf(b, len, " pmtu=%u", a1);
 	} else if (ev == BBLOG_EV_PROBE0 || ev == BBLOG_EV_KEEPALIVE) {

@@ -124,7 +124,11 @@
 #define BBLOG_EV_TIMER		BBLOG_EV_RTO	/* the name of version 1 */
 /* a BBLOG_SO_* option was set: arg1 = option - BBLOG_SO_BASE, arg2 = value */
 #define BBLOG_EV_SOCKOPT	40
-#define BBLOG_EV_CONNEND	54	/* end of the connection (last record) */
+/*
+ * end of the connection (last record): arg1 = BBLOG_END_*, arg2 = the last
+ * socket error (positive errno, 0 if none)
+ */
+#define BBLOG_EV_CONNEND	54
 #define BBLOG_EV_STATE		128	/* state change: arg1 = old, arg2 = new (Linux TCP_*) */
 /* retransmitted: arg1 = seq, arg2 = length; follows the segment's OUT record */
 #define BBLOG_EV_RETRANS	129
@@ -150,6 +154,15 @@
  * MTU probe failed: arg1 = the path MTU now (icsk_pmtu_cookie)
  */
 #define BBLOG_EV_PMTU_RETRANS	140
+
+/* How a connection ended (BBLOG_EV_CONNEND arg1), the first that applies. */
+#define BBLOG_END_OTHER		0	/* none below: e.g. closed before connecting */
+#define BBLOG_END_RST_RECV	1	/* the peer reset it */
+#define BBLOG_END_TIMEOUT	2	/* retransmission, SYN or keepalive timeout */
+#define BBLOG_END_RST_SENT	3	/* this end reset it: SO_LINGER 0, unread data... */
+#define BBLOG_END_ERROR		4	/* another socket error (arg2) */
+#define BBLOG_END_CLOSE_LOCAL	5	/* orderly close, this end sent its FIN first */
+#define BBLOG_END_CLOSE_PEER	6	/* orderly close, the peer sent its FIN first */
 
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */

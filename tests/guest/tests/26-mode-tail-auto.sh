@@ -34,6 +34,8 @@ start=$((first - ow - nomem))
 [ $start = 0 ] || [ $start = 1 ] || die "long: first_sn $first, overwritten $ow: the sn gap does not match"
 rl=$(bb_records $BB_DIR/r.raw "$cl" | tail -n 1)
 expect_eq "long: last record is the end" "$(bb_get "$rl" evname)" connend
+# The client shut its side first: an orderly close, this end's FIN first.
+expect_eq "long: end reason" "$(bb_get "$rl" arg1)/$(bb_get "$rl" arg2)" 5/0
 d=$(bb_dump $BB_DIR/r.txt "$cs")
 [ -n "$d" ] || die "no dump of the short connection at close"
 expect_eq "short: ended" "$(bb_get "$d" ended)" 1

@@ -43,6 +43,13 @@ for c in $c1 $s2; do
 	e=$(bb_records $BB_DIR/r.raw "$c" | grep ' evname=sk_error ' | head -n 1 | bbf err)
 	expect_eq "cookie $c: SK_ERROR errno" "$e" -104
 done
+# The last record says how each ended (BBLOG_END_*: 1 reset received, 3
+# reset sent).
+for x in "$s1 3" "$c1 1" "$c2 3" "$s2 1"; do
+	set -- $x
+	r=$(bb_records $BB_DIR/r.raw "$1" | tail -n 1)
+	expect_eq "cookie $1: end reason" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)" connend/$2
+done
 # The reset received is logged with its header.
 r=$(bb_records $BB_DIR/r.raw "$c1" | grep ' evname=in ' | grep ' tflags=R' | head -n 1)
 [ -n "$r" ] || die "client 1: no incoming segment with RST among the records"

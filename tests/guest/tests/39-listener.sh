@@ -85,6 +85,9 @@ for c in $a1 $a2 $b1; do
 done
 d=$(bb_dump $BB_DIR/r.txt "$a2")
 expect_num "A2: RST_RECV" "$(bb_get "$d" ev_rst_recv)" -ge 1
+# How each ended: A2 reset by the peer (1); A1 closed by the client first (6).
+expect_eq "A2: end reason" "$(bb_records $BB_DIR/r.raw "$a2" | tail -n 1 | bbf arg1)" 1
+expect_eq "A1: end reason" "$(bb_records $BB_DIR/r.raw "$a1" | tail -n 1 | bbf arg1)" 6
 expect_num "A2: data received before the reset" \
 	"$(bb_records $BB_DIR/r.raw "$a2" | grep ' evname=in ' | grep -c ' payload_len=1000 ')" -eq 1
 bb_end

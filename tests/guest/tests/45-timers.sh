@@ -4,7 +4,9 @@
 #    the connection in CA state Loss;
 # 2. a reader that stops reading: the window closes and the sender's
 #    persist timer sends zero-window probes (PROBE0);
-# 3. an idle connection with SO_KEEPALIVE every second: keepalive probes.
+# 3. an idle connection with SO_KEEPALIVE every second: keepalive probes;
+# 4. a SYN that is never answered (tcp_syn_retries=1): RTOs, the socket
+#    error ETIMEDOUT, and the end record saying it timed out.
 # Each probe event is followed by the segment it sent.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
@@ -28,10 +30,16 @@ bb_a bbtest client -a $BB_B4 -p 5026 --mode tail-auto --bytes 1000000 \
 	> $BB_DIR/c2.out || { cat $BB_DIR/c2.out; die "client 2"; }
 bb_a bbtest client -a $BB_B4 -p 5027 --mode tail-auto --bytes 0 --keepalive 1 \
 	--hold 4 > $BB_DIR/c3.out || { cat $BB_DIR/c3.out; die "client 3"; }
+bb_a sysctl -qw net.ipv4.tcp_syn_retries=1
+tc -n $BB_A qdisc add dev va root netem loss 100%
+if bb_a bbtest client -a $BB_B4 -p 5035 --mode tail-auto > $BB_DIR/c4.out 2>&1; then
+	die "client 4 connected through a blackhole"
+fi
+tc -n $BB_A qdisc del dev va root
 bb_settle
 bb_stop $BB_PID
 bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
-cat $BB_DIR/c1.out $BB_DIR/c2.out $BB_DIR/c3.out $BB_DIR/srv2.out $BB_DIR/r.txt
+cat $BB_DIR/c1.out $BB_DIR/c2.out $BB_DIR/c3.out $BB_DIR/c4.out $BB_DIR/srv2.out $BB_DIR/r.txt
 
 # recs N: the records of client N's connection.
 recs() {
@@ -64,4 +72,15 @@ expect_num "keepalive: KEEPALIVE records" "$(bb_get "$d" ev_keepalive)" -ge 1
 expect_eq "keepalive: KEEPALIVE then its segment" "$(after 3 keepalive)" out
 r=$(grep -A1 -m1 ' evname=keepalive ' $BB_DIR/c3.recs | sed -n 2p)
 expect_eq "keepalive: the probe carries no data" "$(bb_get "$r" payload_len)" 0
+expect_eq "keepalive: ended by an orderly close" "$(tail -n 1 $BB_DIR/c3.recs | bbf arg1)" 5
+
+d=$(grep '^dump .* fport=5035 ' $BB_DIR/r.txt | head -n 1)
+[ -n "$d" ] || die "no dump of client 4"
+bb_records $BB_DIR/r.raw "$(bb_get "$d" cookie)" > $BB_DIR/c4.recs
+awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^(sn|evname|state|arg1|arg2|err)=/) printf "%s ", $i; print "" }' \
+	$BB_DIR/c4.recs
+expect_num "SYN timeout: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
+expect_eq "SYN timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c4.recs | bbf err)" -110
+r=$(tail -n 1 $BB_DIR/c4.recs)
+expect_eq "SYN timeout: end reason" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" connend/2/110
 bb_end
