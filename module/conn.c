@@ -143,11 +143,14 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 
 /*
  * Once the socket has both ports, file the connection under its 4-tuple so
- * that incoming segments find it.
+ * that incoming segments find it.  A twin still filed under the tuple is
+ * evicted if its socket is gone; otherwise (it is about to go) the clash is
+ * counted once and the key tried again at the next event.
  */
 static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 {
 	struct bblog_tuple *t = &c->tuple;
+	struct bblog_conn *old;
 
 	lockdep_assert_held(&c->lock);
 	if (!inet_sk(sk)->inet_dport || !inet_sk(sk)->inet_sport)
@@ -160,10 +163,25 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	t->fport = c->ep.fport;
 	memcpy(t->laddr, c->ep.laddr, sizeof(t->laddr));
 	memcpy(t->faddr, c->ep.faddr, sizeof(t->faddr));
-	/* A clash (a stale twin) leaves it unkeyed: try only once. */
 	c->key_tried = true;
+	if (!rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
+					   bblog_tuple_params)) {
+		c->keyed = true;
+		return;
+	}
+	rcu_read_lock();
+	old = rhashtable_lookup(&bblog_tuples, t, bblog_tuple_params);
+	if (old && READ_ONCE(old->dead))
+		rhashtable_remove_fast(&bblog_tuples, &old->tnode, bblog_tuple_params);
+	rcu_read_unlock();
 	c->keyed = !rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
 						  bblog_tuple_params);
+	if (c->keyed)
+		return;
+	c->key_tried = false;
+	if (!c->clashed)
+		bblog_stat_inc(BBLOG_STAT_UNKEYED);
+	c->clashed = true;
 }
 
 static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
@@ -443,9 +461,39 @@ void bblog_conn_log_tuple(const struct bblog_tuple *key,
 	c = rhashtable_lookup(&bblog_tuples, key, bblog_tuple_params);
 	if (c) {
 		spin_lock_bh(&c->lock);
-		/* The socket lives while the connection is not dead. */
-		if (!c->dead)
+		/*
+		 * The socket lives while the connection is not dead, and still
+		 * has this 4-tuple while it is keyed (re-checked under the lock).
+		 */
+		if (!c->dead && c->keyed)
 			bblog_conn_log_locked(c, c->sk, ev);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * @sk gives its 4-tuple up (@closing: it moves to CLOSE, reset, failed or
+ * disconnected, while its file may stay open) or connects again: it is
+ * unfiled at once, so that a later connection on the same tuple, maybe of
+ * another user, is not recorded into this one, and filed again when it
+ * reconnects.
+ */
+void bblog_conn_tuple_change(const struct sock *sk, bool closing)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		if (closing && c->keyed) {
+			rhashtable_remove_fast(&bblog_tuples, &c->tnode,
+					       bblog_tuple_params);
+			c->keyed = false;
+		}
+		/* Not again until it reconnects: the ports are still set. */
+		c->key_tried = closing;
 		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();

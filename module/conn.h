@@ -70,6 +70,7 @@ struct bblog_conn {
 	u16 last_err;			/* the last socket error (positive) */
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
+	bool clashed;			/* a twin held its tuple (counted) */
 	u32 sn;
 	u32 limit;
 	u32 dump_seq;
@@ -110,6 +111,7 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
 void bblog_conn_passive_established(const struct sock *sk);
 void bblog_conn_listen(struct sock *sk, bool listening);
+void bblog_conn_tuple_change(const struct sock *sk, bool closing);
 int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk);
 void bblog_conn_destroy(struct sock *sk);
 

@@ -116,6 +116,11 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 		bblog_conn_listen(s, true);
 	else if (oldstate == TCP_LISTEN && newstate != TCP_SYN_RECV)
 		bblog_conn_listen(s, false);
+	/* The 4-tuple is given up at CLOSE, taken again by a new connect(). */
+	if (newstate == TCP_CLOSE)
+		bblog_conn_tuple_change(s, true);
+	else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
+		bblog_conn_tuple_change(s, false);
 	bblog_log_simple(sk, BBLOG_EV_STATE, 0, oldstate, newstate);
 	if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
 		bblog_conn_passive_established(s);

@@ -24,6 +24,7 @@ enum bblog_stat {
 	BBLOG_STAT_AUTO_SELECTED,	/* of which selected by auto_ratio */
 	BBLOG_STAT_TRIGGERED,		/* triggers that dumped */
 	BBLOG_STAT_TRIGGER_LIMITED,	/* triggers refused by trigger_rate */
+	BBLOG_STAT_UNKEYED,		/* connections a twin kept from their 4-tuple */
 	BBLOG_STAT_NR
 };
 

@@ -208,6 +208,7 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("auto_selected", BBLOG_STAT_AUTO_SELECTED),
 	BBLOG_COUNTER("triggered", BBLOG_STAT_TRIGGERED),
 	BBLOG_COUNTER("trigger_limited", BBLOG_STAT_TRIGGER_LIMITED),
+	BBLOG_COUNTER("unkeyed", BBLOG_STAT_UNKEYED),
 	BBLOG_COUNTER("conns_active", BBLOG_GAUGE_CONNS),
 	BBLOG_COUNTER("budget_used", BBLOG_GAUGE_BUDGET),
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),

@@ -88,7 +88,7 @@ fi
 # vCPU runs it (tests/repro/int3-stress.sh reproduces it without the
 # module), and that test patches the tracepoint sites under traffic.
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[379]-*,4[5-7]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[379]-*,4[5-8]-*,80-*")
 	full=0
 fi
 pids=()

@@ -151,6 +151,16 @@ bb_wait_retrans() {
 	done
 }
 
+# bb_blackhole_rto NAME: once the client in $BB_DIR/NAME.out has connected,
+# drop everything the client side sends until one of its connections' RTO
+# fired, then let it through again.
+bb_blackhole_rto() {
+	bb_wait_for $BB_DIR/$1.out '^conn ' 20
+	tc -n $BB_A qdisc add dev va root netem loss 100%
+	bb_wait_retrans a 01
+	tc -n $BB_A qdisc del dev va root
+}
+
 # bb_mac a|b DEV: the link-layer address of DEV in that namespace.
 bb_mac() { bb_$1 cat /sys/class/net/$2/address; }
 

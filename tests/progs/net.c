@@ -70,7 +70,7 @@ enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
        O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
-       O_STALL };
+       O_STALL, O_BINDPORT };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -101,6 +101,7 @@ static const struct option net_opts[] = {
 	{ "lockstep", no_argument, NULL, O_LOCKSTEP },
 	{ "keepalive", required_argument, NULL, O_KEEPALIVE },
 	{ "stall-ms", required_argument, NULL, O_STALL },
+	{ "bind-port", required_argument, NULL, O_BINDPORT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -460,6 +461,7 @@ int cmd_client(int argc, char **argv)
 	size_t chunk = 16384;
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
 	int has_mode_after = 0, mode_after = 0, getmode = 0, lockstep = 0, keepalive = 0;
+	unsigned int bind_port = 0;
 	unsigned int nbuf = 0, b;
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -498,6 +500,7 @@ int cmd_client(int argc, char **argv)
 		case O_NODELAY: nodelay = 1; break;
 		case O_LOCKSTEP: lockstep = 1; break;
 		case O_KEEPALIVE: keepalive = (int)parse_u64(optarg, "--keepalive"); break;
+		case O_BINDPORT: bind_port = (unsigned int)parse_u64(optarg, "--bind-port"); break;
 		case O_GETMODE: getmode = 1; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
@@ -536,6 +539,16 @@ int cmd_client(int argc, char **argv)
 		apply_opts(cc->fd, &so, who);
 		if (nodelay)
 			setsockopt(cc->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		/* A chosen local port (SO_REUSEADDR: another socket may hold it). */
+		if (bind_port) {
+			struct sockaddr_storage bs;
+			socklen_t bl;
+
+			make_addr(v6, NULL, bind_port, &bs, &bl);
+			setsockopt(cc->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(cc->fd, (struct sockaddr *)&bs, bl) < 0)
+				die("client conn %u: bind port %u: %m", cc->n, bind_port);
+		}
 		/* Keepalive probes after KEEPALIVE seconds idle, then as often. */
 		if (keepalive &&
 		    (setsockopt(cc->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) < 0 ||

@@ -37,10 +37,13 @@ cat $BB_DIR/srva.out $BB_DIR/srvb.out $BB_DIR/srvc.out $BB_DIR/a1.out $BB_DIR/a2
 
 expect_eq "listener A read back" "$(grep '^listener ' $BB_DIR/srva.out | head -n 1)" \
 	"listener mode=5 id=srv-7"
-expect_eq "listener A after both accepts" "$(grep '^listener ' $BB_DIR/srva.out | sed -n 2p)" \
-	"listener mode=5 id=srv-7 idcnt=2"
 expect_eq "listener B (set before listen) read back" \
 	"$(grep '^listener ' $BB_DIR/srvb.out | head -n 1)" "listener mode=5 id=early-9"
+# B's one connection is open when accepted: the listener counts it.  (Not
+# A's: its reset connection may be accepted, read and closed before A1 is
+# accepted, and a closed one dumped at close leaves the ID.)
+expect_eq "listener B counts its connection" \
+	"$(grep '^listener ' $BB_DIR/srvb.out | sed -n 2p)" "listener mode=5 id=early-9 idcnt=1"
 
 # check COOKIE WHAT MODE ID LISTENER AUTO: one dump at close with these.
 check() {

@@ -21,10 +21,7 @@ bb_reader r
 bb_bg_a c1 bbtest client -a $BB_B4 -p 5025 --mode tail-auto --bytes 300000 \
 	--chunk 1000 --pause-ms 5 --nodelay --timeout 90
 p1=$BB_PID
-bb_wait_for $BB_DIR/c1.out '^conn ' 20
-tc -n $BB_A qdisc add dev va root netem loss 100%
-bb_wait_retrans a 01
-tc -n $BB_A qdisc del dev va root
+bb_blackhole_rto c1
 bb_wait $p1 "client 1"
 bb_a bbtest client -a $BB_B4 -p 5026 --mode tail-auto --bytes 1000000 \
 	> $BB_DIR/c2.out || { cat $BB_DIR/c2.out; die "client 2"; }

@@ -60,10 +60,7 @@ bb_reader r2
 bb_bg_a c2 bbtest client -a $BB_B4 -p 5031 --bytes 300000 --chunk 1000 --pause-ms 5 \
 	--nodelay --timeout 90
 p2=$BB_PID
-bb_wait_for $BB_DIR/c2.out '^conn ' 20
-tc -n $BB_A qdisc add dev va root netem loss 100%
-bb_wait_retrans a 01
-tc -n $BB_A qdisc del dev va root
+bb_blackhole_rto c2
 bb_wait $p2 "client 2"
 bb_settle
 bb_stop $BB_PID
