@@ -261,10 +261,28 @@ static void bblog_find_tracepoint(struct tracepoint *tp, void *priv)
 			bblog_tps[i].tp = tp;
 }
 
+#ifdef BBLOG_FAULT_INJECTION
+/*
+ * Test builds only: make the load fail at hook N (1-based: the tracepoints in
+ * table order, then the netfilter hooks) to exercise the unwind paths.
+ */
+static unsigned int fail_hook;
+module_param(fail_hook, uint, 0444);
+MODULE_PARM_DESC(fail_hook, "test builds: fail registering hook N at load");
+#define bblog_fail_hook(n)	(fail_hook == (n))
+#else
+#define bblog_fail_hook(n)	false
+#endif
+
+/*
+ * Unregister the first @n tracepoint probes and wait until none of them runs
+ * anywhere: after this the module's tables and text may go.
+ */
 static void bblog_tracepoints_unregister(int n)
 {
 	while (n-- > 0)
 		tracepoint_probe_unregister(bblog_tps[n].tp, bblog_tps[n].probe, NULL);
+	tracepoint_synchronize_unregister();
 }
 
 static int bblog_tracepoints_register(void)
@@ -278,7 +296,8 @@ static int bblog_tracepoints_register(void)
 			err = -ENOENT;
 			goto err_unregister;
 		}
-		err = tracepoint_probe_register(bblog_tps[i].tp,
+		err = bblog_fail_hook(i + 1) ? -EINVAL :
+		      tracepoint_probe_register(bblog_tps[i].tp,
 						bblog_tps[i].probe, NULL);
 		if (err) {
 			pr_err("tracepoint %s: %d\n", bblog_tps[i].name, err);
@@ -519,16 +538,18 @@ int bblog_hooks_init(void)
 	if (err)
 		goto err_tracepoints;
 
-	err = register_pernet_subsys(&bblog_hooks_net_ops);
-	if (err)
+	err = bblog_fail_hook(ARRAY_SIZE(bblog_tps) + 1) ? -EINVAL :
+	      register_pernet_subsys(&bblog_hooks_net_ops);
+	if (err) {
+		pr_err("netfilter hooks: %d\n", err);
 		goto err_netfilter;
+	}
 
 	bblog_kprobes_register();
 	return 0;
 
 err_netfilter:
 	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
-	tracepoint_synchronize_unregister();
 err_tracepoints:
 	return err;
 }
@@ -539,5 +560,4 @@ void bblog_hooks_uninit(void)
 	bblog_kprobes_unregister();
 	unregister_pernet_subsys(&bblog_hooks_net_ops);
 	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
-	tracepoint_synchronize_unregister();
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # build-module.sh KERNELDIR OUTDIR [extra kbuild dirs...]
 # Builds tcp_bblog.ko against KERNELDIR in a private copy of the sources under
-# OUTDIR (so the stock and debug builds never share objects), with W=1, and
-# fails on any compiler warning.  Extra directories (the KUnit and harness
+# OUTDIR (so the stock and debug builds never share objects), with W=1 and
+# the fault injection points (module parameter fail_hook), and fails on any
+# compiler warning.  Extra directories (the KUnit and harness
 # modules) are built the same way, each against the copy.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +16,7 @@ find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod
 build() {
 	local dir=$1 log
 	log=$(mktemp)
-	if ! make -C "$kdir" M="$dir" W=1 modules >"$log" 2>&1; then
+	if ! make -C "$kdir" M="$dir" W=1 BBLOG_FAULT_INJECTION=y modules >"$log" 2>&1; then
 		cat "$log" >&2; rm -f "$log"; return 1
 	fi
 	if grep -E 'warning:|error:' "$log" | grep -v 'Skipping BTF' >&2; then
