@@ -111,12 +111,37 @@ void bblog_ring_move(struct bblog_ring *to, struct bblog_ring *from)
 	from->count = 0;
 }
 
-/* Put @older's records in front of @ring's (they are older); @older empties. */
-void bblog_ring_prepend(struct bblog_ring *ring, struct bblog_ring *older)
+/* Copy up to @max of the oldest records to @dst; returns how many. */
+u32 bblog_ring_peek(const struct bblog_ring *ring, struct bblog_record *dst,
+		    u32 max)
 {
-	list_splice_init(&older->chunks, &ring->chunks);
-	ring->count += older->count;
-	older->count = 0;
+	struct bblog_chunk *chunk;
+	u32 n = 0, k;
+
+	list_for_each_entry(chunk, &ring->chunks, list) {
+		k = min_t(u32, chunk->end - chunk->start, max - n);
+		memcpy(dst + n, &chunk->rec[chunk->start], k * sizeof(*dst));
+		n += k;
+		if (n == max)
+			break;
+	}
+	return n;
+}
+
+/*
+ * Forget the oldest records up to serial number @sn: those a reader has
+ * taken.  Records are in serial order; any already gone are not looked for.
+ */
+void bblog_ring_drop_through(struct bblog_ring *ring, u32 sn)
+{
+	struct bblog_chunk *head;
+
+	while (ring->count) {
+		head = list_first_entry(&ring->chunks, struct bblog_chunk, list);
+		if ((s32)(head->rec[head->start].sn - sn) > 0)
+			break;
+		bblog_ring_drop_oldest(ring);
+	}
 }
 
 /* The idx-th oldest record, or NULL. */

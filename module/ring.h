@@ -32,7 +32,9 @@ void bblog_ring_init(struct bblog_ring *ring);
 struct bblog_record *bblog_ring_reserve(struct bblog_ring *ring, gfp_t gfp);
 void bblog_ring_drop_oldest(struct bblog_ring *ring);
 void bblog_ring_move(struct bblog_ring *to, struct bblog_ring *from);
-void bblog_ring_prepend(struct bblog_ring *ring, struct bblog_ring *older);
+u32 bblog_ring_peek(const struct bblog_ring *ring, struct bblog_record *dst,
+		    u32 max);
+void bblog_ring_drop_through(struct bblog_ring *ring, u32 sn);
 void bblog_ring_free(struct bblog_ring *ring);
 struct bblog_record *bblog_ring_at(struct bblog_ring *ring, u32 idx);
 

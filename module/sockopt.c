@@ -183,12 +183,20 @@ static int bblog_sockopt_set(struct sock *sk, int optval, sockptr_t arg,
 	return err;
 }
 
-/* BBLOG_SO_BUF: hand over as many whole records as fit, oldest first. */
+/* Records BBLOG_SO_BUF copies per pass under the connection lock. */
+#define BBLOG_BUF_BATCH	16
+
+/*
+ * BBLOG_SO_BUF: hand over as many whole records as fit, oldest first.  The
+ * records stay in the ring while they are copied, a batch at a time, so the
+ * ring never holds more than its limit; a record is forgotten only once it
+ * reached the caller.  If the first copy faults nothing is forgotten.
+ */
 static int bblog_get_buf(struct sock *sk, void __user *user, int *len)
 {
-	struct bblog_ring taken;
+	struct bblog_record *batch;
 	struct bblog_conn *c;
-	u32 n, want, i;
+	u32 n = 0, want, k;
 	int err = 0;
 
 	if (*len < (int)sizeof(struct bblog_record))
@@ -198,30 +206,33 @@ static int bblog_get_buf(struct sock *sk, void __user *user, int *len)
 		*len = 0;
 		return 0;
 	}
+	batch = kmalloc_array(BBLOG_BUF_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
 
-	bblog_ring_init(&taken);
 	spin_lock_bh(&c->lock);
-	bblog_ring_move(&taken, &c->ring);
+	want = min_t(u32, c->ring.count, *len / sizeof(struct bblog_record));
 	spin_unlock_bh(&c->lock);
 
-	want = min_t(u32, taken.count, *len / sizeof(struct bblog_record));
-	for (n = 0; n < want; n++) {
-		if (copy_to_user(user + n * sizeof(struct bblog_record),
-				 bblog_ring_at(&taken, n),
-				 sizeof(struct bblog_record))) {
-			err = -EFAULT;
-			n = 0;	/* put everything back */
+	while (n < want) {
+		spin_lock_bh(&c->lock);
+		k = bblog_ring_peek(&c->ring, batch,
+				    min_t(u32, want - n, BBLOG_BUF_BATCH));
+		spin_unlock_bh(&c->lock);
+		if (!k)
+			break;
+		if (copy_to_user(user + n * sizeof(*batch), batch,
+				 k * sizeof(*batch))) {
+			err = n ? 0 : -EFAULT;
 			break;
 		}
+		spin_lock_bh(&c->lock);
+		bblog_ring_drop_through(&c->ring, batch[k - 1].sn);
+		spin_unlock_bh(&c->lock);
+		n += k;
+		cond_resched();
 	}
-	for (i = 0; i < n; i++)
-		bblog_ring_drop_oldest(&taken);
-
-	/* What was not read is older than what was logged meanwhile. */
-	spin_lock_bh(&c->lock);
-	bblog_ring_prepend(&c->ring, &taken);
-	spin_unlock_bh(&c->lock);
-	bblog_ring_free(&taken);	/* only its spare chunk is left */
+	kfree(batch);
 
 	*len = n * sizeof(struct bblog_record);
 	return err;

@@ -74,7 +74,7 @@ static void bblog_ring_tail_test(struct kunit *test)
 	}
 }
 
-static void bblog_ring_move_prepend_test(struct kunit *test)
+static void bblog_ring_move_test(struct kunit *test)
 {
 	struct bblog_ring ring, taken;
 
@@ -85,15 +85,61 @@ static void bblog_ring_move_prepend_test(struct kunit *test)
 	bblog_ring_move(&taken, &ring);
 	bblog_ring_expect(test, &ring, 0, 0);
 	bblog_ring_expect(test, &taken, 0, 40);
-
-	/* Newer records arrive while the old ones are out. */
-	bblog_ring_push(test, &ring, 40, 7, 1000);
-	/* The oldest 25 were consumed; the rest go back in front. */
-	while (taken.count > 15)
-		bblog_ring_drop_oldest(&taken);
-	bblog_ring_prepend(&ring, &taken);
-	bblog_ring_expect(test, &ring, 25, 22);
 	bblog_ring_free(&taken);
+	bblog_ring_free(&ring);
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+}
+
+/*
+ * BBLOG_SO_BUF's pattern: peek a batch, hand it over, drop through its last
+ * serial number while the ring goes on filling (and, as a TAIL ring,
+ * overwriting): it never holds more than its limit and nothing unread is
+ * dropped.
+ */
+static void bblog_ring_peek_drop_test(struct kunit *test)
+{
+	const u32 limit = 2 * BBLOG_CHUNK_RECORDS + 3;
+	struct bblog_record *batch;
+	struct bblog_ring ring;
+	u32 k, first;
+
+	batch = kunit_kmalloc_array(test, limit, sizeof(*batch), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, batch);
+	bblog_budget_set_limit(U64_MAX);
+	bblog_ring_init(&ring);
+	KUNIT_EXPECT_EQ(test, bblog_ring_peek(&ring, batch, 8), 0U);
+
+	bblog_ring_push(test, &ring, 0, limit, limit);
+	/* A peek across chunk boundaries copies in order and keeps all. */
+	k = bblog_ring_peek(&ring, batch, limit);
+	KUNIT_EXPECT_EQ(test, k, limit);
+	KUNIT_EXPECT_EQ(test, batch[0].sn, 0U);
+	KUNIT_EXPECT_EQ(test, batch[limit - 1].sn, limit - 1);
+	bblog_ring_expect(test, &ring, 0, limit);
+
+	/* 16 are read; meanwhile 5 more arrive, overwriting the oldest 5. */
+	k = bblog_ring_peek(&ring, batch, 16);
+	bblog_ring_push(test, &ring, limit, 5, limit);
+	bblog_ring_drop_through(&ring, batch[k - 1].sn);
+	bblog_ring_expect(test, &ring, 16, limit - 16 + 5);
+	KUNIT_EXPECT_LE(test, ring.count, limit);
+
+	/* A reader slower than the ring: what it read is already gone. */
+	k = bblog_ring_peek(&ring, batch, 4);
+	first = batch[0].sn;
+	bblog_ring_push(test, &ring, limit + 5, limit, limit);
+	bblog_ring_drop_through(&ring, batch[k - 1].sn);
+	KUNIT_EXPECT_EQ(test, first, 16U);
+	bblog_ring_expect(test, &ring, limit + 5, limit);
+
+	/* Serial numbers wrap. */
+	bblog_ring_free(&ring);
+	bblog_ring_init(&ring);
+	bblog_ring_push(test, &ring, U32_MAX - 2, 6, limit);
+	bblog_ring_drop_through(&ring, U32_MAX);
+	bblog_ring_expect(test, &ring, 0, 3);
+	bblog_ring_drop_through(&ring, 2);
+	KUNIT_EXPECT_EQ(test, ring.count, 0U);
 	bblog_ring_free(&ring);
 	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
 }
@@ -121,7 +167,8 @@ static void bblog_ring_budget_test(struct kunit *test)
 
 static struct kunit_case bblog_ring_cases[] = {
 	KUNIT_CASE(bblog_ring_tail_test),
-	KUNIT_CASE(bblog_ring_move_prepend_test),
+	KUNIT_CASE(bblog_ring_move_test),
+	KUNIT_CASE(bblog_ring_peek_drop_test),
 	KUNIT_CASE(bblog_ring_budget_test),
 	{}
 };

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -287,6 +288,7 @@ static void buf_cases(void)
 	int cfd, sfd, r;
 	size_t cap = 4096 * sizeof(struct bblog_record);
 	uint8_t *rb = malloc(cap);
+	void *fault_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	socklen_t l;
 	char id[32];
 	__u32 cnt;
@@ -298,6 +300,13 @@ static void buf_cases(void)
 	l = sizeof(small);
 	r = getsockopt(cfd, SOL_IP, BBLOG_SO_BUF, small, &l);
 	check("BUF get with a 10-byte buffer", r, errno, EINVAL);
+	if (fault_page == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	l = (socklen_t)cap;
+	r = getsockopt(cfd, SOL_IP, BBLOG_SO_BUF, fault_page, &l);
+	check("BUF get into an unmapped buffer", r, errno, EFAULT);
+	munmap(fault_page, 4096);
+	/* ... and the records are all still there: the next read sees >= 5. */
 	l = (socklen_t)cap;
 	r = getsockopt(cfd, SOL_IP, BBLOG_SO_BUF, rb, &l);
 	check("BUF get on a TAIL connection", r, errno, 0);

@@ -48,7 +48,10 @@
  *   BBLOG_SO_BUF     get.  Destructive read of the connection's records, as
  *                    whole struct bblog_record, oldest first; optlen returns
  *                    the bytes written.  A buffer shorter than one record
- *                    gives EINVAL.
+ *                    gives EINVAL.  A record is forgotten only once copied:
+ *                    EFAULT before the first keeps them all; a fault later
+ *                    returns the records copied so far.  Records logged
+ *                    during the read stay in the ring, within its limit.
  *   BBLOG_SO_ID_CNT  get, __u32: number of connections sharing the ID
  *                    (open and retained closed ones); ENOENT without an ID.
  *
