@@ -8,6 +8,14 @@
  * that must read it have done so and at least one did: a dump made while no
  * reader is open waits (within the record budget) for the next reader.
  *
+ * The queue is bounded: when its dumps hold more than export_limit records,
+ * the oldest that no reader is in the middle of (those already read by
+ * some reader first) become BBLOG_MSG_LOST
+ * messages in place (their records freed), merged with a LOST message just
+ * before them when every reader would read the two in a row.  A reader that
+ * never reads, or none at all, thus costs at most the limit, and every
+ * reader learns what it missed, where it missed it.
+ *
  * The device is a byte stream of whole messages, as FreeBSD's /dev/tcp_log:
  * a read returns as many whole messages as fit, and when the next message
  * does not fit an otherwise empty buffer, as much of it as fits; the next
@@ -26,14 +34,17 @@ struct bblog_reader {
 	struct list_head list;		/* in bblog_export.readers */
 	struct bblog_dump_entry *next;	/* next dump to read; NULL: none yet */
 	size_t off;			/* bytes of next already read */
-	struct mutex read_lock;		/* one read() at a time per file, and off */
+	struct bblog_dump_entry *copying;	/* next, while read() copies it */
+	struct mutex read_lock;		/* one read() at a time per file */
 };
 
 static struct {
 	spinlock_t lock;		/* the queue, the readers, their cursors */
 	struct list_head queue;
 	struct list_head readers;
-	unsigned long queued;
+	unsigned long queued;		/* entries, LOST ones included */
+	unsigned long records;		/* records in the queued dumps */
+	unsigned long limit;		/* export_limit */
 	wait_queue_head_t wait;
 } bblog_export = {
 	.lock = __SPIN_LOCK_UNLOCKED(bblog_export.lock),
@@ -57,16 +68,105 @@ void bblog_dump_free(struct bblog_dump_entry *d)
 	kfree(d);
 }
 
+static bool bblog_dump_is_lost(const struct bblog_dump_entry *d)
+{
+	return d->lost.hdr.type == BBLOG_MSG_LOST;
+}
+
 static size_t bblog_dump_len(const struct bblog_dump_entry *d)
 {
-	return d->hdr.hdr.length;
+	return bblog_dump_is_lost(d) ? d->lost.hdr.length : d->hdr.hdr.length;
+}
+
+void bblog_export_set_limit(unsigned long records)
+{
+	WRITE_ONCE(bblog_export.limit, records);
+}
+
+unsigned long bblog_export_queued_records(void)
+{
+	return READ_ONCE(bblog_export.records);
+}
+
+/* Is a reader in the middle of @d's message? */
+static bool bblog_dump_busy(const struct bblog_dump_entry *d)
+{
+	struct bblog_reader *r;
+
+	lockdep_assert_held(&bblog_export.lock);
+	list_for_each_entry(r, &bblog_export.readers, list)
+		if (r->next == d && (r->off || r->copying == d))
+			return true;
+	return false;
+}
+
+/*
+ * Turn the dump @d into a LOST message; its chunks go to @garbage.  If the
+ * entry before it is a LOST message that exactly the same readers still
+ * have to read, fold @d into it: @d goes to @done.
+ */
+static void bblog_dump_drop(struct bblog_dump_entry *d,
+			    struct list_head *garbage, struct list_head *done)
+{
+	struct bblog_dump_entry *prev;
+	u32 nrec = d->hdr.nrecords;
+
+	lockdep_assert_held(&bblog_export.lock);
+	bblog_export.records -= nrec;
+	bblog_ring_take_chunks(&d->ring, garbage);
+	d->lost.hdr.version = BBLOG_VERSION;
+	d->lost.hdr.type = BBLOG_MSG_LOST;
+	d->lost.hdr.length = sizeof(d->lost);
+	d->lost.dumps = 1;
+	d->lost.records = nrec;
+	bblog_stat_inc(BBLOG_STAT_EXPORT_DROPPED);
+	bblog_stat_add(BBLOG_STAT_LOST_EXPORT, nrec);
+
+	if (list_is_first(&d->list, &bblog_export.queue))
+		return;
+	prev = list_prev_entry(d, list);
+	if (!bblog_dump_is_lost(prev) || prev->pending != d->pending ||
+	    prev->delivered != d->delivered)
+		return;
+	prev->lost.dumps += d->lost.dumps;
+	prev->lost.records += d->lost.records;
+	list_move_tail(&d->list, done);
+	bblog_export.queued--;
+}
+
+/*
+ * Drop the oldest dumps until the queue is within export_limit: first those
+ * some reader already read (the laggards lose, not the readers that keep
+ * up), then any.
+ */
+static void bblog_export_trim(struct list_head *garbage, struct list_head *done)
+{
+	struct bblog_dump_entry *d, *next;
+	int pass;
+
+	lockdep_assert_held(&bblog_export.lock);
+	for (pass = 0; pass < 2; pass++) {
+		list_for_each_entry_safe(d, next, &bblog_export.queue, list) {
+			if (bblog_export.records <= READ_ONCE(bblog_export.limit))
+				return;
+			/* What some reader read is a prefix of the queue. */
+			if (!pass && !d->delivered && !bblog_dump_is_lost(d))
+				break;
+			if (bblog_dump_is_lost(d) || bblog_dump_busy(d))
+				continue;
+			bblog_dump_drop(d, garbage, done);
+		}
+	}
 }
 
 /* Queue @d (owned by the queue from now on) and wake the readers. */
 void bblog_export_queue(struct bblog_dump_entry *d)
 {
+	struct bblog_dump_entry *f, *tmp;
 	struct bblog_reader *r;
 	unsigned long flags;
+	LIST_HEAD(garbage);
+	LIST_HEAD(done);
 
 	d->hdr.hdr.version = BBLOG_VERSION;
 	d->hdr.hdr.type = BBLOG_MSG_DUMP;
@@ -84,10 +184,15 @@ void bblog_export_queue(struct bblog_dump_entry *d)
 	}
 	list_add_tail(&d->list, &bblog_export.queue);
 	bblog_export.queued++;
-	spin_unlock_irqrestore(&bblog_export.lock, flags);
-
+	bblog_export.records += d->hdr.nrecords;
 	bblog_stat_inc(BBLOG_STAT_DUMPS);
 	bblog_stat_add(BBLOG_STAT_DUMP_RECORDS, d->hdr.nrecords);
+	bblog_export_trim(&garbage, &done);
+	spin_unlock_irqrestore(&bblog_export.lock, flags);
+
+	bblog_chunks_free(&garbage);
+	list_for_each_entry_safe(f, tmp, &done, list)
+		bblog_dump_free(f);
 	wake_up_interruptible(&bblog_export.wait);
 }
 
@@ -114,6 +219,8 @@ static struct bblog_dump_entry *bblog_export_release(struct bblog_dump_entry *d)
 		return NULL;
 	list_del(&d->list);
 	bblog_export.queued--;
+	if (!bblog_dump_is_lost(d))
+		bblog_export.records -= d->hdr.nrecords;
 	return d;
 }
 
@@ -169,18 +276,24 @@ static bool bblog_reader_ready(struct bblog_reader *r)
 static int bblog_dump_copy(const struct bblog_dump_entry *d, char __user *buf,
 			   size_t from, size_t n)
 {
+	const void *head = &d->hdr;
+	size_t head_len = sizeof(d->hdr);
 	const struct bblog_chunk *chunk;
 	size_t pos, len, skip;
 
-	if (from < sizeof(d->hdr)) {
-		len = min(n, sizeof(d->hdr) - from);
-		if (copy_to_user(buf, (const char *)&d->hdr + from, len))
+	if (bblog_dump_is_lost(d)) {	/* no records */
+		head = &d->lost;
+		head_len = sizeof(d->lost);
+	}
+	if (from < head_len) {
+		len = min(n, head_len - from);
+		if (copy_to_user(buf, (const char *)head + from, len))
 			return -EFAULT;
 		buf += len;
 		from += len;
 		n -= len;
 	}
-	pos = sizeof(d->hdr);	/* where the current chunk's records start */
+	pos = head_len;	/* where the current chunk's records start */
 	list_for_each_entry(chunk, &d->ring.chunks, list) {
 		if (!n)
 			break;
@@ -204,7 +317,8 @@ ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 			  size_t len, bool nonblock)
 {
 	struct bblog_dump_entry *d, *freed;
-	size_t copied = 0;
+	size_t copied = 0, dlen, n;
+	bool lost;
 	int err;
 
 	if (mutex_lock_interruptible(&r->read_lock))
@@ -222,35 +336,49 @@ ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 	}
 
 	/* Only this reader moves its cursor, under read_lock. */
-	while ((d = READ_ONCE(r->next)) && copied < len) {
-		size_t dlen = bblog_dump_len(d), n;
+	while (copied < len) {
+		/* Pinned while copying: the queue does not drop it. */
+		spin_lock_irq(&bblog_export.lock);
+		d = r->next;
+		r->copying = d;
+		spin_unlock_irq(&bblog_export.lock);
+		if (!d)
+			break;
 
 		/* Whole messages while they fit, then part of one if none did. */
-		if (!r->off && dlen > len - copied && copied)
+		dlen = bblog_dump_len(d);
+		err = 0;
+		n = 0;
+		if (r->off || dlen <= len - copied || !copied) {
+			n = min(dlen - r->off, len - copied);
+			err = bblog_dump_copy(d, buf + copied, r->off, n);
+		}
+
+		spin_lock_irq(&bblog_export.lock);
+		r->copying = NULL;
+		if (err || !n) {
+			spin_unlock_irq(&bblog_export.lock);
 			break;
-		n = min(dlen - r->off, len - copied);
-		err = bblog_dump_copy(d, buf + copied, r->off, n);
-		if (err) {
-			mutex_unlock(&r->read_lock);
-			return copied ? copied : err;
 		}
 		copied += n;
 		r->off += n;
-		if (r->off < dlen)
+		if (r->off < dlen) {
+			spin_unlock_irq(&bblog_export.lock);
 			break;		/* the buffer is full */
+		}
 		r->off = 0;
-
-		spin_lock_irq(&bblog_export.lock);
 		r->next = bblog_export_after(d);
 		d->delivered = true;
+		lost = bblog_dump_is_lost(d);
 		freed = bblog_export_release(d);
 		spin_unlock_irq(&bblog_export.lock);
 		if (freed)
 			bblog_dump_free(freed);
-		bblog_stat_inc(BBLOG_STAT_DELIVERED);
+		if (!lost)
+			bblog_stat_inc(BBLOG_STAT_DELIVERED);
 	}
 	mutex_unlock(&r->read_lock);
-	return copied;
+	return copied ? copied : err;
 }
 
 __poll_t bblog_reader_poll(struct bblog_reader *r, struct file *file,
@@ -272,5 +400,6 @@ void bblog_export_flush(void)
 		bblog_dump_free(d);
 	}
 	bblog_export.queued = 0;
+	bblog_export.records = 0;
 	spin_unlock_irq(&bblog_export.lock);
 }

@@ -16,6 +16,7 @@ struct bblog_dump_entry {
 	bool delivered;			/* read by at least one reader */
 	struct bblog_dump hdr;
 	struct bblog_ring ring;
+	struct bblog_lost lost;		/* the message once dropped (lost.hdr.type) */
 };
 
 struct bblog_reader;
@@ -24,6 +25,8 @@ struct bblog_dump_entry *bblog_dump_alloc(gfp_t gfp);
 void bblog_dump_free(struct bblog_dump_entry *d);
 void bblog_export_queue(struct bblog_dump_entry *d);
 unsigned long bblog_export_queued(void);
+unsigned long bblog_export_queued_records(void);
+void bblog_export_set_limit(unsigned long records);
 void bblog_export_flush(void);
 
 struct bblog_reader *bblog_reader_open(void);

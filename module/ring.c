@@ -159,6 +159,27 @@ struct bblog_record *bblog_ring_at(struct bblog_ring *ring, u32 idx)
 	return NULL;
 }
 
+/* Move every chunk of @ring, the spare too, to the list @to: it empties. */
+void bblog_ring_take_chunks(struct bblog_ring *ring, struct list_head *to)
+{
+	list_splice_tail_init(&ring->chunks, to);
+	if (ring->spare) {
+		list_add_tail(&ring->spare->list, to);
+		ring->spare = NULL;
+	}
+	ring->count = 0;
+}
+
+void bblog_chunks_free(struct list_head *chunks)
+{
+	struct bblog_chunk *chunk, *tmp;
+
+	list_for_each_entry_safe(chunk, tmp, chunks, list) {
+		list_del(&chunk->list);
+		bblog_chunk_free(chunk);
+	}
+}
+
 void bblog_ring_free(struct bblog_ring *ring)
 {
 	struct bblog_chunk *chunk, *tmp;

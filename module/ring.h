@@ -36,6 +36,8 @@ u32 bblog_ring_peek(const struct bblog_ring *ring, struct bblog_record *dst,
 		    u32 max);
 void bblog_ring_drop_through(struct bblog_ring *ring, u32 sn);
 void bblog_ring_free(struct bblog_ring *ring);
+void bblog_ring_take_chunks(struct bblog_ring *ring, struct list_head *to);
+void bblog_chunks_free(struct list_head *chunks);
 struct bblog_record *bblog_ring_at(struct bblog_ring *ring, u32 idx);
 
 struct bblog_chunk *bblog_chunk_alloc(gfp_t gfp);

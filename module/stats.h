@@ -25,6 +25,8 @@ enum bblog_stat {
 	BBLOG_STAT_TRIGGERED,		/* triggers that dumped */
 	BBLOG_STAT_TRIGGER_LIMITED,	/* triggers refused by trigger_rate */
 	BBLOG_STAT_UNKEYED,		/* connections a twin kept from their 4-tuple */
+	BBLOG_STAT_EXPORT_DROPPED,	/* dumps dropped unread: export_limit */
+	BBLOG_STAT_LOST_EXPORT,		/* records in those dumps */
 	BBLOG_STAT_NR
 };
 

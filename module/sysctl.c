@@ -31,6 +31,7 @@ u64 bblog_stat_read(enum bblog_stat s)
 static unsigned int bblog_log_version = BBLOG_VERSION;
 static unsigned long bblog_global_limit = 262144;	/* records: 64 MiB */
 static unsigned long bblog_global_limit_max = 1UL << 32;
+static unsigned long bblog_export_limit = 131072;	/* records queued: half */
 static int bblog_mode_min = BBLOG_MODE_OFF;
 static int bblog_mode_max = BBLOG_MODE_MAX;
 static unsigned int bblog_session_limit_max = BBLOG_SESSION_LIMIT_MAX;
@@ -50,6 +51,16 @@ static int bblog_global_limit_handler(BBLOG_CTL_TABLE *table, int write,
 
 	if (!err && write)
 		bblog_budget_set_limit(READ_ONCE(bblog_global_limit));
+	return err;
+}
+
+static int bblog_export_limit_handler(BBLOG_CTL_TABLE *table, int write,
+				      void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_doulongvec_minmax(table, write, buf, lenp, ppos);
+
+	if (!err && write)
+		bblog_export_set_limit(READ_ONCE(bblog_export_limit));
 	return err;
 }
 
@@ -103,6 +114,7 @@ enum {
 	BBLOG_GAUGE_CONNS = BBLOG_STAT_NR,	/* connections logged now */
 	BBLOG_GAUGE_BUDGET,			/* records charged to the budget */
 	BBLOG_GAUGE_QUEUED,			/* dumps waiting in the queue */
+	BBLOG_GAUGE_QUEUED_RECORDS,		/* records in those dumps */
 };
 
 static unsigned long bblog_counter_value(unsigned long which)
@@ -114,6 +126,8 @@ static unsigned long bblog_counter_value(unsigned long which)
 		return bblog_budget_used();
 	case BBLOG_GAUGE_QUEUED:
 		return bblog_export_queued();
+	case BBLOG_GAUGE_QUEUED_RECORDS:
+		return bblog_export_queued_records();
 	default:
 		return bblog_stat_read(which);
 	}
@@ -188,6 +202,15 @@ static const struct ctl_table bblog_sysctl_template[] = {
 		.extra2		= &bblog_global_limit_max,
 	},
 	{
+		.procname	= "export_limit",
+		.data		= &bblog_export_limit,
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= bblog_export_limit_handler,
+		.extra1		= SYSCTL_LONG_ZERO,
+		.extra2		= &bblog_global_limit_max,
+	},
+	{
 		.procname	= "log_version",
 		.data		= &bblog_log_version,
 		.maxlen		= sizeof(unsigned int),
@@ -209,9 +232,12 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("triggered", BBLOG_STAT_TRIGGERED),
 	BBLOG_COUNTER("trigger_limited", BBLOG_STAT_TRIGGER_LIMITED),
 	BBLOG_COUNTER("unkeyed", BBLOG_STAT_UNKEYED),
+	BBLOG_COUNTER("export_dropped", BBLOG_STAT_EXPORT_DROPPED),
+	BBLOG_COUNTER("lost_export", BBLOG_STAT_LOST_EXPORT),
 	BBLOG_COUNTER("conns_active", BBLOG_GAUGE_CONNS),
 	BBLOG_COUNTER("budget_used", BBLOG_GAUGE_BUDGET),
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
+	BBLOG_COUNTER("dump_records_queued", BBLOG_GAUGE_QUEUED_RECORDS),
 	{ }
 };
 
@@ -239,9 +265,11 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 		return -ENOMEM;
 	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
 		table[i].data = (char *)bn + (uintptr_t)table[i].data;
-	/* The host-wide budget is set from the initial namespace only. */
-	if (!net_eq(net, &init_net))
+	/* The host-wide limits are set from the initial namespace only. */
+	if (!net_eq(net, &init_net)) {
 		table[BBLOG_NET_ENTRIES].mode = 0444;
+		table[BBLOG_NET_ENTRIES + 1].mode = 0444;
+	}
 
 	/*
 	 * The size leaves the empty terminator out: kernels with the sized
@@ -275,6 +303,7 @@ static struct pernet_operations bblog_sysctl_net_ops = {
 int bblog_sysctl_init(void)
 {
 	bblog_budget_set_limit(bblog_global_limit);
+	bblog_export_set_limit(bblog_export_limit);
 	return register_pernet_subsys(&bblog_sysctl_net_ops);
 }
 

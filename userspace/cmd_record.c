@@ -326,6 +326,12 @@ static void handle_msg(const struct bblog_msg *m)
 		warnx("input offset %llu: corrupt message: %s",
 		      (unsigned long long)m->offset, m->error);
 		break;
+	case BBLOG_MSGK_LOST:
+		warnx("the kernel dropped %llu dumps (%llu records) unread: "
+		      "its export queue was full (net.tcp_bblog.export_limit)",
+		      (unsigned long long)m->lost.dumps,
+		      (unsigned long long)m->lost.records);
+		break;
 	}
 }
 

@@ -111,6 +111,16 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
 		return 0;
 	}
 	m->length = h.length;
+	if (h.type == BBLOG_MSG_LOST) {
+		if (h.length < sizeof(struct bblog_lost)) {
+			corrupt(m, h.length, "lost message of %llu bytes, shorter than %zu",
+				(unsigned long long)h.length, sizeof(struct bblog_lost));
+			return 1;
+		}
+		memcpy(&m->lost, p, sizeof(m->lost));
+		m->kind = BBLOG_MSGK_LOST;
+		return 1;
+	}
 	if (h.type != BBLOG_MSG_DUMP) {
 		m->kind = BBLOG_MSGK_UNKNOWN;
 		return 1;

@@ -19,6 +19,7 @@ enum bblog_msg_kind {
 	BBLOG_MSGK_DUMP = 1,	/* a valid BBLOG_MSG_DUMP */
 	BBLOG_MSGK_UNKNOWN,	/* a well-framed message of a type we do not know */
 	BBLOG_MSGK_CORRUPT,	/* bytes to skip; error says why */
+	BBLOG_MSGK_LOST,	/* a valid BBLOG_MSG_LOST: dumps dropped here */
 };
 
 struct bblog_msg {
@@ -30,6 +31,7 @@ struct bblog_msg {
 	const unsigned char *data;	/* the message bytes, valid until the next call */
 	struct bblog_dump dump;		/* DUMP: aligned copy of the header */
 	const unsigned char *records;	/* DUMP: first record (may be unaligned) */
+	struct bblog_lost lost;		/* LOST: aligned copy */
 	int resync;			/* CORRUPT: the length could not be trusted */
 	char error[200];		/* CORRUPT: reason */
 };

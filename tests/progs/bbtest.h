@@ -78,6 +78,8 @@ struct stream {
 	struct dump_view *dumps;
 	size_t ndumps;
 	size_t nskipped;		/* messages of unknown type */
+	size_t nlost;			/* BBLOG_MSG_LOST messages */
+	uint64_t lost_dumps, lost_records;	/* their totals */
 };
 
 /* Load and validate FILE; prints "error: ..." and returns -1 on damage. */

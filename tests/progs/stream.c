@@ -68,6 +68,16 @@ int stream_load(const char *path, struct stream *s, int quiet)
 				       (unsigned long long)h.length, s->len - off);
 			return -1;
 		}
+		if (h.type == BBLOG_MSG_LOST && h.length >= sizeof(struct bblog_lost)) {
+			struct bblog_lost l;
+
+			memcpy(&l, s->buf + off, sizeof(l));
+			s->nlost++;
+			s->lost_dumps += l.dumps;
+			s->lost_records += l.records;
+			off += h.length;
+			continue;
+		}
 		if (h.type != BBLOG_MSG_DUMP) {
 			s->nskipped++;
 			off += h.length;
@@ -464,6 +474,9 @@ int cmd_parse(int argc, char **argv)
 			}
 		}
 	}
+	if (s.nlost)
+		printf("lost msgs=%zu dumps=%llu records=%llu\n", s.nlost,
+		       (unsigned long long)s.lost_dumps, (unsigned long long)s.lost_records);
 	if (s.nskipped)
 		printf("note: %zu messages of unknown type skipped\n", s.nskipped);
 	free(cs);

@@ -116,6 +116,30 @@ static void t_record_naming(void)
 	gbuf_free(&b);
 }
 
+/* A LOST message: record says how much the kernel dropped, keeps the rest. */
+static void t_record_lost(void)
+{
+	struct bblog_lost l = { { BBLOG_VERSION, BBLOG_MSG_LOST, sizeof(l) }, 4, 228 };
+	struct gbuf b = { 0 };
+	struct golden g;
+	char raw[4096], *err = NULL, *ls = NULL;
+	const char *d;
+
+	gbuf_add(&b, &l, sizeof(l));
+	golden_v4(&b, &g);
+	snprintf(raw, sizeof(raw), "%s/lost.raw", tmpdir());
+	write_file(raw, b.p, b.len);
+	d = record_stream("lost", &b, NULL);
+	CHECK(run(NULL, &err, "'%s' record -D '%s' -f '%s'", bblog_bin(), d, raw) == 0);
+	CHECKF(err && strstr(err, "dropped 4 dumps (228 records) unread"), "stderr: %s",
+	       err ? err : "");
+	CHECK(run(&ls, NULL, "ls -A '%s'", d) == 0);
+	CHECKF(ls && strstr(ls, ".pcapng"), "files: %s", ls ? ls : "");
+	free(err);
+	free(ls);
+	gbuf_free(&b);
+}
+
 /* Records of a file as `show --json` sees them: sn list and skipped counts. */
 static char *show_json(const char *path, int *rc)
 {
@@ -782,6 +806,7 @@ static void t_daemon_signals(void)
 void suite_cli(void)
 {
 	tap_run(t_record_naming, "record: one file per connection, sanitized IDs, records JSON parsed back");
+	tap_run(t_record_lost, "record: a LOST message is reported on stderr, the dumps after it kept");
 	tap_run(t_record_continual, "record: continual dumps appended to one file with serial gaps");
 	tap_run(t_record_size_limit, "record: -s size limit starts .1, .2 with serial continuity");
 	tap_run(t_record_chunked, "record: input read in 7-byte chunks from a pipe gives the same records");

@@ -316,6 +316,43 @@ static void t_stream_bigger_records(void)
 	gbuf_free(&b);
 }
 
+/* LOST messages: totals parsed, a short one corrupt, a grown one accepted. */
+static void t_stream_lost(void)
+{
+	struct bblog_lost l = { { BBLOG_VERSION, BBLOG_MSG_LOST, sizeof(l) }, 3, 120 };
+	struct bblog_msg_hdr shorter = { BBLOG_VERSION, BBLOG_MSG_LOST, 16 };
+	unsigned char tail[8] = { 0 };
+	struct gbuf b = { 0 };
+	struct golden g;
+	struct bblog_stream st;
+	struct bblog_msg m;
+
+	gbuf_add(&b, &l, sizeof(l));
+	gbuf_add(&b, &shorter, sizeof(shorter));
+	l.hdr.length = sizeof(l) + sizeof(tail);
+	gbuf_add(&b, &l, sizeof(l));
+	gbuf_add(&b, tail, sizeof(tail));
+	golden_v4(&b, &g);
+	bblog_stream_init(&st);
+	CHECK(bblog_stream_feed(&st, b.p, b.len) == 0);
+	CHECK(bblog_stream_next(&st, &m) == 1);
+	CHECK_EQ(m.kind, BBLOG_MSGK_LOST);
+	CHECK_EQ(m.lost.dumps, 3);
+	CHECK_EQ(m.lost.records, 120);
+	CHECK(bblog_stream_next(&st, &m) == 1);
+	CHECK_EQ(m.kind, BBLOG_MSGK_CORRUPT);
+	CHECK_EQ(m.length, 16);
+	CHECK(bblog_stream_next(&st, &m) == 1);
+	CHECK_EQ(m.kind, BBLOG_MSGK_LOST);
+	CHECK_EQ(m.length, 40);
+	CHECK(bblog_stream_next(&st, &m) == 1);
+	CHECK_EQ(m.kind, BBLOG_MSGK_DUMP);
+	CHECK(bblog_stream_next(&st, &m) == 0);
+	bblog_stream_destroy(&st);
+	seed("fuzz_stream", "lost", b.p, b.len);
+	gbuf_free(&b);
+}
+
 void suite_stream(void)
 {
 	tap_run(t_stream_golden, "stream: golden stream gives dumps and an unknown type in order");
@@ -324,4 +361,5 @@ void suite_stream(void)
 	tap_run(t_stream_corrupt, "stream: corrupt dumps (record_size, length, family) skipped by their length");
 	tap_run(t_stream_resync, "stream: untrusted lengths resynchronise to the next dump in any chunking");
 	tap_run(t_stream_bigger_records, "stream: larger record_size of a newer version is accepted");
+	tap_run(t_stream_lost, "stream: LOST messages parsed, short ones corrupt, grown ones accepted");
 }

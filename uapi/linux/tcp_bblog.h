@@ -64,6 +64,11 @@
  *   (cat, dd).  A buffer of BBLOG_MSG_MAX bytes always gets whole messages.
  *   Readers must skip messages whose type they do not know.  O_NONBLOCK
  *   gives EAGAIN when nothing is queued, poll() reports POLLIN.
+ *   Dumps wait for every open reader to read them, and for a first reader
+ *   when none is open.  When the dumps queued hold more than
+ *   net.tcp_bblog.export_limit records, the oldest not being read are
+ *   dropped, each reader that had not read them gets a BBLOG_MSG_LOST in
+ *   their place, and stat_lost_export counts their records.
  *
  * Byte order: host order everywhere except where a field says "network
  * order" (ports, addresses and the TCP header bytes).
@@ -250,6 +255,18 @@ struct bblog_msg_hdr {
 };
 
 #define BBLOG_MSG_DUMP		1	/* struct bblog_dump + records */
+#define BBLOG_MSG_LOST		2	/* struct bblog_lost */
+
+/*
+ * In place of dumps dropped unread from the export queue (net.tcp_bblog.
+ * export_limit): how many, with how many records.  Consecutive drops that
+ * every reader would have read in a row are counted in one message.
+ */
+struct bblog_lost {
+	struct bblog_msg_hdr hdr;	/*  0 type BBLOG_MSG_LOST */
+	__u64 dumps;			/* 16 dumps dropped */
+	__u64 records;			/* 24 records they held */
+};					/* 32 */
 
 /* struct bblog_dump.flags */
 #define BBLOG_DF_ENDED		0x0001	/* the connection has ended */
@@ -273,7 +290,7 @@ struct bblog_dump {
 	__u64 lost_nomem;		/*  32 events not stored for lack of memory/budget */
 	__u64 lost_limit;		/*  40 events not stored: head full, mode off after limit */
 	__u64 overwritten;		/*  48 records recycled by the ring */
-	__u64 lost_export;		/*  56 0: a dump that cannot be queued keeps its records */
+	__u64 lost_export;		/*  56 0: dropped dumps are BBLOG_MSG_LOST */
 	__u32 netns;			/*  64 inode number of the network namespace */
 	__u32 nrecords;			/*  68 */
 	__u32 record_size;		/*  72 */
