@@ -53,47 +53,71 @@ static void bblog_log_simple(const struct sock *sk, u8 id, s32 err,
 }
 
 static void bblog_log_segment(const struct sock *sk, u8 id,
-			      const struct sk_buff *skb)
+			      const struct sk_buff *skb, int th_off)
 {
-	struct bblog_event ev = { .id = id, .skb = skb };
+	struct bblog_event ev = { .id = id, .skb = skb, .th_off = th_off };
 
 	bblog_conn_log(sk, &ev);
 }
 
 /*
- * The 4-tuple of a received TCP segment, as the receiving socket sees it.
- * False if @skb is not a TCP segment (or an IPv4 fragment).
+ * Offset from skb->data of the TCP header of the IP packet @skb, past any
+ * IPv6 extension headers; -1 if it is not TCP or a fragment without the
+ * TCP header.  Works before and after the IP header was pulled.
  */
-static bool bblog_tuple_from_skb(struct bblog_tuple *key, const struct net *net,
-				 const struct sk_buff *skb)
+static int bblog_tcp_offset(const struct sk_buff *skb)
 {
-	const struct tcphdr *th;
-	struct tcphdr _th;
+	int off = skb_network_offset(skb);
+	__be16 frag_off;
+	u8 nexthdr;
 
-	memset(key, 0, sizeof(*key));
 	if (ip_hdr(skb)->version == 4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
 		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
-			return false;
-		key->family = AF_INET;
-		memcpy(key->laddr, &iph->daddr, 4);
-		memcpy(key->faddr, &iph->saddr, 4);
-	} else {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-		if (ip6h->nexthdr != IPPROTO_TCP)
-			return false;
-		key->family = AF_INET6;
-		memcpy(key->laddr, &ip6h->daddr, 16);
-		memcpy(key->faddr, &ip6h->saddr, 16);
+			return -1;
+		return off + iph->ihl * 4;
 	}
-	th = skb_header_pointer(skb, skb_transport_offset(skb), sizeof(_th), &_th);
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	off = ipv6_skip_exthdr(skb, off + sizeof(struct ipv6hdr), &nexthdr,
+			       &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
+		return -1;
+	return off;
+}
+
+/*
+ * The 4-tuple of a received TCP segment, as the receiving socket sees it,
+ * and the offset of its TCP header in @ev.  False if @skb is not a TCP
+ * segment with its header.
+ */
+static bool bblog_tuple_from_skb(struct bblog_tuple *key, const struct net *net,
+				 const struct sk_buff *skb,
+				 struct bblog_event *ev)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	int off = bblog_tcp_offset(skb);
+
+	if (off < 0)
+		return false;
+	th = skb_header_pointer(skb, off, sizeof(_th), &_th);
 	if (!th)
 		return false;
+	memset(key, 0, sizeof(*key));
+	if (ip_hdr(skb)->version == 4) {
+		key->family = AF_INET;
+		memcpy(key->laddr, &ip_hdr(skb)->daddr, 4);
+		memcpy(key->faddr, &ip_hdr(skb)->saddr, 4);
+	} else {
+		key->family = AF_INET6;
+		memcpy(key->laddr, &ipv6_hdr(skb)->daddr, 16);
+		memcpy(key->faddr, &ipv6_hdr(skb)->saddr, 16);
+	}
 	key->net = net;
 	key->lport = th->dest;
 	key->fport = th->source;
+	ev->th_off = off;
 	return true;
 }
 
@@ -208,7 +232,7 @@ static void bblog_tp_bad_csum(void *data, const struct sk_buff *skb)
 	struct bblog_tuple key;
 
 	if (bblog_conn_any() && skb->dev &&
-	    bblog_tuple_from_skb(&key, dev_net(skb->dev), skb))
+	    bblog_tuple_from_skb(&key, dev_net(skb->dev), skb, &ev))
 		bblog_conn_log_tuple(&key, &ev);
 }
 
@@ -330,11 +354,14 @@ static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	sk = bblog_kp_sk(regs);
 	if (sk->sk_state != TCP_LISTEN) {
-		struct bblog_event ev = {
-			.id = BBLOG_EV_IN,
-			.skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1),
-		};
+		struct sk_buff *skb;
+		struct bblog_event ev = { .id = BBLOG_EV_IN };
 
+		skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
+		if (skb_transport_header_was_set(skb)) {
+			ev.skb = skb;
+			ev.th_off = skb_transport_offset(skb);
+		}
 		bblog_conn_log_rcv(sk, &ev);
 	}
 	return 0;
@@ -450,6 +477,18 @@ static void bblog_kprobes_register(void)
 	}
 }
 
+/* Probe hits the kprobe core skipped (a probe fired inside another): lost events. */
+unsigned long bblog_hooks_kprobe_missed(void)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++)
+		if (bblog_kp_registered[i])
+			n += READ_ONCE(bblog_kps[i].nmissed);
+	return n;
+}
+
 static void bblog_kprobes_unregister(void)
 {
 	int i;
@@ -464,13 +503,13 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
 	struct sock *sk = skb->sk;
+	int off;
 
 	if (!bblog_conn_any() || !sk || !sk_fullsock(sk) || !bblog_is_tcp(sk))
 		return NF_ACCEPT;
-	if (state->pf == NFPROTO_IPV4 ? ip_hdr(skb)->protocol != IPPROTO_TCP :
-					ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
-		return NF_ACCEPT;
-	bblog_log_segment(sk, BBLOG_EV_OUT, skb);
+	off = bblog_tcp_offset(skb);
+	if (off >= 0)
+		bblog_log_segment(sk, BBLOG_EV_OUT, skb, off);
 	return NF_ACCEPT;
 }
 
@@ -481,7 +520,7 @@ static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
 	struct bblog_tuple key;
 
-	if (bblog_conn_any() && bblog_tuple_from_skb(&key, state->net, skb))
+	if (bblog_conn_any() && bblog_tuple_from_skb(&key, state->net, skb, &ev))
 		bblog_conn_log_tuple(&key, &ev);
 	return NF_ACCEPT;
 }

@@ -4,5 +4,6 @@
 
 int bblog_hooks_init(void);
 void bblog_hooks_uninit(void);
+unsigned long bblog_hooks_kprobe_missed(void);
 
 #endif /* _BBLOG_HOOKS_H */

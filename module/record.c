@@ -40,21 +40,17 @@ static u32 bblog_record_tcp_flags(const struct sock *sk)
 }
 
 /*
- * Copy the TCP header and options of @skb (its transport header) into the
- * record and set the payload length.  Returns the header length, 0 if the
- * segment holds no valid TCP header.
+ * Copy the TCP header and options of @skb, @off bytes from skb->data, into
+ * the record and set the payload length.  Returns the header length, 0 if
+ * the segment holds no valid TCP header.
  */
 unsigned int bblog_record_copy_hdr(struct bblog_record *rec,
-				   const struct sk_buff *skb)
+				   const struct sk_buff *skb, int off)
 {
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	unsigned int len;
-	int off;
 
-	if (!skb_transport_header_was_set(skb))
-		return 0;
-	off = skb_transport_offset(skb);
 	th = skb_header_pointer(skb, off, sizeof(_th), &_th);
 	if (!th)
 		return 0;
@@ -124,5 +120,5 @@ void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,
 	rec->window_clamp = tp->window_clamp;
 
 	if (ev->skb)
-		bblog_record_copy_hdr(rec, ev->skb);
+		bblog_record_copy_hdr(rec, ev->skb, ev->th_off);
 }

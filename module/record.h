@@ -15,11 +15,12 @@ struct bblog_event {
 	u32 arg1;
 	u32 arg2;
 	const struct sk_buff *skb;	/* segment whose TCP header is logged, or NULL */
+	int th_off;			/* offset of that header from skb->data */
 };
 
 void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,
 		       const struct bblog_event *ev, u32 sn);
 unsigned int bblog_record_copy_hdr(struct bblog_record *rec,
-				   const struct sk_buff *skb);
+				   const struct sk_buff *skb, int off);
 
 #endif /* _BBLOG_RECORD_H */

@@ -12,6 +12,7 @@
 
 #include "conn.h"
 #include "export.h"
+#include "hooks.h"
 #include "ring.h"
 #include "stats.h"
 #include "sysctl.h"
@@ -115,6 +116,7 @@ enum {
 	BBLOG_GAUGE_BUDGET,			/* records charged to the budget */
 	BBLOG_GAUGE_QUEUED,			/* dumps waiting in the queue */
 	BBLOG_GAUGE_QUEUED_RECORDS,		/* records in those dumps */
+	BBLOG_GAUGE_KPROBE_MISSED,		/* kprobe hits skipped: events lost */
 };
 
 static unsigned long bblog_counter_value(unsigned long which)
@@ -128,6 +130,8 @@ static unsigned long bblog_counter_value(unsigned long which)
 		return bblog_export_queued();
 	case BBLOG_GAUGE_QUEUED_RECORDS:
 		return bblog_export_queued_records();
+	case BBLOG_GAUGE_KPROBE_MISSED:
+		return bblog_hooks_kprobe_missed();
 	default:
 		return bblog_stat_read(which);
 	}
@@ -238,6 +242,7 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("budget_used", BBLOG_GAUGE_BUDGET),
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
 	BBLOG_COUNTER("dump_records_queued", BBLOG_GAUGE_QUEUED_RECORDS),
+	BBLOG_COUNTER("kprobe_missed", BBLOG_GAUGE_KPROBE_MISSED),
 	{ }
 };
 

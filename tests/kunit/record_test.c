@@ -44,7 +44,7 @@ static const struct bblog_hdr_case bblog_hdr_cases[] = {
 	{ .doff = 15, .payload = 0,    .transport = true,  .want_len = 60 },
 	{ .doff = 4,  .payload = 0,    .transport = true,  .want_len = 0 },	/* too short */
 	{ .doff = 0,  .payload = 20,   .transport = true,  .want_len = 0 },
-	{ .doff = 5,  .payload = 0,    .transport = false, .want_len = 0 },	/* no header */
+	{ .doff = 5,  .payload = 0,    .transport = false, .want_len = 0 },	/* off the end */
 };
 
 static void bblog_record_hdr_test(struct kunit *test)
@@ -56,7 +56,9 @@ static void bblog_record_hdr_test(struct kunit *test)
 		struct bblog_record *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
 		struct sk_buff *skb = bblog_test_skb(test, c->doff, c->payload,
 						     c->transport);
-		unsigned int len = bblog_record_copy_hdr(rec, skb);
+		/* No header: an offset past the segment. */
+		unsigned int len = bblog_record_copy_hdr(rec, skb,
+							 c->transport ? 0 : skb->len);
 
 		KUNIT_EXPECT_EQ_MSG(test, len, c->want_len, "case %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, (unsigned int)rec->th_len, c->want_len, "case %u", i);

@@ -70,7 +70,7 @@ enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
        O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
-       O_STALL, O_BINDPORT };
+       O_STALL, O_BINDPORT, O_DSTOPTS };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -102,6 +102,7 @@ static const struct option net_opts[] = {
 	{ "keepalive", required_argument, NULL, O_KEEPALIVE },
 	{ "stall-ms", required_argument, NULL, O_STALL },
 	{ "bind-port", required_argument, NULL, O_BINDPORT },
+	{ "dstopts", no_argument, NULL, O_DSTOPTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -462,6 +463,7 @@ int cmd_client(int argc, char **argv)
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
 	int has_mode_after = 0, mode_after = 0, getmode = 0, lockstep = 0, keepalive = 0;
 	unsigned int bind_port = 0;
+	int dstopts = 0;
 	unsigned int nbuf = 0, b;
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -501,6 +503,7 @@ int cmd_client(int argc, char **argv)
 		case O_LOCKSTEP: lockstep = 1; break;
 		case O_KEEPALIVE: keepalive = (int)parse_u64(optarg, "--keepalive"); break;
 		case O_BINDPORT: bind_port = (unsigned int)parse_u64(optarg, "--bind-port"); break;
+		case O_DSTOPTS: dstopts = 1; break;
 		case O_GETMODE: getmode = 1; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
@@ -548,6 +551,16 @@ int cmd_client(int argc, char **argv)
 			setsockopt(cc->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 			if (bind(cc->fd, (struct sockaddr *)&bs, bl) < 0)
 				die("client conn %u: bind port %u: %m", cc->n, bind_port);
+		}
+		/*
+		 * Every segment carries an IPv6 Destination Options header (one
+		 * PadN option): the hooks must look past extension headers.
+		 */
+		if (dstopts) {
+			static const unsigned char opt[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+
+			if (setsockopt(cc->fd, IPPROTO_IPV6, IPV6_DSTOPTS, opt, sizeof(opt)) < 0)
+				die("client conn %u: IPV6_DSTOPTS: %m", cc->n);
 		}
 		/* Keepalive probes after KEEPALIVE seconds idle, then as often. */
 		if (keepalive &&

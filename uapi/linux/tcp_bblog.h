@@ -146,7 +146,12 @@
  * connection existed)
  */
 #define BBLOG_EV_SYNACK_RETRANS	130
-#define BBLOG_EV_RST_SENT	131	/* reset sent (the RST itself is an OUT record) */
+/*
+ * Reset sent.  A reset the socket sends itself (abort, SO_LINGER 0, close
+ * with unread data) is also an OUT record; one the kernel sends for it in
+ * reply to a segment (from its control socket) has this record only.
+ */
+#define BBLOG_EV_RST_SENT	131
 #define BBLOG_EV_RST_RECV	132	/* reset received */
 #define BBLOG_EV_CA_STATE	133	/* congestion state: arg1 = old, arg2 = new (TCP_CA_*) */
 #define BBLOG_EV_RCVBUF		134	/* rcvbuf tuned: arg1 = sk_rcvbuf, arg2 = rcv_ssthresh */
