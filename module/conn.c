@@ -284,7 +284,7 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 	h->state = c->dead ? TCP_CLOSE : READ_ONCE(c->sk->sk_state);
 	h->uid = c->ep.uid;
 	memcpy(h->ca_name, c->ep.ca_name, sizeof(h->ca_name));
-	bblog_logid_label(c, h->id, h->tag);
+	bblog_logid_label(c, h->id, h->tag, NULL);
 	strscpy(h->reason, reason, sizeof(h->reason));
 
 	bblog_ring_move(&d->ring, &c->ring);
@@ -527,7 +527,7 @@ static void bblog_conn_inherit(struct sock *sk, const struct bblog_template *t)
 	}
 	c->passive = true;
 	c->inherited = true;
-	if (t->id[0] && bblog_logid_set(c, sk, t->id, GFP_ATOMIC))
+	if (t->id[0] && bblog_logid_set(c, sk, t->id, t->owner, GFP_ATOMIC))
 		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
 }
 
@@ -613,6 +613,7 @@ int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk)
 void bblog_conn_listen(struct sock *sk, bool listening)
 {
 	char id[BBLOG_ID_LEN] = "", tag[BBLOG_TAG_LEN];
+	kuid_t owner = INVALID_UID;
 	struct bblog_conn *c;
 	char *copy = NULL;
 
@@ -622,7 +623,7 @@ void bblog_conn_listen(struct sock *sk, bool listening)
 		goto out;
 	if (listening) {
 		spin_lock_bh(&c->lock);
-		bblog_logid_label(c, id, tag);
+		bblog_logid_label(c, id, tag, &owner);
 		spin_unlock_bh(&c->lock);
 		if (*id) {
 			bblog_logid_leave(c);
@@ -631,8 +632,10 @@ void bblog_conn_listen(struct sock *sk, bool listening)
 	}
 	spin_lock_bh(&c->lock);
 	if (listening) {
-		if (copy)
+		if (copy) {
 			swap(c->listen_id, copy);
+			c->listen_owner = owner;
+		}
 		if ((*id && !c->listen_id) || bblog_conn_make_listener(c, sk))
 			bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
 	} else if (c->listener) {

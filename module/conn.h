@@ -80,6 +80,7 @@ struct bblog_conn {
 	u64 overwritten;
 	u64 lost_export;
 	char *listen_id;		/* listener: the ID its children join */
+	kuid_t listen_owner;		/* and the owner of its bucket */
 	struct bblog_ring ring;
 	struct bblog_endpoint ep;
 

@@ -90,6 +90,7 @@ bool bblog_listen_template(const struct sock *child, struct bblog_template *t)
 			t->mode = l->mode;
 			strscpy(t->id, l->listen_id ? l->listen_id : "",
 				sizeof(t->id));
+			t->owner = l->listen_owner;
 			found = t->mode > BBLOG_MODE_OFF || t->id[0];
 		}
 		spin_unlock_bh(&l->lock);

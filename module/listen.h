@@ -12,6 +12,7 @@ struct sock;
 struct bblog_template {
 	s8 mode;			/* BBLOG_MODE_* */
 	char id[BBLOG_ID_LEN];		/* "" for none */
+	kuid_t owner;			/* of the ID's bucket */
 };
 
 int bblog_listen_init(void);

@@ -27,20 +27,35 @@ static LIST_HEAD(bblog_retained);	/* closed connections kept for a while */
 static void bblog_logid_expire(struct work_struct *work);
 static DECLARE_DELAYED_WORK(bblog_expire_work, bblog_logid_expire);
 
-static u32 bblog_logid_hash(u64 net_cookie, const char *id)
+static u32 bblog_logid_hash(u64 net_cookie, kuid_t owner, const char *id)
 {
-	return jhash(id, strnlen(id, BBLOG_ID_LEN), (u32)net_cookie);
+	return jhash(id, strnlen(id, BBLOG_ID_LEN),
+		     (u32)net_cookie ^ __kuid_val(owner));
 }
 
-static struct bblog_logid *bblog_logid_find(u64 net_cookie, const char *id)
+static struct bblog_logid *bblog_logid_find(u64 net_cookie, kuid_t owner,
+					    const char *id)
 {
 	struct bblog_logid *b;
 
 	lockdep_assert_held(&bblog_ids_lock);
-	hash_for_each_possible(bblog_ids, b, hnode, bblog_logid_hash(net_cookie, id))
-		if (b->net_cookie == net_cookie && !strcmp(b->id, id))
+	hash_for_each_possible(bblog_ids, b, hnode,
+			       bblog_logid_hash(net_cookie, owner, id))
+		if (b->net_cookie == net_cookie && uid_eq(b->owner, owner) &&
+		    !strcmp(b->id, id))
 			return b;
 	return NULL;
+}
+
+/*
+ * Whose bucket an ID set now on @sk joins: shared with CAP_NET_ADMIN in the
+ * socket's namespace, else its owner's own.  Process context only.
+ */
+kuid_t bblog_logid_owner_for(const struct sock *sk)
+{
+	if (ns_capable_noaudit(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return INVALID_UID;
+	return sk->sk_uid;
 }
 
 /* Take @c out of its bucket; returns the bucket if it became empty. */
@@ -59,25 +74,31 @@ static struct bblog_logid *bblog_logid_unlink(struct bblog_conn *c)
 	return b;
 }
 
-/* Copy the ID and tag for a dump header ("" if the connection has none). */
-void bblog_logid_label(struct bblog_conn *c, char *id, char *tag)
+/*
+ * Copy the ID and tag for a dump header ("" if the connection has none),
+ * and the bucket's owner if @owner.
+ */
+void bblog_logid_label(struct bblog_conn *c, char *id, char *tag,
+		       kuid_t *owner)
 {
 	lockdep_assert_held(&c->lock);
 	spin_lock(&bblog_ids_lock);
 	if (c->logid) {
 		memcpy(id, c->logid->id, BBLOG_ID_LEN);
 		memcpy(tag, c->logid->tag, BBLOG_TAG_LEN);
+		if (owner)
+			*owner = c->logid->owner;
 	}
 	spin_unlock(&bblog_ids_lock);
 }
 
 /*
- * BBLOG_SO_ID: move the connection to the bucket of @id ("" leaves its
- * bucket).  A new bucket takes part in the auto ratio when auto_all is 0; a
- * connection that is not logging inherits its bucket's mode.
+ * BBLOG_SO_ID: move the connection to the bucket of (@owner, @id) ("" leaves
+ * its bucket).  A new bucket takes part in the auto ratio when auto_all is
+ * 0; a connection that is not logging inherits its bucket's mode.
  */
 int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
-		    gfp_t gfp)
+		    kuid_t owner, gfp_t gfp)
 {
 	struct bblog_net *bn = bblog_net(sock_net(sk));
 	struct bblog_logid *b, *fresh, *empty = NULL;
@@ -92,25 +113,28 @@ int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
 		return -ENOMEM;
 
 	spin_lock_bh(&c->lock);
-	if (c->logid && !strcmp(c->logid->id, id))
+	if (c->logid && !strcmp(c->logid->id, id) &&
+	    uid_eq(c->logid->owner, owner))
 		goto out;
 	/* As FreeBSD: what an auto mode holds is dumped before the switch. */
 	if (c->logid && bblog_mode_dumps_at_close(c->mode))
 		bblog_conn_dump_locked(c, "auto-dumped at id switch");
 
 	spin_lock(&bblog_ids_lock);
-	b = bblog_logid_find(net_cookie, id);
+	b = bblog_logid_find(net_cookie, owner, id);
 	if (!b) {
 		b = fresh;
 		fresh = NULL;
 		b->net_cookie = net_cookie;
+		b->owner = owner;
 		strscpy(b->id, id, sizeof(b->id));
 		INIT_LIST_HEAD(&b->conns);
 		b->mode = BBLOG_MODE_OFF;
 		if (!READ_ONCE(bn->auto_all) && !READ_ONCE(bn->disable_all) &&
 		    bblog_ratio_select(&bn->auto_counter, READ_ONCE(bn->auto_ratio)))
 			b->mode = READ_ONCE(bn->auto_mode);
-		hash_add(bblog_ids, &b->hnode, bblog_logid_hash(net_cookie, id));
+		hash_add(bblog_ids, &b->hnode,
+			 bblog_logid_hash(net_cookie, owner, id));
 	}
 	if (c->logid)
 		empty = bblog_logid_unlink(c);
@@ -155,7 +179,8 @@ static struct bblog_logid *bblog_logid_of(struct bblog_conn *c, u64 net_cookie)
 	lockdep_assert_held(&c->lock);
 	lockdep_assert_held(&bblog_ids_lock);
 	if (c->listener)
-		return c->listen_id ? bblog_logid_find(net_cookie, c->listen_id) : NULL;
+		return c->listen_id ? bblog_logid_find(net_cookie, c->listen_owner,
+						       c->listen_id) : NULL;
 	return c->logid;
 }
 

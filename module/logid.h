@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/tcp_bblog.h>
 
 struct bblog_conn;
@@ -13,11 +14,14 @@ struct net;
 /*
  * A log ID bucket: the connections of one network namespace that share an
  * ID, open ones and retained closed ones.  Freed when its last connection
- * leaves.
+ * leaves.  An ID set without CAP_NET_ADMIN belongs to the socket's owner:
+ * users who pick the same ID get separate buckets.  One set with it is
+ * shared by every such caller (owner INVALID_UID), as FreeBSD's IDs are.
  */
 struct bblog_logid {
-	struct hlist_node hnode;	/* in bblog_ids, by (net_cookie, id) */
+	struct hlist_node hnode;	/* in bblog_ids, by (net_cookie, owner, id) */
 	u64 net_cookie;
+	kuid_t owner;
 	char id[BBLOG_ID_LEN];
 	char tag[BBLOG_TAG_LEN];
 	struct list_head conns;
@@ -27,13 +31,15 @@ struct bblog_logid {
 
 extern spinlock_t bblog_ids_lock;
 
+kuid_t bblog_logid_owner_for(const struct sock *sk);
 int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
-		    gfp_t gfp);
+		    kuid_t owner, gfp_t gfp);
 int bblog_logid_set_tag(struct bblog_conn *c, const char *tag);
 int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count);
 int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason);
 int bblog_logid_dump_all(struct bblog_conn *c, const char *reason);
-void bblog_logid_label(struct bblog_conn *c, char *id, char *tag);
+void bblog_logid_label(struct bblog_conn *c, char *id, char *tag,
+		       kuid_t *owner);
 void bblog_logid_retain(struct bblog_conn *c, unsigned int ms);
 void bblog_logid_leave(struct bblog_conn *c);
 void bblog_logid_uninit(void);

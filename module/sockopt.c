@@ -102,6 +102,7 @@ static int bblog_set_listen_id(struct sock *sk, const char *id)
 	}
 	spin_lock_bh(&c->lock);
 	swap(c->listen_id, copy);
+	c->listen_owner = bblog_logid_owner_for(sk);
 	err = bblog_conn_make_listener(c, sk);
 	spin_unlock_bh(&c->lock);
 	kfree(copy);
@@ -127,7 +128,7 @@ static int bblog_set_id(struct sock *sk, sockptr_t arg, unsigned int len)
 		if (!c)
 			return -ENOMEM;
 	}
-	err = bblog_logid_set(c, sk, id, GFP_KERNEL);
+	err = bblog_logid_set(c, sk, id, bblog_logid_owner_for(sk), GFP_KERNEL);
 	if (!err)
 		bblog_sockopt_event(c, sk, BBLOG_SO_ID, 0);
 	return err;
@@ -249,7 +250,7 @@ static int bblog_get_id(struct sock *sk, void __user *user, int *len)
 		if (c->listener)
 			strscpy(id, c->listen_id ? c->listen_id : "", sizeof(id));
 		else
-			bblog_logid_label(c, id, tag);
+			bblog_logid_label(c, id, tag, NULL);
 		spin_unlock_bh(&c->lock);
 	}
 	n = strnlen(id, sizeof(id)) + 1;

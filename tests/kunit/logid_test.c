@@ -18,6 +18,7 @@
 #include "bblog-src/module/ring.c"
 #include "bblog-src/module/policy.c"
 #include "bblog-src/module/sysctl.c"
+#include "bblog-src/module/hooks.c"
 
 #define BBLOG_TEST_SOCKS 4
 
@@ -79,9 +80,16 @@ static struct bblog_conn *bblog_c(struct kunit *test, int i)
 	return ((struct bblog_logid_fixture *)test->priv)->conn[i];
 }
 
+static int bblog_set_as(struct kunit *test, int i, const char *id, kuid_t owner)
+{
+	return bblog_logid_set(bblog_c(test, i), bblog_sk(test, i), id, owner,
+			       GFP_KERNEL);
+}
+
+/* As a caller with CAP_NET_ADMIN: the shared bucket. */
 static int bblog_set(struct kunit *test, int i, const char *id)
 {
-	return bblog_logid_set(bblog_c(test, i), bblog_sk(test, i), id, GFP_KERNEL);
+	return bblog_set_as(test, i, id, INVALID_UID);
 }
 
 static u32 bblog_count(struct kunit *test, int i)
@@ -129,10 +137,39 @@ static void bblog_logid_netns_test(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, bblog_set(test, 0, "x"), 0);
 	spin_lock_bh(&bblog_ids_lock);
-	KUNIT_EXPECT_NOT_NULL(test, bblog_logid_find(init_net.net_cookie, "x"));
-	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie + 1, "x"));
-	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie, "y"));
+	KUNIT_EXPECT_NOT_NULL(test, bblog_logid_find(init_net.net_cookie, INVALID_UID, "x"));
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie + 1, INVALID_UID, "x"));
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie, INVALID_UID, "y"));
 	spin_unlock_bh(&bblog_ids_lock);
+}
+
+/*
+ * Equal IDs set by different users without CAP_NET_ADMIN are different
+ * buckets: neither counts, tags or dumps the other's connections; the
+ * shared bucket of that name is a third.
+ */
+static void bblog_logid_owner_test(struct kunit *test)
+{
+	kuid_t u1 = KUIDT_INIT(1001), u2 = KUIDT_INIT(1002);
+	int i;
+
+	KUNIT_EXPECT_EQ(test, bblog_set_as(test, 0, "web", u1), 0);
+	KUNIT_EXPECT_EQ(test, bblog_set_as(test, 1, "web", u1), 0);
+	KUNIT_EXPECT_EQ(test, bblog_set_as(test, 2, "web", u2), 0);
+	KUNIT_EXPECT_EQ(test, bblog_set(test, 3, "web"), 0);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 0), 2U);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 1U);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 3), 1U);
+	KUNIT_EXPECT_EQ(test, bblog_logid_set_tag(bblog_c(test, 2), "mine"), 0);
+	KUNIT_EXPECT_STREQ(test, bblog_c(test, 0)->logid->tag, "");
+	KUNIT_EXPECT_PTR_NE(test, bblog_c(test, 0)->logid, bblog_c(test, 3)->logid);
+	/* The same name under another owner is a move. */
+	KUNIT_EXPECT_EQ(test, bblog_set_as(test, 1, "web", u2), 0);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 0), 1U);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 2U);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, bblog_set(test, i, ""), 0);
+	KUNIT_EXPECT_TRUE(test, hash_empty(bblog_ids));
 }
 
 /* auto_all = 0: every ratio-th new ID is logged; its members inherit. */
@@ -170,7 +207,7 @@ static void bblog_logid_retention_test(struct kunit *test)
 	int i;
 
 	bblog_net(&init_net)->closed_retention_ms = 60000;
-	KUNIT_EXPECT_EQ(test, bblog_logid_set(c, sk, "kept", GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, bblog_logid_set(c, sk, "kept", INVALID_UID, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, bblog_set(test, 1, "kept"), 0);
 	spin_lock_bh(&c->lock);
 	bblog_conn_set_mode_locked(c, BBLOG_MODE_TAIL);
@@ -209,6 +246,7 @@ static void bblog_logid_retention_test(struct kunit *test)
 static struct kunit_case bblog_logid_cases[] = {
 	KUNIT_CASE(bblog_logid_join_move_leave_test),
 	KUNIT_CASE(bblog_logid_netns_test),
+	KUNIT_CASE(bblog_logid_owner_test),
 	KUNIT_CASE(bblog_logid_auto_ratio_test),
 	KUNIT_CASE(bblog_logid_retention_test),
 	{}

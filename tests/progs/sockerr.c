@@ -380,6 +380,93 @@ static void buf_cases(void)
 	free(rb);
 }
 
+/*
+ * One user's half of owner_cases(): a loopback pair with ID @id as @uid,
+ * then (after @go) ID_CNT and DUMPID on it.  Exit status: 100 setuid
+ * failed, else bit 1 ID_CNT was not 2 (its own pair), bit 2 DUMPID failed.
+ */
+static void owner_child(uid_t uid, const char *id, int ready, int go, int done)
+{
+	socklen_t l = sizeof(__u32);
+	int cfd, sfd, st = 0;
+	__u32 cnt = 0;
+	char b = 0;
+
+	if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+		_exit(100);
+	loop_pair(AF_INET, BBLOG_MODE_TAIL, id, &cfd, &sfd);
+	if (uid == 1002 && set_str_opt(cfd, BBLOG_SO_TAG, "not-yours") < 0)
+		st |= 4;
+	if (write(ready, &b, 1) != 1 || read(go, &b, 1) != 1)
+		_exit(101);
+	if (getsockopt(cfd, SOL_IP, BBLOG_SO_ID_CNT, &cnt, &l) < 0 || cnt != 2)
+		st |= 1;
+	if (set_str_opt(cfd, BBLOG_SO_DUMPID, "own") < 0)
+		st |= 2;
+	if (write(ready, &b, 1) != 1 || read(done, &b, 1) != 1)
+		_exit(101);
+	_exit(st);
+}
+
+/*
+ * Two users without CAP_NET_ADMIN pick the same ID: each sees and dumps
+ * only its own connections (a shared bucket would count 4 and refuse both
+ * DUMPIDs with EPERM); root's ID of that name is a third bucket.
+ */
+static void owner_cases(void)
+{
+	int ready[2], go[2], done[2], st[2], i, cfd, sfd, r;
+	char id[32], det[64], b = 0;
+	socklen_t l = sizeof(__u32);
+	pid_t pid[2];
+	__u32 cnt = 0;
+
+	snprintf(id, sizeof(id), "owners-%d", (int)getpid());
+	if (pipe(ready) < 0 || pipe(go) < 0 || pipe(done) < 0)
+		die("pipe: %m");
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			die("fork: %m");
+		if (!pid[i])
+			owner_child(1001 + i, id, ready[1], go[0], done[0]);
+	}
+	/* Both pairs exist before either child looks. */
+	for (i = 0; i < 2; i++)
+		if (read(ready[0], &b, 1) != 1)
+			die("owner child died");
+	loop_pair(AF_INET, BBLOG_MODE_TAIL, id, &cfd, &sfd);
+	r = getsockopt(cfd, SOL_IP, BBLOG_SO_ID_CNT, &cnt, &l);
+	snprintf(det, sizeof(det), "got %u", cnt);
+	check_true("ID_CNT as root: root's bucket of the name only (2)", !r && cnt == 2, det);
+	if (write(go[1], "gg", 2) != 2)
+		die("pipe: %m");
+	for (i = 0; i < 2; i++)
+		if (read(ready[0], &b, 1) != 1)
+			die("owner child died");
+	if (write(done[1], "dd", 2) != 2)
+		die("pipe: %m");
+	for (i = 0; i < 2; i++) {
+		waitpid(pid[i], &st[i], 0);
+		if (!WIFEXITED(st[i]) || WEXITSTATUS(st[i]) >= 100)
+			die("owner child %d failed (status 0x%x)", i, st[i]);
+		st[i] = WEXITSTATUS(st[i]);
+		snprintf(det, sizeof(det), "uid %d", 1001 + i);
+		check_true("ID_CNT of a user's ID counts its own connections only (2)",
+			   !(st[i] & 1), det);
+		check_true("DUMPID of a user's ID dumps its own connections (no EPERM)",
+			   !(st[i] & 2), det);
+		check_true("TAG of a user's ID set", !(st[i] & 4), det);
+	}
+	close(cfd);
+	close(sfd);
+	for (i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+		close(done[i]);
+	}
+}
+
 static void family_cases(void)
 {
 	int fd, v, r, m;
@@ -515,6 +602,7 @@ int cmd_sockopt_errors(int argc, char **argv)
 		mode_cases();
 		id_cases();
 		buf_cases();
+		owner_cases();
 		family_cases();
 		direction_cases();
 		if (!nosysctl)
