@@ -498,7 +498,7 @@ static void bblog_kprobes_unregister(void)
 			unregister_kprobe(&bblog_kps[i]);
 }
 
-/* Every segment sent, with the socket that sent it (the last hook to run). */
+/* Every segment sent, with the socket that sent it. */
 static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
@@ -525,31 +525,48 @@ static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/*
+ * Where the hooks sit: segments as the socket sends and receives them, with
+ * the socket's own 4-tuple (the key of bblog_conn_log_tuple(), and the one in
+ * the dump header), even through NAT.  A connection to an address that an
+ * OUTPUT DNAT rule rewrites (Docker, kube-proxy) is translated by nf_nat at
+ * LOCAL_OUT NF_IP_PRI_NAT_DST, and its replies are translated back only at
+ * LOCAL_IN NF_IP_PRI_NAT_SRC (nf_nat_ipv4_ops, nf_nat_ipv6_ops; whatever the
+ * nft chain's priority).
+ * - LOCAL_IN last: after NAT has undone the DNAT (before it, no reply
+ *   finds its connection), the filters and the conntrack helpers, and
+ *   usually conntrack's confirm (same priority, runs first if registered
+ *   later; it may adjust sequence numbers): what TCP receives.  A segment
+ *   that a rule drops is not recorded, as TCP never sees it.
+ * - LOCAL_OUT just before NAT_DST: after conntrack and mangle, before
+ *   the DNAT rewrites the destination; filters after it may still drop a
+ *   segment that TCP sent (and recorded).
+ */
 static const struct nf_hook_ops bblog_nf_ops[] = {
 	{
 		.hook		= bblog_nf_local_in,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_FIRST,
+		.priority	= NF_IP_PRI_LAST,
 	},
 	{
 		.hook		= bblog_nf_local_out,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP_PRI_LAST,
+		.priority	= NF_IP_PRI_NAT_DST - 1,
 	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		.hook		= bblog_nf_local_in,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP6_PRI_FIRST,
+		.priority	= NF_IP6_PRI_LAST,
 	},
 	{
 		.hook		= bblog_nf_local_out,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP6_PRI_LAST,
+		.priority	= NF_IP6_PRI_NAT_DST - 1,
 	},
 #endif
 };

@@ -48,6 +48,8 @@ add_prog() {	# add_prog PATH [DEST]
 for p in /usr/sbin/ip /usr/sbin/tc /usr/bin/tcpdump /usr/bin/iperf3; do
 	add_prog "$p"
 done
+# nft for 49-nat (which skips without it).
+[ -x /usr/sbin/nft ] && add_prog /usr/sbin/nft
 # iproute2 and tc look for their data files here.
 [ -d /usr/lib/tc ] && mkdir -p "$root/usr/lib" && cp -a /usr/lib/tc "$root/usr/lib/"
 for p in ${BBLOG_GUEST_BINS:-}; do
