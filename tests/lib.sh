@@ -20,23 +20,37 @@ stock_kernel() {
 	return 1
 }
 
+# module_path MODDIR OUTDIR MOD: the path of kernel/MOD.ko of MODDIR, unpacked
+# into OUTDIR if xz-compressed (busybox insmod wants them plain); 1 if absent.
+module_path() {
+	local dir=$1 out=$2 m=$3
+	if [ -f "$dir/kernel/$m.ko" ]; then
+		echo "$dir/kernel/$m.ko"
+	elif [ -f "$dir/kernel/$m.ko.xz" ]; then
+		mkdir -p "$out"
+		xz -dc "$dir/kernel/$m.ko.xz" > "$out/${m##*/}.ko" || return 1
+		echo "$out/${m##*/}.ko"
+	else
+		return 1
+	fi
+}
+
 # extra_modules MODDIR OUTDIR: the system modules the guest tests need, in
-# load order, from MODDIR (a lib/modules/VERSION), one path per line.  A
-# kernel's xz-compressed ones are unpacked into OUTDIR: busybox insmod wants
-# them plain.
+# load order, from MODDIR (a lib/modules/VERSION), one path per line.  The
+# nftables NAT modules (for 49-nat) are optional: a kernel that lacks them
+# or has them built in leaves them out, and 49-nat skips, saying why.
 extra_modules() {
 	local dir=$1 out=$2 m
 	for m in drivers/net/veth net/sched/sch_netem; do
-		if [ -f "$dir/kernel/$m.ko" ]; then
-			echo "$dir/kernel/$m.ko"
-		elif [ -f "$dir/kernel/$m.ko.xz" ]; then
-			mkdir -p "$out"
-			xz -dc "$dir/kernel/$m.ko.xz" > "$out/${m##*/}.ko" || return 1
-			echo "$out/${m##*/}.ko"
-		else
-			echo "extra_modules: no $m in $dir" >&2
-			return 1
-		fi
+		module_path "$dir" "$out" $m ||
+			{ echo "extra_modules: no $m in $dir" >&2; return 1; }
+	done
+	# crc32c_generic: libcrc32c's soft dependency (no modprobe in the guest).
+	for m in crypto/crc32c_generic lib/libcrc32c net/netfilter/nfnetlink \
+		net/netfilter/nf_tables net/ipv4/netfilter/nf_defrag_ipv4 \
+		net/ipv6/netfilter/nf_defrag_ipv6 net/netfilter/nf_conntrack \
+		net/netfilter/nf_nat net/netfilter/nft_chain_nat net/netfilter/nft_nat; do
+		module_path "$dir" "$out" $m || true
 	done
 }
 

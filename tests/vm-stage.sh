@@ -15,26 +15,6 @@ out=$build/$which
 mkdir -p "$out"
 rm -f "$out/ready"
 
-# nat_modules MODDIR OUTDIR: the modules behind nftables NAT rules (for
-# 49-nat), in load order, unpacked into OUTDIR if xz-compressed.  One the
-# kernel lacks (or has built in) is left out: 49-nat then skips, saying why.
-nat_modules() {
-	local dir=$1 out=$2 m
-	# crc32c_generic: libcrc32c's soft dependency (no modprobe in the guest).
-	for m in crypto/crc32c_generic lib/libcrc32c net/netfilter/nfnetlink \
-		net/netfilter/nf_tables net/ipv4/netfilter/nf_defrag_ipv4 \
-		net/ipv6/netfilter/nf_defrag_ipv6 net/netfilter/nf_conntrack \
-		net/netfilter/nf_nat net/netfilter/nft_chain_nat net/netfilter/nft_nat; do
-		if [ -f "$dir/kernel/$m.ko" ]; then
-			echo "$dir/kernel/$m.ko"
-		elif [ -f "$dir/kernel/$m.ko.xz" ]; then
-			mkdir -p "$out"
-			xz -dc "$dir/kernel/$m.ko.xz" > "$out/${m##*/}.ko" || return 1
-			echo "$out/${m##*/}.ko"
-		fi
-	done
-}
-
 case $which in
 stock)
 	kver=$(stock_kernel) || { echo "not ok - stock: no /boot/vmlinuz with a matching build tree"; exit 1; }
@@ -42,8 +22,6 @@ stock)
 	kernel=/boot/vmlinuz-$kver
 	extra=$(extra_modules "/lib/modules/$kver" "$out/extra") ||
 		{ echo "not ok - stock: system modules for the guest"; exit 1; }
-	extra="$extra $(nat_modules "/lib/modules/$kver" "$out/extra")" ||
-		{ echo "not ok - stock: NAT modules for the guest"; exit 1; }
 	subdirs="$top/tests/harness"
 	tmo=${BBLOG_STOCK_TIMEOUT:-600}
 	;;
@@ -64,8 +42,6 @@ backports)
 	kernel=$tree/boot/vmlinuz-$kver
 	extra=$(extra_modules "$tree/lib/modules/$kver" "$out/extra") ||
 		{ echo "not ok - backports: system modules for the guest"; exit 1; }
-	extra="$extra $(nat_modules "$tree/lib/modules/$kver" "$out/extra")" ||
-		{ echo "not ok - backports: NAT modules for the guest"; exit 1; }
 	subdirs=
 	tmo=${BBLOG_BACKPORTS_TIMEOUT:-600}
 	;;

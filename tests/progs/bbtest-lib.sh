@@ -188,6 +188,13 @@ bb_bg() {
 bb_bg_a() { local n=$1; shift; bb_bg "$n" $BB_IP netns exec $BB_A "$@"; }
 bb_bg_b() { local n=$1; shift; bb_bg "$n" $BB_IP netns exec $BB_B "$@"; }
 
+# bb_capture_a IFACE SNAPLEN FILE: tcpdump of TCP on IFACE in namespace a
+# into FILE, capturing when it returns; stop it with bb_stop $BB_PID.
+bb_capture_a() {
+	bb_bg_a tcpd tcpdump -i "$1" -n -U -Z root -s "$2" -w "$3" tcp
+	bb_wait_for $BB_DIR/tcpd.out 'listening on' 20
+}
+
 # bb_server NAME ARGS...: bbtest server in bbb, waits until it listens.
 bb_server() {
 	local name=$1

@@ -38,9 +38,8 @@ then
 	skip "SKIP: this kernel cannot load nftables NAT rules (nf_tables, nft_chain_nat, nft_nat): $(head -n 1 $BB_DIR/nft.out)"
 fi
 bb_a nft list ruleset
-bb_bg_a tcpd tcpdump -i va -n -U -Z root -s 128 -w $BB_DIR/wire.pcap tcp
+bb_capture_a va 128 $BB_DIR/wire.pcap
 tcpd=$BB_PID
-bb_wait_for $BB_DIR/tcpd.out 'listening on' 20
 bb_server srv4 -p 5049 --echo
 bb_server srv6 -6 -p 5050 --echo
 bb_reader r

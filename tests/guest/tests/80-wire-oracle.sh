@@ -22,9 +22,8 @@ bb_a sh -c 'echo 1 > /sys/class/net/va/queues/rx-0/rps_cpus' || {
 }
 bb_sysctl a session_limit 64
 tc -n $BB_B qdisc add dev vb root netem delay 10ms
-bb_bg_a tcpd tcpdump -i va -n -U -Z root -s 262144 -w $BB_DIR/wire.pcap tcp
+bb_capture_a va 262144 $BB_DIR/wire.pcap
 tcpd=$BB_PID
-bb_wait_for $BB_DIR/tcpd.out 'listening on' 20
 bb_server srv4 -p 5080 --sink
 bb_server srv6 -6 -p 5081 --sink
 bb_reader r
