@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include <linux/sock_diag.h>
 #include <linux/string.h>
+#include <linux/user_namespace.h>
 #include <net/inet_connection_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -82,6 +83,7 @@ static void bblog_conn_free_rcu(struct rcu_head *head)
 		bblog_stat_add(BBLOG_STAT_FREED_UNDUMPED, c->ring.count);
 	bblog_ring_free(&c->ring);
 	kfree(c->listen_id);
+	put_user_ns(c->user_ns);
 	kfree(c);
 }
 
@@ -199,6 +201,8 @@ static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
 	INIT_LIST_HEAD(&c->id_node);
 	INIT_LIST_HEAD(&c->retained);
 	c->ep.uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+	c->ep.net_cookie = sock_net(sk)->net_cookie;
+	c->user_ns = get_user_ns(sock_net(sk)->user_ns);
 	return c;
 }
 
@@ -220,6 +224,7 @@ struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp
 	old = rhashtable_lookup_get_insert_fast(&bblog_conns, &c->node,
 						bblog_conn_params);
 	if (old) {
+		put_user_ns(c->user_ns);
 		kfree(c);
 		return IS_ERR(old) ? NULL : old;
 	}
@@ -270,6 +275,8 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 	h->overwritten = c->overwritten;
 	h->lost_export = c->lost_export;
 	h->netns = c->ep.netns;
+	d->net_cookie = c->ep.net_cookie;
+	d->user_ns = get_user_ns(c->user_ns);
 	h->seq = c->dump_seq++;
 	h->family = c->ep.family;
 	h->flags = (c->dead ? BBLOG_DF_ENDED : 0) |

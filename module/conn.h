@@ -79,6 +79,7 @@ struct bblog_conn {
 	u64 lost_limit;
 	u64 overwritten;
 	u64 lost_export;
+	struct user_namespace *user_ns;	/* owner of the socket's network namespace */
 	char *listen_id;		/* listener: the ID its children join */
 	kuid_t listen_owner;		/* and the owner of its bucket */
 	struct bblog_ring ring;

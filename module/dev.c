@@ -3,21 +3,36 @@
  * /dev/tcp_bblog: the read-only misc device dumps are read from.  Every open
  * file is an independent reader of the export queue.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/poll.h>
+#include <net/net_namespace.h>
 
 #include "dev.h"
 #include "export.h"
 
+/*
+ * A reader needs CAP_NET_ADMIN over the network namespace it opens the
+ * device in, whatever the file mode; it sees the dumps of every namespace
+ * only from the initial one with CAP_NET_ADMIN in the initial user
+ * namespace (export.c says what it sees otherwise).
+ */
 static int bblog_dev_open(struct inode *inode, struct file *file)
 {
+	struct net *net = current->nsproxy->net_ns;
 	struct bblog_reader *r;
+	bool all;
 
 	if (file->f_mode & FMODE_WRITE)
 		return -EPERM;
-	r = bblog_reader_open();
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	all = net_eq(net, &init_net) && capable(CAP_NET_ADMIN);
+	r = bblog_reader_open(net, current_user_ns(), all);
 	if (!r)
 		return -ENOMEM;
 	file->private_data = r;

@@ -16,6 +16,13 @@
  * never reads, or none at all, thus costs at most the limit, and every
  * reader learns what it missed, where it missed it.
  *
+ * A reader sees the dumps of the namespaces it administers: all of them if
+ * it opened the device in the initial network namespace with CAP_NET_ADMIN
+ * in the initial user namespace, else those of the network namespace it
+ * opened it in and, if it is in a user namespace of its own, those of every
+ * network namespace owned by that user namespace or one below it.  LOST
+ * messages (counts only) are seen by every reader.
+ *
  * The device is a byte stream of whole messages, as FreeBSD's /dev/tcp_log:
  * a read returns as many whole messages as fit, and when the next message
  * does not fit an otherwise empty buffer, as much of it as fits; the next
@@ -25,13 +32,18 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/wait.h>
+#include <net/net_namespace.h>
 
 #include "export.h"
 #include "stats.h"
 
 struct bblog_reader {
 	struct list_head list;		/* in bblog_export.readers */
+	bool all;			/* sees every namespace */
+	u64 net_cookie;			/* the network namespace it opened in */
+	struct user_namespace *user_ns;	/* its user namespace (a reference) */
 	struct bblog_dump_entry *next;	/* next dump to read; NULL: none yet */
 	size_t off;			/* bytes of next already read */
 	struct bblog_dump_entry *copying;	/* next, while read() copies it */
@@ -45,6 +57,7 @@ static struct {
 	unsigned long queued;		/* entries, LOST ones included */
 	unsigned long records;		/* records in the queued dumps */
 	unsigned long limit;		/* export_limit */
+	u64 qseq;			/* of the last entry queued */
 	wait_queue_head_t wait;
 } bblog_export = {
 	.lock = __SPIN_LOCK_UNLOCKED(bblog_export.lock),
@@ -65,7 +78,26 @@ struct bblog_dump_entry *bblog_dump_alloc(gfp_t gfp)
 void bblog_dump_free(struct bblog_dump_entry *d)
 {
 	bblog_ring_free(&d->ring);
+	put_user_ns(d->user_ns);
 	kfree(d);
+}
+
+static bool bblog_dump_is_lost(const struct bblog_dump_entry *d);
+
+/* Does @r see @d (see the top of the file)? */
+static bool bblog_reader_sees(const struct bblog_reader *r,
+			      const struct bblog_dump_entry *d)
+{
+	const struct user_namespace *ns;
+
+	if (r->all || bblog_dump_is_lost(d) || d->net_cookie == r->net_cookie)
+		return true;
+	if (r->user_ns == &init_user_ns)
+		return false;
+	for (ns = d->user_ns; ns; ns = ns->parent)
+		if (ns == r->user_ns)
+			return true;
+	return false;
 }
 
 static bool bblog_dump_is_lost(const struct bblog_dump_entry *d)
@@ -110,8 +142,16 @@ static void bblog_dump_drop(struct bblog_dump_entry *d,
 {
 	struct bblog_dump_entry *prev;
 	u32 nrec = d->hdr.nrecords;
+	struct bblog_reader *r;
 
 	lockdep_assert_held(&bblog_export.lock);
+	/*
+	 * Every reader sees a LOST message: those that did not see the dump
+	 * and have not passed its place yet now have it to read.
+	 */
+	list_for_each_entry(r, &bblog_export.readers, list)
+		if (!bblog_reader_sees(r, d) && r->next && r->next->qseq < d->qseq)
+			d->pending++;
 	bblog_export.records -= nrec;
 	bblog_ring_take_chunks(&d->ring, garbage);
 	d->lost.hdr.version = BBLOG_VERSION;
@@ -177,7 +217,10 @@ void bblog_export_queue(struct bblog_dump_entry *d)
 
 	spin_lock_irqsave(&bblog_export.lock, flags);
 	d->pending = 0;
+	d->qseq = ++bblog_export.qseq;
 	list_for_each_entry(r, &bblog_export.readers, list) {
+		if (!bblog_reader_sees(r, d))
+			continue;
 		d->pending++;
 		if (!r->next)
 			r->next = d;
@@ -201,12 +244,25 @@ unsigned long bblog_export_queued(void)
 	return READ_ONCE(bblog_export.queued);
 }
 
-static struct bblog_dump_entry *bblog_export_after(struct bblog_dump_entry *d)
+/* The first entry @r sees from @d on (@d included), or NULL. */
+static struct bblog_dump_entry *bblog_export_from(struct bblog_reader *r,
+						  struct bblog_dump_entry *d)
+{
+	lockdep_assert_held(&bblog_export.lock);
+	list_for_each_entry_from(d, &bblog_export.queue, list)
+		if (bblog_reader_sees(r, d))
+			return d;
+	return NULL;
+}
+
+/* The entry @r reads after @d, or NULL. */
+static struct bblog_dump_entry *bblog_export_after(struct bblog_reader *r,
+						   struct bblog_dump_entry *d)
 {
 	lockdep_assert_held(&bblog_export.lock);
 	if (list_is_last(&d->list, &bblog_export.queue))
 		return NULL;
-	return list_next_entry(d, list);
+	return bblog_export_from(r, list_next_entry(d, list));
 }
 
 /* A reader is done with @d; returns @d if it is to be freed. */
@@ -224,7 +280,8 @@ static struct bblog_dump_entry *bblog_export_release(struct bblog_dump_entry *d)
 	return d;
 }
 
-struct bblog_reader *bblog_reader_open(void)
+struct bblog_reader *bblog_reader_open(struct net *net,
+				       struct user_namespace *user_ns, bool all)
 {
 	struct bblog_dump_entry *d;
 	struct bblog_reader *r;
@@ -233,12 +290,18 @@ struct bblog_reader *bblog_reader_open(void)
 	if (!r)
 		return NULL;
 	mutex_init(&r->read_lock);
+	r->all = all;
+	r->net_cookie = net->net_cookie;
+	r->user_ns = get_user_ns(user_ns);
 
 	spin_lock_irq(&bblog_export.lock);
-	list_for_each_entry(d, &bblog_export.queue, list)
+	list_for_each_entry(d, &bblog_export.queue, list) {
+		if (!bblog_reader_sees(r, d))
+			continue;
 		d->pending++;
-	r->next = list_first_entry_or_null(&bblog_export.queue,
-					   struct bblog_dump_entry, list);
+		if (!r->next)
+			r->next = d;
+	}
 	list_add_tail(&r->list, &bblog_export.readers);
 	spin_unlock_irq(&bblog_export.lock);
 	return r;
@@ -252,7 +315,7 @@ void bblog_reader_close(struct bblog_reader *r)
 	spin_lock_irq(&bblog_export.lock);
 	list_del(&r->list);
 	for (d = r->next; d; d = next) {
-		next = bblog_export_after(d);
+		next = bblog_export_after(r, d);
 		if (bblog_export_release(d))
 			list_add_tail(&d->list, &done);
 	}
@@ -261,6 +324,7 @@ void bblog_reader_close(struct bblog_reader *r)
 	list_for_each_entry_safe(d, next, &done, list)
 		bblog_dump_free(d);
 	mutex_destroy(&r->read_lock);
+	put_user_ns(r->user_ns);
 	kfree(r);
 }
 
@@ -367,7 +431,7 @@ ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 			break;		/* the buffer is full */
 		}
 		r->off = 0;
-		r->next = bblog_export_after(d);
+		r->next = bblog_export_after(r, d);
 		d->delivered = true;
 		lost = bblog_dump_is_lost(d);
 		freed = bblog_export_release(d);

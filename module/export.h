@@ -17,6 +17,9 @@ struct bblog_dump_entry {
 	struct bblog_dump hdr;
 	struct bblog_ring ring;
 	struct bblog_lost lost;		/* the message once dropped (lost.hdr.type) */
+	u64 qseq;			/* position in the queue */
+	u64 net_cookie;			/* the connection's network namespace */
+	struct user_namespace *user_ns;	/* and its owner (a reference) */
 };
 
 struct bblog_reader;
@@ -29,7 +32,8 @@ unsigned long bblog_export_queued_records(void);
 void bblog_export_set_limit(unsigned long records);
 void bblog_export_flush(void);
 
-struct bblog_reader *bblog_reader_open(void);
+struct bblog_reader *bblog_reader_open(struct net *net,
+				       struct user_namespace *user_ns, bool all);
 void bblog_reader_close(struct bblog_reader *r);
 ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 			  size_t len, bool nonblock);

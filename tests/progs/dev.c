@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -101,6 +102,7 @@ int cmd_devread(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "bufsize", required_argument, NULL, 'b' },
+		{ "uid", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = "-", *ready = NULL, *why = NULL;
@@ -108,6 +110,7 @@ int cmd_devread(int argc, char **argv)
 	unsigned long long count = 0, msgs = 0, bytes = 0, reads = 0;
 	size_t bufsize = BBLOG_MSG_MAX;
 	int nonblock = 0, c, fd, ofd, bad = 0;
+	long uid = -1;
 	uint8_t *buf;
 	FILE *info;
 
@@ -121,8 +124,9 @@ int cmd_devread(int argc, char **argv)
 		case 'c': count = parse_u64(optarg, "--count"); break;
 		case 'r': ready = optarg; break;
 		case 'b': bufsize = (size_t)parse_u64(optarg, "--bufsize"); break;
+		case 'u': uid = (long)parse_u64(optarg, "--uid"); break;
 		default: die("usage: bbtest devread [-n] [--timeout S] [--idle S] [--count N] "
-			     "[-o FILE] [--ready FILE] [--bufsize B]");
+			     "[-o FILE] [--ready FILE] [--bufsize B] [--uid N]");
 		}
 	}
 	catch(SIGTERM);
@@ -130,6 +134,10 @@ int cmd_devread(int argc, char **argv)
 	buf = malloc(bufsize ? bufsize : 1);
 	if (!buf)
 		die("out of memory (%zu bytes)", bufsize);
+	/* --uid: open as that user (and group), without capabilities. */
+	if (uid >= 0 && (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
+			 setresuid(uid, uid, uid) < 0))
+		die("--uid %ld: %m", uid);
 	fd = open(BBLOG_DEVICE, O_RDONLY | (nonblock ? O_NONBLOCK : 0));
 	if (fd < 0)
 		die("open %s: %m", BBLOG_DEVICE);

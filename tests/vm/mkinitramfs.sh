@@ -11,6 +11,7 @@ out=$(realpath -m "$1") moddir=$2
 shift 2
 
 root=$(mktemp -d)
+chmod 755 "$root"	# mktemp makes it 0700: other users could not reach /dev
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,proc,sys,dev,tmp,run,var/run,root,lib/bblog,lib/modules-extra,guest}
 

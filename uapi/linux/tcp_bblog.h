@@ -56,6 +56,11 @@
  *                    (open and retained closed ones); ENOENT without an ID.
  *
  * Device (/dev/tcp_bblog, read-only)
+ *   open() needs CAP_NET_ADMIN over the caller's network namespace (EPERM).
+ *   A reader opened in the initial network namespace with CAP_NET_ADMIN in
+ *   the initial user namespace gets the dumps of every namespace; any other
+ *   gets those of its network namespace and of the network namespaces owned
+ *   by its user namespace or one below it (unless that is the initial one).
  *   Every open file is an independent reader of a byte stream of messages;
  *   each message starts with struct bblog_msg_hdr whose length includes the
  *   header.  read() returns as many whole messages as fit; when the next
