@@ -328,6 +328,17 @@ $(bb_a cat /proc/net/tcp /proc/net/tcp6; bb_b cat /proc/net/tcp /proc/net/tcp6)"
 	done
 }
 
+# bb_drained [SECONDS]: wait until every open reader has read every dump
+# queued for it (stat_dumps_queued 0), so a reader stopped next has all.
+bb_drained() {
+	local i=0 max=$(( ${1:-60} * 10 ))
+	while [ "$(cat /proc/sys/net/tcp_bblog/stat_dumps_queued)" != 0 ]; do
+		i=$((i + 1))
+		[ $i -lt $max ] || die "bb_drained: dumps still queued after ${1:-60}s"
+		usleep 100000
+	done
+}
+
 # bb_busy_sockets a|b: true when that namespace holds a TCP socket that is
 # neither listening nor in TIME_WAIT.
 bb_busy_sockets() {

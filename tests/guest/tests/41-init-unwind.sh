@@ -11,7 +11,8 @@
 bb_begin noload
 bb_bg_b iperfs iperf3 -s -p 5201
 bb_wait_listen b 5201
-bb_bg_a iperfc iperf3 -c $BB_B4 -p 5201 -t 60 -P 2
+# Longer than the test may run (300 s): it ends only when stopped below.
+bb_bg_a iperfc iperf3 -c $BB_B4 -p 5201 -t 600 -P 2
 pc=$BB_PID
 sleep 1
 
@@ -31,7 +32,8 @@ done
 # five tracepoints every supported kernel has.
 [ $n -ge 7 ] || die "the load succeeded at fail_hook=$n: fault injection missing?"
 echo "# $((n - 1)) failure points unwound under load"
-kill -0 $pc 2>/dev/null || die "iperf3 client died during the loads"
+kill -0 $pc 2>/dev/null || { cat $BB_DIR/iperfc.out; die "iperf3 client failed during the loads"; }
+bb_stop $pc
 
 bb_sysctl a auto_ratio 1
 bb_sysctl a auto_all 1

@@ -54,14 +54,15 @@ bb_a bbtest client -a $BB_B4 -p 5043 -n 8 --mode tail-auto --echo --lockstep \
 	--chunk 1000 --bytes 20000 > $BB_DIR/cli2.out || { cat $BB_DIR/cli2.out; die "client 2"; }
 bb_settle
 expect_num "records queued with a stuck reader" "$(st dump_records_queued)" -le $LIMIT
+# Once the stuck reader is gone, what is queued waits for the working one.
+bb_stop $stuck
+bb_drained
 bb_stop $rd
 bb_parse $BB_DIR/rd.raw $BB_DIR/rd.txt
 n2=$(bb_ndumps $BB_DIR/rd.txt)
 l2=$(grep '^lost ' $BB_DIR/rd.txt | bbf dumps)
 echo "# stuck reader: the working reader read $n2 dumps, ${l2:-0} reported lost"
 expect_eq "working reader: dumps read + lost" $((n2 + ${l2:-0})) $(( $(st dumps) - d0 ))
-bb_stop $stuck
-expect_num "queue empty once the stuck reader left" "$(st dumps_queued)" -eq 0
 expect_eq "records made = read + lost (2)" \
 	$(( $(grep '^dump ' $BB_DIR/rd.txt | bbf nrecords | awk '{ s += $1 } END { print s + 0 }') + \
 	    $(grep '^lost ' $BB_DIR/rd.txt | bbf records | awk '{ s += $1 } END { print s + 0 }') )) \

@@ -12,6 +12,7 @@ bb_reader r
 bb_a bbtest client -6 -a $BB_B6 -p 5044 --mode tail-auto --dstopts --echo --lockstep \
 	--chunk 1000 --bytes 20000 > $BB_DIR/cli.out || { cat $BB_DIR/cli.out; die "client"; }
 bb_settle
+bb_drained
 bb_stop $BB_PID
 bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
 cc=$(bb_cookie $BB_DIR/cli.out 1)

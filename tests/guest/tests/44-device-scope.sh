@@ -29,12 +29,13 @@ rina=$BB_PID
 bb_wait_file $BB_DIR/ina.ready 20
 
 # 3. A rootless container, if the kernel has user namespaces: its reader
-# opens first, then the host's connection dumps, then its own.
+# opens first, then the host's connection dumps, then its own two, which
+# it reads and exits.
 if unshare -Ur true 2> /dev/null; then
 	userns=1
 	bb_bg uns unshare -Urn sh -c "
 		/usr/sbin/ip link set lo up || exit 1
-		bbtest devread -o $BB_DIR/uns.raw --ready $BB_DIR/uns.ready --idle 4 &
+		bbtest devread -o $BB_DIR/uns.raw --ready $BB_DIR/uns.ready --count 2 --timeout 200 &
 		r=\$!
 		while [ ! -e $BB_DIR/go ]; do usleep 50000; done
 		bbtest server -p 5046 -n 1 --sink --mode tail-auto --listener > $BB_DIR/uns-srv.out &
@@ -57,6 +58,7 @@ bb_settle
 touch $BB_DIR/go
 [ $userns = 0 ] || bb_wait $uns "the rootless container"
 bb_settle
+bb_drained
 bb_stop $rall
 bb_stop $rina
 bb_parse $BB_DIR/all.raw $BB_DIR/all.txt

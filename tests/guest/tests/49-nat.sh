@@ -48,6 +48,7 @@ bb_a bbtest client -a 10.99.0.1 -p 80 --mode continual --bytes 30000 --echo \
 bb_a bbtest client -6 -a fd99::1 -p 80 --mode continual --bytes 30000 --echo \
 	> $BB_DIR/c6.out || { cat $BB_DIR/c6.out; die "IPv6 client"; }
 bb_settle
+bb_drained
 bb_stop $tcpd
 bb_stop $BB_PID
 cat $BB_DIR/tcpd.out $BB_DIR/c4.out $BB_DIR/c6.out
