@@ -88,7 +88,8 @@ fi
 # 41-init-unwind:
 # 6.12 under TCG executes stale int3s when code is patched while another
 # vCPU runs it (tests/repro/int3-stress.sh reproduces it without the
-# module), and those tests patch the tracepoint sites under traffic.
+# module): 40 patches the tracepoint sites under traffic, and 41 patches
+# them ten times over.
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	args=("bblog.only=1*,2[01]-*,3[379]-*,4[3-9]-*,80-*")
 	full=0
