@@ -23,7 +23,7 @@ stock)
 	extra=$(extra_modules "/lib/modules/$kver" "$out/extra") ||
 		{ echo "not ok - stock: system modules for the guest"; exit 1; }
 	subdirs="$top/tests/harness"
-	tmo=${BBLOG_STOCK_TIMEOUT:-600}
+	tmo=${BBLOG_STOCK_TIMEOUT:-1500}
 	;;
 debug)
 	kdir=$(kernel_tree debug "kernel build" "$top/tests/kernel/build-debug-kernel.sh") ||
@@ -43,7 +43,7 @@ backports)
 	extra=$(extra_modules "$tree/lib/modules/$kver" "$out/extra") ||
 		{ echo "not ok - backports: system modules for the guest"; exit 1; }
 	subdirs=
-	tmo=${BBLOG_BACKPORTS_TIMEOUT:-600}
+	tmo=${BBLOG_BACKPORTS_TIMEOUT:-1200}
 	;;
 *)
 	echo "usage: vm-stage.sh stock|debug|backports" >&2
