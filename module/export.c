@@ -189,7 +189,11 @@ static void bblog_export_trim(struct list_head *garbage, struct list_head *done)
 		list_for_each_entry_safe(d, next, &bblog_export.queue, list) {
 			if (bblog_export.records <= READ_ONCE(bblog_export.limit))
 				return;
-			/* What some reader read is a prefix of the queue. */
+			/*
+			 * Read dumps are mostly a prefix of the queue (not
+			 * quite with per-namespace readers): stop at the first
+			 * unread one; the second pass keeps the bound anyway.
+			 */
 			if (!pass && !d->delivered && !bblog_dump_is_lost(d))
 				break;
 			if (bblog_dump_is_lost(d) || bblog_dump_busy(d))
