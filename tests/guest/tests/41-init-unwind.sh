@@ -1,16 +1,20 @@
 # Init unwind: the load fails at each hook in turn (test builds' fail_hook
-# parameter: every tracepoint, then the netfilter hooks).  Each failed load
-# must leave nothing behind (no device, no sysctls, the module not loaded),
+# parameter: every tracepoint, then the netfilter hooks) while iperf3 runs
+# between the namespaces, so the probes already registered are running when
+# the load unwinds.  Each failed load must leave nothing behind (no device,
+# no sysctls, the module not loaded), the transfer must not be disturbed,
 # the harness fails the run on any WARN, BUG, oops or KASAN report, and
 # after every failure point the module loads and records a connection.
-# No traffic runs during the loads: ten rounds of patching the tracepoint
-# sites while iperf3 ran left both vCPUs of the stock 6.1 guest in a soft
-# lockup once in six make check runs under TCG (cause not established;
-# see issue 9's notes), so the race with running probes is not exercised.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
 bb_begin noload
+bb_bg_b iperfs iperf3 -s -p 5201
+bb_wait_listen b 5201
+# Longer than the test may run (300 s): it ends only when stopped below.
+bb_bg_a iperfc iperf3 -c $BB_B4 -p 5201 -t 600 -P 2
+pc=$BB_PID
+sleep 1
 
 n=1
 while [ $n -le 40 ]; do
@@ -27,7 +31,9 @@ done
 # Hooks 1..n-2 are tracepoints, n-1 the netfilter hooks: at least the
 # five tracepoints every supported kernel has.
 [ $n -ge 7 ] || die "the load succeeded at fail_hook=$n: fault injection missing?"
-echo "# $((n - 1)) failure points unwound"
+echo "# $((n - 1)) failure points unwound under load"
+kill -0 $pc 2>/dev/null || { cat $BB_DIR/iperfc.out $BB_DIR/iperfs.out; die "iperf3 client failed during the loads"; }
+bb_stop $pc
 
 bb_sysctl a auto_ratio 1
 bb_sysctl a auto_all 1
