@@ -143,6 +143,8 @@ static int bblog_sockopt_set(struct sock *sk, int optval, sockptr_t arg,
 
 	if (!bblog_sockopt_tcp(sk))
 		return -EOPNOTSUPP;
+	if (!bblog_may_use_sockopts())
+		return -EPERM;
 	if (READ_ONCE(bblog_net(sock_net(sk))->disable_all))
 		return -EBUSY;
 
@@ -281,6 +283,8 @@ static int bblog_sockopt_get(struct sock *sk, int optval, void __user *user,
 
 	if (!bblog_sockopt_tcp(sk))
 		return -EOPNOTSUPP;
+	if (!bblog_may_use_sockopts())
+		return -EPERM;
 
 	lock_sock(sk);
 	c = bblog_conn_lookup(sk);

@@ -3,6 +3,7 @@
  * /proc/sys/net/tcp_bblog/: the settings of each network namespace, the
  * host-wide budget, and read-only counters.
  */
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -33,6 +34,8 @@ static unsigned int bblog_log_version = BBLOG_VERSION;
 static unsigned long bblog_global_limit = 262144;	/* records: 64 MiB */
 static unsigned long bblog_global_limit_max = 1UL << 32;
 static unsigned long bblog_export_limit = 131072;	/* records queued: half */
+static int bblog_unprivileged = BBLOG_UNPRIV_SOCKETS;
+static int bblog_unprivileged_max = BBLOG_UNPRIV_NAMESPACES;
 static int bblog_mode_min = BBLOG_MODE_OFF;
 static int bblog_mode_max = BBLOG_MODE_MAX;
 static unsigned int bblog_session_limit_max = BBLOG_SESSION_LIMIT_MAX;
@@ -43,6 +46,29 @@ static unsigned int bblog_net_id __read_mostly;
 struct bblog_net *bblog_net(const struct net *net)
 {
 	return net_generic(net, bblog_net_id);
+}
+
+/*
+ * The socket options, for a caller without CAP_NET_ADMIN in the initial
+ * user namespace: refused at BBLOG_UNPRIV_NONE.
+ */
+bool bblog_may_use_sockopts(void)
+{
+	return READ_ONCE(bblog_unprivileged) >= BBLOG_UNPRIV_SOCKETS ||
+	       capable(CAP_NET_ADMIN);
+}
+
+/*
+ * The settings of a namespace that a user namespace other than the initial
+ * one owns (unshare -Urn: its creator is root there) are the host's to set
+ * below BBLOG_UNPRIV_NAMESPACES.  Lowering the level leaves what was set
+ * before in place.
+ */
+static bool bblog_may_configure(const struct bblog_net *bn)
+{
+	return !bn->userns_owned ||
+	       READ_ONCE(bblog_unprivileged) >= BBLOG_UNPRIV_NAMESPACES ||
+	       capable(CAP_NET_ADMIN);
 }
 
 static int bblog_global_limit_handler(BBLOG_CTL_TABLE *table, int write,
@@ -110,6 +136,55 @@ static int bblog_trigger_rate_handler(BBLOG_CTL_TABLE *table, int write,
 	return err;
 }
 
+/*
+ * A per-namespace setting: its handler and bounds, and where it lives in
+ * struct bblog_net.  Every write goes through bblog_may_configure().
+ */
+struct bblog_setting {
+	proc_handler *handler;
+	void *min;
+	void *max;
+	size_t offset;
+};
+
+static int bblog_setting_handler(BBLOG_CTL_TABLE *table, int write,
+				 void *buf, size_t *lenp, loff_t *ppos)
+{
+	const struct bblog_setting *set = table->extra1;
+	const struct bblog_net *bn = (const void *)((const char *)table->data -
+						    set->offset);
+	struct ctl_table tmp = *table;
+
+	if (write && !bblog_may_configure(bn))
+		return -EPERM;
+	tmp.extra1 = set->min;
+	tmp.extra2 = set->max;
+	return set->handler(&tmp, write, buf, lenp, ppos);
+}
+
+#define BBLOG_SETTING(field, fn, lo, hi)				\
+	{								\
+		.handler	= fn,					\
+		.min		= lo,					\
+		.max		= hi,					\
+		.offset		= offsetof(struct bblog_net, field),	\
+	}
+
+static const struct bblog_setting bblog_settings[] = {
+	BBLOG_SETTING(auto_ratio, proc_douintvec, NULL, NULL),
+	BBLOG_SETTING(auto_mode, proc_dointvec_minmax,
+		      &bblog_mode_min, &bblog_mode_max),
+	BBLOG_SETTING(auto_all, proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE),
+	BBLOG_SETTING(session_limit, proc_douintvec_minmax,
+		      SYSCTL_ONE, &bblog_session_limit_max),
+	BBLOG_SETTING(disable_all, proc_dointvec_minmax,
+		      SYSCTL_ZERO, SYSCTL_ONE),
+	BBLOG_SETTING(closed_retention_ms, proc_douintvec_minmax,
+		      SYSCTL_ZERO, &bblog_retention_max),
+	BBLOG_SETTING(triggers, bblog_triggers_handler, NULL, NULL),
+	BBLOG_SETTING(trigger_rate, bblog_trigger_rate_handler, NULL, NULL),
+};
+
 /* Read-only counters: extra1 selects the value. */
 enum {
 	BBLOG_GAUGE_CONNS = BBLOG_STAT_NR,	/* connections logged now */
@@ -152,14 +227,13 @@ static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 	return proc_doulongvec_minmax(&tmp, 0, buf, lenp, ppos);
 }
 
-#define BBLOG_NET_INT(name, field, handler, min, max)			\
+#define BBLOG_NET_ENTRY(name, field, size, i)				\
 	{								\
 		.procname	= name,					\
-		.maxlen		= sizeof(int),				\
+		.maxlen		= size,					\
 		.mode		= 0644,					\
-		.proc_handler	= handler,				\
-		.extra1		= min,					\
-		.extra2		= max,					\
+		.proc_handler	= bblog_setting_handler,		\
+		.extra1		= (void *)&bblog_settings[i],		\
 		.data		= (void *)offsetof(struct bblog_net, field),	\
 	}
 
@@ -172,30 +246,23 @@ static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 		.extra1		= (void *)(which),			\
 	}
 
-/* Entries before this index hold offsets into struct bblog_net. */
-#define BBLOG_NET_ENTRIES 8
+/*
+ * Entries before this index hold offsets into struct bblog_net; the
+ * host-wide ones follow.
+ */
+#define BBLOG_NET_ENTRIES ARRAY_SIZE(bblog_settings)
+#define BBLOG_HOST_ENTRIES 3
 
 static const struct ctl_table bblog_sysctl_template[] = {
-	BBLOG_NET_INT("auto_ratio", auto_ratio, proc_douintvec, NULL, NULL),
-	BBLOG_NET_INT("auto_mode", auto_mode, proc_dointvec_minmax,
-		      &bblog_mode_min, &bblog_mode_max),
-	BBLOG_NET_INT("auto_all", auto_all, proc_dointvec_minmax,
-		      SYSCTL_ZERO, SYSCTL_ONE),
-	BBLOG_NET_INT("session_limit", session_limit, proc_douintvec_minmax,
-		      SYSCTL_ONE, &bblog_session_limit_max),
-	BBLOG_NET_INT("disable_all", disable_all, proc_dointvec_minmax,
-		      SYSCTL_ZERO, SYSCTL_ONE),
-	BBLOG_NET_INT("closed_retention_ms", closed_retention_ms,
-		      proc_douintvec_minmax, SYSCTL_ZERO, &bblog_retention_max),
-	{
-		.procname	= "triggers",
-		.maxlen		= BBLOG_TRIGGERS_TEXT,
-		.mode		= 0644,
-		.proc_handler	= bblog_triggers_handler,
-		.data		= (void *)offsetof(struct bblog_net, triggers),
-	},
-	BBLOG_NET_INT("trigger_rate", trigger_rate, bblog_trigger_rate_handler,
-		      NULL, NULL),
+	BBLOG_NET_ENTRY("auto_ratio", auto_ratio, sizeof(int), 0),
+	BBLOG_NET_ENTRY("auto_mode", auto_mode, sizeof(int), 1),
+	BBLOG_NET_ENTRY("auto_all", auto_all, sizeof(int), 2),
+	BBLOG_NET_ENTRY("session_limit", session_limit, sizeof(int), 3),
+	BBLOG_NET_ENTRY("disable_all", disable_all, sizeof(int), 4),
+	BBLOG_NET_ENTRY("closed_retention_ms", closed_retention_ms,
+			sizeof(int), 5),
+	BBLOG_NET_ENTRY("triggers", triggers, BBLOG_TRIGGERS_TEXT, 6),
+	BBLOG_NET_ENTRY("trigger_rate", trigger_rate, sizeof(int), 7),
 	{
 		.procname	= "global_limit",
 		.data		= &bblog_global_limit,
@@ -213,6 +280,15 @@ static const struct ctl_table bblog_sysctl_template[] = {
 		.proc_handler	= bblog_export_limit_handler,
 		.extra1		= SYSCTL_LONG_ZERO,
 		.extra2		= &bblog_global_limit_max,
+	},
+	{
+		.procname	= "unprivileged",
+		.data		= &bblog_unprivileged,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &bblog_unprivileged_max,
 	},
 	{
 		.procname	= "log_version",
@@ -271,10 +347,10 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
 		table[i].data = (char *)bn + (uintptr_t)table[i].data;
 	/* The host-wide limits are set from the initial namespace only. */
-	if (!net_eq(net, &init_net)) {
-		table[BBLOG_NET_ENTRIES].mode = 0444;
-		table[BBLOG_NET_ENTRIES + 1].mode = 0444;
-	}
+	if (!net_eq(net, &init_net))
+		for (i = BBLOG_NET_ENTRIES; i < BBLOG_NET_ENTRIES + BBLOG_HOST_ENTRIES; i++)
+			table[i].mode = 0444;
+	bn->userns_owned = net->user_ns != &init_user_ns;
 
 	/*
 	 * The size leaves the empty terminator out: kernels with the sized
@@ -307,6 +383,12 @@ static struct pernet_operations bblog_sysctl_net_ops = {
 
 int bblog_sysctl_init(void)
 {
+	int i;
+
+	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
+		if (WARN_ON(bblog_settings[i].offset !=
+			    (uintptr_t)bblog_sysctl_template[i].data))
+			return -EINVAL;
 	bblog_budget_set_limit(bblog_global_limit);
 	bblog_export_set_limit(bblog_export_limit);
 	return register_pernet_subsys(&bblog_sysctl_net_ops);

@@ -12,6 +12,7 @@
 struct bblog_net {
 	struct ctl_table_header *hdr;
 	struct ctl_table *table;
+	bool userns_owned;		/* by a user ns other than the initial */
 	unsigned int auto_ratio;	/* every N-th candidate; 0 = off */
 	int auto_mode;			/* BBLOG_MODE_* given to those */
 	int auto_all;			/* candidates: 1 all connections, 0 new IDs */
@@ -25,6 +26,7 @@ struct bblog_net {
 };
 
 struct bblog_net *bblog_net(const struct net *net);
+bool bblog_may_use_sockopts(void);
 int bblog_sysctl_init(void);
 void bblog_sysctl_uninit(void);
 

@@ -84,10 +84,10 @@ fi
 # device, resets (the tracepoint's arguments), the handshake and state
 # changes, listener templates (the cookie a child carries), IPv6 extension
 # headers, the device's namespace view, the kprobed timer events,
-# triggers, NAT, the wire oracle, and unloading and failed loads while
-# the probes run.
+# triggers, NAT, the wire oracle, unloading and failed loads while the
+# probes run, and who may do what without privilege.
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,51-*,80-*")
 	full=0
 fi
 pids=()

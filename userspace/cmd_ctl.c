@@ -42,7 +42,8 @@ static const char *hint(int e, int o)
 	case ENOPROTOOPT: return " (is the tcp_bblog module loaded?)";
 	case EOPNOTSUPP: return " (not a TCP socket)";
 	case EINVAL: return " (value too short or out of range; no mode on a listening socket)";
-	case EPERM: return " (acting on other connections needs CAP_NET_ADMIN)";
+	case EPERM: return " (acting on other connections needs CAP_NET_ADMIN;"
+			   " so does every option when net.tcp_bblog.unprivileged is 0)";
 	case EBUSY: return " (net.tcp_bblog.disable_all is set)";
 	case ENOENT: return o == BBLOG_SO_TAG || o == BBLOG_SO_ID_CNT ?
 			    " (the connection has no log ID)" : "";

@@ -26,7 +26,7 @@ static const struct {
 	  "       [--keepalive S] [--bind-port P]\n"
 	  "       [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,
-	  "sockopt-errors [--unloaded] [--no-sysctl]" },
+	  "sockopt-errors [--unloaded] [--no-sysctl] [--unprivileged]" },
 	{ "devread", cmd_devread,
 	  "devread [-n] [--timeout S] [--idle S] [--count N] [-o FILE] [--ready FILE]\n"
 	  "        [--bufsize B]" },

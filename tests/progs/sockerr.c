@@ -7,6 +7,9 @@
  *
  * --unloaded: the module is not loaded, every option gives ENOPROTOOPT.
  * --no-sysctl: skip the disable_all (EBUSY) case.
+ * --unprivileged: only the cases of net.tcp_bblog.unprivileged, at the level
+ * it has: a user without CAP_NET_ADMIN gets EPERM from every option at 0,
+ * and the options work at 1 and 2; root's work at every level.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -577,12 +580,61 @@ static void disable_all_cases(void)
 	close(fd);
 }
 
+/* One caller's options on a socket of its own; want: 0 or EPERM. */
+static void unpriv_options(const char *who, int want)
+{
+	char d[96], buf[sizeof(struct bblog_record) * 4];
+	socklen_t l = sizeof(buf);
+	int fd = tcp(AF_INET), v;
+
+	snprintf(d, sizeof(d), "%s: MODE set", who);
+	check(d, setm(fd, SOL_IP, BBLOG_MODE_TAIL), errno, want);
+	snprintf(d, sizeof(d), "%s: MODE get", who);
+	check(d, getm(fd, SOL_IP, &v), errno, want);
+	snprintf(d, sizeof(d), "%s: ID set", who);
+	check(d, set_str_opt(fd, BBLOG_SO_ID, "unpriv"), errno, want);
+	snprintf(d, sizeof(d), "%s: BUF get", who);
+	check(d, getsockopt(fd, SOL_IP, BBLOG_SO_BUF, buf, &l), errno, want);
+	close(fd);
+}
+
+static void unpriv_cases(void)
+{
+	char lv[16], who[48];
+	int level, st;
+	pid_t pid;
+
+	if (sysctl_read("unprivileged", lv, sizeof(lv)) < 0)
+		die("read net.tcp_bblog.unprivileged: %m");
+	level = atoi(lv);
+	printf("# net.tcp_bblog.unprivileged = %d\n", level);
+	snprintf(who, sizeof(who), "level %d, root", level);
+	unpriv_options(who, 0);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %m");
+	if (!pid) {
+		if (setresgid(1001, 1001, 1001) < 0 || setresuid(1001, 1001, 1001) < 0)
+			die("setresuid 1001: %m");
+		snprintf(who, sizeof(who), "level %d, uid 1001", level);
+		unpriv_options(who, level == BBLOG_UNPRIV_NONE ? EPERM : 0);
+		fflush(stdout);
+		_exit(nfail ? 1 : 0);
+	}
+	waitpid(pid, &st, 0);
+	ntest += 4;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		nfail++;
+}
+
 int cmd_sockopt_errors(int argc, char **argv)
 {
-	int c, unl = 0, nosysctl = 0;
+	int c, unl = 0, nosysctl = 0, unpriv = 0;
 	static const struct option lo[] = {
 		{ "unloaded", no_argument, NULL, 'u' },
 		{ "no-sysctl", no_argument, NULL, 's' },
+		{ "unprivileged", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 
@@ -591,13 +643,16 @@ int cmd_sockopt_errors(int argc, char **argv)
 		switch (c) {
 		case 'u': unl = 1; break;
 		case 's': nosysctl = 1; break;
-		default: die("usage: bbtest sockopt-errors [--unloaded] [--no-sysctl]");
+		case 'p': unpriv = 1; break;
+		default: die("usage: bbtest sockopt-errors [--unloaded] [--no-sysctl] [--unprivileged]");
 		}
 	}
 	set_timeout(60);
 	loop_up();
 	if (unl) {
 		unloaded();
+	} else if (unpriv) {
+		unpriv_cases();
 	} else {
 		mode_cases();
 		id_cases();

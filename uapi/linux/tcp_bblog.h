@@ -103,6 +103,17 @@
 #define BBLOG_MODE_TAIL_AUTO	5	/* as TAIL, dumped at close */
 #define BBLOG_MODE_MAX		5
 
+/*
+ * net.tcp_bblog.unprivileged (set in the initial namespace): what a caller
+ * without CAP_NET_ADMIN in the initial user namespace may do.  NONE:
+ * nothing, every socket option needs it; SOCKETS (the default): the socket
+ * options; NAMESPACES: also set the sysctls of a network namespace its own
+ * user namespace owns.
+ */
+#define BBLOG_UNPRIV_NONE	0
+#define BBLOG_UNPRIV_SOCKETS	1
+#define BBLOG_UNPRIV_NAMESPACES	2
+
 /* String sizes, including the terminating NUL. */
 #define BBLOG_ID_LEN		64
 #define BBLOG_TAG_LEN		32
