@@ -80,9 +80,10 @@ static void bblog_conn_free_rcu(struct rcu_head *head)
 	struct bblog_conn *c = container_of(head, struct bblog_conn, rcu);
 
 	if (c->ring.count)
-		bblog_stat_add(BBLOG_STAT_FREED_UNDUMPED, c->ring.count);
+		bblog_stat_add(c->nstats, BBLOG_STAT_FREED_UNDUMPED, c->ring.count);
 	bblog_ring_free(&c->ring);
 	kfree(c->listen_id);
+	bblog_nstats_put(c->nstats);
 	put_user_ns(c->user_ns);
 	kfree(c);
 }
@@ -182,7 +183,7 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 		return;
 	c->key_tried = false;
 	if (!c->clashed)
-		bblog_stat_inc(BBLOG_STAT_UNKEYED);
+		bblog_stat_inc(c->nstats, BBLOG_STAT_UNKEYED);
 	c->clashed = true;
 }
 
@@ -203,6 +204,7 @@ static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
 	c->ep.uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 	c->ep.net_cookie = sock_net(sk)->net_cookie;
 	c->user_ns = get_user_ns(sock_net(sk)->user_ns);
+	c->nstats = bblog_nstats_get(bblog_net_stats(sock_net(sk)));
 	return c;
 }
 
@@ -224,12 +226,15 @@ struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp
 	old = rhashtable_lookup_get_insert_fast(&bblog_conns, &c->node,
 						bblog_conn_params);
 	if (old) {
+		bblog_nstats_put(c->nstats);
 		put_user_ns(c->user_ns);
 		kfree(c);
 		return IS_ERR(old) ? NULL : old;
 	}
 	atomic_long_inc(&bblog_nconns);
-	bblog_stat_inc(BBLOG_STAT_CONNS);
+	if (c->nstats)
+		atomic_long_inc(&c->nstats->conns);
+	bblog_stat_inc(c->nstats, BBLOG_STAT_CONNS);
 	return c;
 }
 
@@ -261,7 +266,7 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 		return 0;
 	d = bblog_dump_alloc(GFP_ATOMIC);
 	if (!d) {
-		bblog_stat_inc(BBLOG_STAT_DUMP_FAILED);
+		bblog_stat_inc(c->nstats, BBLOG_STAT_DUMP_FAILED);
 		return -ENOMEM;
 	}
 	if (!c->dead)
@@ -277,6 +282,7 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 	h->netns = c->ep.netns;
 	d->net_cookie = c->ep.net_cookie;
 	d->user_ns = get_user_ns(c->user_ns);
+	d->nstats = bblog_nstats_get(c->nstats);
 	h->seq = c->dump_seq++;
 	h->family = c->ep.family;
 	h->flags = (c->dead ? BBLOG_DF_ENDED : 0) |
@@ -307,12 +313,12 @@ static bool bblog_conn_make_room(struct bblog_conn *c)
 		switch (c->mode) {
 		case BBLOG_MODE_HEAD:
 			c->lost_limit++;
-			bblog_stat_inc(BBLOG_STAT_LOST_LIMIT);
+			bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_LIMIT);
 			c->mode = BBLOG_MODE_OFF;
 			return false;
 		case BBLOG_MODE_HEAD_AUTO:
 			c->lost_limit++;
-			bblog_stat_inc(BBLOG_STAT_LOST_LIMIT);
+			bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_LIMIT);
 			if (!bblog_conn_dump_locked(c, bblog_mode_reason(c->mode)))
 				c->mode = BBLOG_MODE_OFF;
 			return false;
@@ -323,7 +329,7 @@ static bool bblog_conn_make_room(struct bblog_conn *c)
 		default:
 			bblog_ring_drop_oldest(&c->ring);
 			c->overwritten++;
-			bblog_stat_inc(BBLOG_STAT_OVERWRITTEN);
+			bblog_stat_inc(c->nstats, BBLOG_STAT_OVERWRITTEN);
 		}
 	}
 	return true;
@@ -332,7 +338,7 @@ static bool bblog_conn_make_room(struct bblog_conn *c)
 static void bblog_conn_purge(struct bblog_conn *c)
 {
 	lockdep_assert_held(&c->lock);
-	bblog_stat_add(BBLOG_STAT_PURGED, c->ring.count);
+	bblog_stat_add(c->nstats, BBLOG_STAT_PURGED, c->ring.count);
 	bblog_ring_free(&c->ring);
 }
 
@@ -410,11 +416,11 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 	rec = bblog_ring_reserve(&c->ring, GFP_ATOMIC);
 	if (!rec) {
 		c->lost_nomem++;
-		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
 		return;
 	}
 	bblog_record_fill(rec, sk, ev, sn);
-	bblog_stat_inc(BBLOG_STAT_RECORDS);
+	bblog_stat_inc(c->nstats, BBLOG_STAT_RECORDS);
 }
 
 /* An event of @sk: recorded if the socket is logged. */
@@ -529,13 +535,13 @@ static void bblog_conn_inherit(struct sock *sk, const struct bblog_template *t)
 
 	c = bblog_conn_get_or_create(sk, t->mode, GFP_ATOMIC);
 	if (!c) {
-		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		bblog_stat_inc(bblog_net_stats(sock_net(sk)), BBLOG_STAT_LOST_NOMEM);
 		return;
 	}
 	c->passive = true;
 	c->inherited = true;
 	if (t->id[0] && bblog_logid_set(c, sk, t->id, t->owner, GFP_ATOMIC))
-		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
 }
 
 /*
@@ -562,12 +568,12 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 		return;
 	c = bblog_conn_get_or_create(sk, mode, GFP_ATOMIC);
 	if (!c) {
-		bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+		bblog_stat_inc(bblog_net_stats(sock_net(sk)), BBLOG_STAT_LOST_NOMEM);
 		return;
 	}
 	c->auto_selected = true;
 	c->passive = passive;
-	bblog_stat_inc(BBLOG_STAT_AUTO_SELECTED);
+	bblog_stat_inc(c->nstats, BBLOG_STAT_AUTO_SELECTED);
 }
 
 /*
@@ -644,7 +650,7 @@ void bblog_conn_listen(struct sock *sk, bool listening)
 			c->listen_owner = owner;
 		}
 		if ((*id && !c->listen_id) || bblog_conn_make_listener(c, sk))
-			bblog_stat_inc(BBLOG_STAT_LOST_NOMEM);
+			bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
 	} else if (c->listener) {
 		bblog_listen_del(c);
 		c->listener = false;
@@ -690,6 +696,8 @@ void bblog_conn_destroy(struct sock *sk)
 		rhashtable_remove_fast(&bblog_tuples, &c->tnode, bblog_tuple_params);
 	rhashtable_remove_fast(&bblog_conns, &c->node, bblog_conn_params);
 	atomic_long_dec(&bblog_nconns);
+	if (c->nstats)
+		atomic_long_dec(&c->nstats->conns);
 	if (retain)
 		bblog_logid_retain(c, retention);
 	else

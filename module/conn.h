@@ -13,6 +13,7 @@
 #include "ring.h"
 
 struct bblog_logid;
+struct bblog_nstats;
 struct sock;
 
 /* Who a connection is, for dump headers (kept after the socket is gone). */
@@ -80,6 +81,7 @@ struct bblog_conn {
 	u64 overwritten;
 	u64 lost_export;
 	struct user_namespace *user_ns;	/* owner of the socket's network namespace */
+	struct bblog_nstats *nstats;	/* its counters (a reference) */
 	char *listen_id;		/* listener: the ID its children join */
 	kuid_t listen_owner;		/* and the owner of its bucket */
 	struct bblog_ring ring;

@@ -78,6 +78,7 @@ struct bblog_dump_entry *bblog_dump_alloc(gfp_t gfp)
 void bblog_dump_free(struct bblog_dump_entry *d)
 {
 	bblog_ring_free(&d->ring);
+	bblog_nstats_put(d->nstats);
 	put_user_ns(d->user_ns);
 	kfree(d);
 }
@@ -159,8 +160,8 @@ static void bblog_dump_drop(struct bblog_dump_entry *d,
 	d->lost.hdr.length = sizeof(d->lost);
 	d->lost.dumps = 1;
 	d->lost.records = nrec;
-	bblog_stat_inc(BBLOG_STAT_EXPORT_DROPPED);
-	bblog_stat_add(BBLOG_STAT_LOST_EXPORT, nrec);
+	bblog_stat_inc(d->nstats, BBLOG_STAT_EXPORT_DROPPED);
+	bblog_stat_add(d->nstats, BBLOG_STAT_LOST_EXPORT, nrec);
 
 	if (list_is_first(&d->list, &bblog_export.queue))
 		return;
@@ -232,8 +233,8 @@ void bblog_export_queue(struct bblog_dump_entry *d)
 	list_add_tail(&d->list, &bblog_export.queue);
 	bblog_export.queued++;
 	bblog_export.records += d->hdr.nrecords;
-	bblog_stat_inc(BBLOG_STAT_DUMPS);
-	bblog_stat_add(BBLOG_STAT_DUMP_RECORDS, d->hdr.nrecords);
+	bblog_stat_inc(d->nstats, BBLOG_STAT_DUMPS);
+	bblog_stat_add(d->nstats, BBLOG_STAT_DUMP_RECORDS, d->hdr.nrecords);
 	bblog_export_trim(&garbage, &done);
 	spin_unlock_irqrestore(&bblog_export.lock, flags);
 
@@ -386,7 +387,6 @@ ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 {
 	struct bblog_dump_entry *d, *freed;
 	size_t copied = 0, dlen, n;
-	bool lost;
 	int err;
 
 	if (mutex_lock_interruptible(&r->read_lock))
@@ -437,13 +437,12 @@ ssize_t bblog_reader_read(struct bblog_reader *r, char __user *buf,
 		r->off = 0;
 		r->next = bblog_export_after(r, d);
 		d->delivered = true;
-		lost = bblog_dump_is_lost(d);
+		if (!bblog_dump_is_lost(d))
+			bblog_stat_inc(d->nstats, BBLOG_STAT_DELIVERED);
 		freed = bblog_export_release(d);
 		spin_unlock_irq(&bblog_export.lock);
 		if (freed)
 			bblog_dump_free(freed);
-		if (!lost)
-			bblog_stat_inc(BBLOG_STAT_DELIVERED);
 	}
 	mutex_unlock(&r->read_lock);
 	return copied ? copied : err;

@@ -20,6 +20,7 @@ struct bblog_dump_entry {
 	u64 qseq;			/* position in the queue */
 	u64 net_cookie;			/* the connection's network namespace */
 	struct user_namespace *user_ns;	/* and its owner (a reference) */
+	struct bblog_nstats *nstats;	/* its counters (a reference) */
 };
 
 struct bblog_reader;

@@ -2,12 +2,16 @@
 #ifndef _BBLOG_STATS_H
 #define _BBLOG_STATS_H
 
+#include <linux/atomic.h>
 #include <linux/percpu.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 
 /*
- * Host-wide counters, per CPU so the record path touches no shared cache
- * line.  Each is a read-only sysctl net.tcp_bblog.stat_<name>.
+ * Counters, per CPU so the record path touches no shared cache line: the
+ * host-wide ones, and those of each network namespace but the initial one.
+ * Each is a read-only sysctl net.tcp_bblog.stat_<name>: the initial
+ * namespace reads the host-wide value, another namespace its own.
  */
 enum bblog_stat {
 	BBLOG_STAT_RECORDS,		/* records stored */
@@ -34,18 +38,38 @@ struct bblog_stats {
 	u64 v[BBLOG_STAT_NR];
 };
 
+/*
+ * A namespace's counters.  Connections and the dumps they made hold a
+ * reference, so a dump read or dropped after its namespace is gone still
+ * has somewhere to count.
+ */
+struct bblog_nstats {
+	refcount_t ref;
+	atomic_long_t conns;			/* connections logged now */
+	struct bblog_stats __percpu *pc;
+};
+
 DECLARE_PER_CPU(struct bblog_stats, bblog_stats);
 
-static inline void bblog_stat_add(enum bblog_stat s, u64 n)
+/* Counted host-wide and, unless @ns is NULL (the initial namespace), in @ns. */
+static inline void bblog_stat_add(struct bblog_nstats *ns, enum bblog_stat s,
+				  u64 n)
 {
 	this_cpu_add(bblog_stats.v[s], n);
+	if (ns)
+		this_cpu_add(ns->pc->v[s], n);
 }
 
-static inline void bblog_stat_inc(enum bblog_stat s)
+static inline void bblog_stat_inc(struct bblog_nstats *ns, enum bblog_stat s)
 {
-	this_cpu_inc(bblog_stats.v[s]);
+	bblog_stat_add(ns, s, 1);
 }
 
-u64 bblog_stat_read(enum bblog_stat s);
+/* @ns NULL: the host-wide value. */
+u64 bblog_stat_read(const struct bblog_nstats *ns, enum bblog_stat s);
+
+struct bblog_nstats *bblog_nstats_alloc(void);
+struct bblog_nstats *bblog_nstats_get(struct bblog_nstats *ns);
+void bblog_nstats_put(struct bblog_nstats *ns);
 
 #endif /* _BBLOG_STATS_H */

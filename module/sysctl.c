@@ -18,18 +18,6 @@
 #include "stats.h"
 #include "sysctl.h"
 
-DEFINE_PER_CPU(struct bblog_stats, bblog_stats);
-
-u64 bblog_stat_read(enum bblog_stat s)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(bblog_stats, cpu).v[s];
-	return sum;
-}
-
 static unsigned int bblog_log_version = BBLOG_VERSION;
 static unsigned long bblog_global_limit = 262144;	/* records: 64 MiB */
 static unsigned long bblog_global_limit_max = 1UL << 32;
@@ -46,6 +34,12 @@ static unsigned int bblog_net_id __read_mostly;
 struct bblog_net *bblog_net(const struct net *net)
 {
 	return net_generic(net, bblog_net_id);
+}
+
+/* The counters of @net's namespace; NULL for the initial one. */
+struct bblog_nstats *bblog_net_stats(const struct net *net)
+{
+	return bblog_net(net)->nstats;
 }
 
 /*
@@ -194,11 +188,17 @@ enum {
 	BBLOG_GAUGE_KPROBE_MISSED,		/* kprobe hits skipped: events lost */
 };
 
-static unsigned long bblog_counter_value(unsigned long which)
+/*
+ * In the initial namespace (@ns NULL) the host-wide value; elsewhere the
+ * namespace's, except for the shared resources: the budget, the export
+ * queue and kprobe misses read the same in every namespace.
+ */
+static unsigned long bblog_counter_value(const struct bblog_nstats *ns,
+					 unsigned long which)
 {
 	switch (which) {
 	case BBLOG_GAUGE_CONNS:
-		return bblog_conn_count();
+		return ns ? atomic_long_read(&ns->conns) : bblog_conn_count();
 	case BBLOG_GAUGE_BUDGET:
 		return bblog_budget_used();
 	case BBLOG_GAUGE_QUEUED:
@@ -208,14 +208,16 @@ static unsigned long bblog_counter_value(unsigned long which)
 	case BBLOG_GAUGE_KPROBE_MISSED:
 		return bblog_hooks_kprobe_missed();
 	default:
-		return bblog_stat_read(which);
+		return bblog_stat_read(ns, which);
 	}
 }
 
 static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
-	unsigned long val = bblog_counter_value((unsigned long)table->extra1);
+	const struct bblog_net *bn = table->data;
+	unsigned long val = bblog_counter_value(bn->nstats,
+						(unsigned long)table->extra1);
 	struct ctl_table tmp = {
 		.data	= &val,
 		.maxlen	= sizeof(val),
@@ -339,13 +341,22 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	ratelimit_state_init(&bn->trigger_rs, HZ, bn->trigger_rate);
 	ratelimit_set_flags(&bn->trigger_rs, RATELIMIT_MSG_ON_RELEASE);
 	atomic64_set(&bn->auto_counter, 0);
+	bn->nstats = NULL;
+	if (!net_eq(net, &init_net)) {
+		bn->nstats = bblog_nstats_alloc();
+		if (!bn->nstats)
+			return -ENOMEM;
+	}
 
 	table = kmemdup(bblog_sysctl_template, sizeof(bblog_sysctl_template),
 			GFP_KERNEL);
 	if (!table)
-		return -ENOMEM;
+		goto err_nstats;
 	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
 		table[i].data = (char *)bn + (uintptr_t)table[i].data;
+	for (; table[i].procname; i++)
+		if (table[i].proc_handler == bblog_counter_handler)
+			table[i].data = bn;
 	/* The host-wide limits are set from the initial namespace only. */
 	if (!net_eq(net, &init_net))
 		for (i = BBLOG_NET_ENTRIES; i < BBLOG_NET_ENTRIES + BBLOG_HOST_ENTRIES; i++)
@@ -358,12 +369,16 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	 */
 	bn->hdr = register_net_sysctl_sz(net, "net/tcp_bblog", table,
 					 ARRAY_SIZE(bblog_sysctl_template) - 1);
-	if (!bn->hdr) {
-		kfree(table);
-		return -ENOMEM;
-	}
+	if (!bn->hdr)
+		goto err_table;
 	bn->table = table;
 	return 0;
+
+err_table:
+	kfree(table);
+err_nstats:
+	bblog_nstats_put(bn->nstats);
+	return -ENOMEM;
 }
 
 static void __net_exit bblog_sysctl_net_exit(struct net *net)
@@ -372,6 +387,7 @@ static void __net_exit bblog_sysctl_net_exit(struct net *net)
 
 	unregister_net_sysctl_table(bn->hdr);
 	kfree(bn->table);
+	bblog_nstats_put(bn->nstats);
 }
 
 static struct pernet_operations bblog_sysctl_net_ops = {

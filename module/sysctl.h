@@ -7,12 +7,14 @@
 #include <net/net_namespace.h>
 
 #include "policy.h"
+#include "stats.h"
 
 /* Per network namespace settings: /proc/sys/net/tcp_bblog/. */
 struct bblog_net {
 	struct ctl_table_header *hdr;
 	struct ctl_table *table;
 	bool userns_owned;		/* by a user ns other than the initial */
+	struct bblog_nstats *nstats;	/* its counters; NULL in init_net */
 	unsigned int auto_ratio;	/* every N-th candidate; 0 = off */
 	int auto_mode;			/* BBLOG_MODE_* given to those */
 	int auto_all;			/* candidates: 1 all connections, 0 new IDs */
@@ -26,6 +28,7 @@ struct bblog_net {
 };
 
 struct bblog_net *bblog_net(const struct net *net);
+struct bblog_nstats *bblog_net_stats(const struct net *net);
 bool bblog_may_use_sockopts(void);
 int bblog_sysctl_init(void);
 void bblog_sysctl_uninit(void);

@@ -45,10 +45,10 @@ void bblog_trigger(const struct sock *sk, enum bblog_trigger t)
 		c->retrans_fired = true;
 	}
 	if (!__ratelimit(&bn->trigger_rs)) {
-		bblog_stat_inc(BBLOG_STAT_TRIGGER_LIMITED);
+		bblog_stat_inc(c->nstats, BBLOG_STAT_TRIGGER_LIMITED);
 		goto unlock;
 	}
-	bblog_stat_inc(BBLOG_STAT_TRIGGERED);
+	bblog_stat_inc(c->nstats, BBLOG_STAT_TRIGGERED);
 	snprintf(reason, sizeof(reason), "trigger:%s", bblog_trigger_name(t));
 	by_id = READ_ONCE(bn->triggers.id) && c->logid;
 	if (by_id)

@@ -18,6 +18,7 @@
 #include "bblog-src/module/ring.c"
 #include "bblog-src/module/policy.c"
 #include "bblog-src/module/sysctl.c"
+#include "bblog-src/module/stats.c"
 #include "bblog-src/module/hooks.c"
 
 #define BBLOG_TEST_SOCKS 4
@@ -203,7 +204,7 @@ static void bblog_logid_retention_test(struct kunit *test)
 	struct bblog_event ev = { .id = BBLOG_EV_STATE };
 	struct bblog_conn *c = bblog_c(test, 0);
 	struct sock *sk = bblog_sk(test, 0);
-	u64 dumps = bblog_stat_read(BBLOG_STAT_DUMPS);
+	u64 dumps = bblog_stat_read(NULL, BBLOG_STAT_DUMPS);
 	int i;
 
 	bblog_net(&init_net)->closed_retention_ms = 60000;
@@ -233,7 +234,7 @@ static void bblog_logid_retention_test(struct kunit *test)
 
 	/* Dumping the ID from the open member dumps the closed one too. */
 	KUNIT_EXPECT_EQ(test, bblog_logid_dump(bblog_c(test, 1), bblog_sk(test, 1), "err"), 0);
-	KUNIT_EXPECT_EQ(test, bblog_stat_read(BBLOG_STAT_DUMPS), dumps + 1);
+	KUNIT_EXPECT_EQ(test, bblog_stat_read(NULL, BBLOG_STAT_DUMPS), dumps + 1);
 	KUNIT_EXPECT_EQ(test, c->ring.count, 0U);
 
 	/* Dumped, it expires at the next pass and leaves its bucket. */

@@ -257,6 +257,12 @@ int cmd_server(int argc, char **argv)
 			sc = &conns[accepted];
 			sc->fd = fd;
 			sc->n = ++accepted;
+			/*
+			 * --timeout bounds the wait for each connection, not
+			 * the server's life: a test that spaces its clients
+			 * out may take longer than that on a slow VM.
+			 */
+			alarm(timeout);
 			snprintf(who, sizeof(who), "server conn %u", sc->n);
 			apply_opts(fd, &so, who);
 			sc->cookie = sock_cookie(fd);

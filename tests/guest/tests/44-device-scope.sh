@@ -4,7 +4,9 @@
 # namespace's dumps; a reader in another network namespace sees that
 # namespace's only (a container without a user namespace of its own); a
 # reader in a user namespace of its own (a rootless container, unshare -Urn)
-# sees the namespaces that user namespace owns, not the host's.
+# sees the namespaces that user namespace owns, not the host's.  The
+# counters: each namespace's stat_* count its own connections and dumps,
+# the initial namespace's the host's.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -42,6 +44,8 @@ if unshare -Ur true 2> /dev/null; then
 		while ! grep -q '^listening' $BB_DIR/uns-srv.out 2> /dev/null; do usleep 50000; done
 		bbtest client -a 127.0.0.1 -p 5046 --mode tail-auto --bytes 10000 > $BB_DIR/uns-cli.out || exit 2
 		wait \$r
+		cat /proc/sys/net/tcp_bblog/stat_conns > $BB_DIR/uns.conns
+		cat /proc/sys/net/tcp_bblog/stat_dumps > $BB_DIR/uns.dumps
 		stat -L -c %i /proc/self/ns/net > $BB_DIR/uns.ino"
 	uns=$BB_PID
 	bb_wait_file $BB_DIR/uns.ready 20
@@ -81,4 +85,25 @@ if [ $userns = 1 ]; then
 	expect_eq "root: the container's dumps" \
 		"$(grep -c "^dump .* netns=$ino_u " $BB_DIR/all.txt)" 2
 fi
+
+# 4. The counters.
+P=/proc/sys/net/tcp_bblog
+uc=0 ud=0
+if [ $userns = 1 ]; then
+	uc=$(cat $BB_DIR/uns.conns)
+	ud=$(cat $BB_DIR/uns.dumps)
+	expect_eq "the container's stat_dumps" $ud 2
+fi
+ca=$(bb_a cat $P/stat_conns) cb=$(bb_b cat $P/stat_conns) ch=$(cat $P/stat_conns)
+echo "# stat_conns: a $ca, b $cb, container $uc, host $ch"
+expect_eq "stat_conns in a (the client)" $ca 1
+[ $cb -ge 1 ] || die "stat_conns in b: $cb"
+expect_eq "stat_conns of the host: the namespaces' sum" $ch $((ca + cb + uc))
+expect_eq "stat_dumps in a" "$(bb_a cat $P/stat_dumps)" 1
+expect_eq "stat_dumps in b" "$(bb_b cat $P/stat_dumps)" 1
+expect_eq "stat_dumps of the host" "$(cat $P/stat_dumps)" $((2 + ud))
+expect_eq "stat_delivered in a (root's reader and a's)" "$(bb_a cat $P/stat_delivered)" 2
+expect_eq "stat_delivered in b (root's reader)" "$(bb_b cat $P/stat_delivered)" 1
+expect_eq "stat_records in a: what a's dump holds" "$(bb_a cat $P/stat_records)" \
+	"$(grep "^dump .* netns=$ino_a " $BB_DIR/all.txt | bbf nrecords)"
 bb_end
