@@ -160,7 +160,9 @@ for t in /guest/tests/*.sh; do
 	ran=$((ran + 1))
 	echo "# --- $name"
 	t0=$(date +%s)
-	timeout "${BBLOG_TEST_TIMEOUT:-300}" sh -e "$t" > /tmp/test.log 2>&1
+	# A test may ask for more time with a "# bblog-timeout: SECONDS" line.
+	tmo=$(sed -n 's/^# bblog-timeout: \([0-9]*\)$/\1/p' "$t" | head -n 1)
+	timeout "${tmo:-${BBLOG_TEST_TIMEOUT:-300}}" sh -e "$t" > /tmp/test.log 2>&1
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log
 	echo "# $name took $(( $(date +%s) - t0 ))s"

@@ -25,8 +25,9 @@ rm -rf "$console" "$result" "$export" "$export.serial"
 # coherent.  tests/repro/int3-stress.sh, without tcp_bblog, toggles TCP
 # tracepoints under iperf3: multi-threaded, 6.12 oopses on a stale int3
 # within 15 s and 6.1 ends in a soft lockup of both vCPUs; single-threaded,
-# both run the full 40 s clean.  The load the tests put on a VM rarely
-# keeps both vCPUs busy, so this costs little time.
+# both run the full 40 s clean.  The stock and 6.12 kernels' tests rarely
+# keep both vCPUs busy, so this costs them little time; the debug kernel
+# runs multi-threaded (vm-stage.sh says why).
 # 1 GiB: the debug kernel boots and scans for leaks in half the time it takes
 # with 2 GiB (KASAN shadow, kmemleak), and no test needs more.
 start=$(date +%s)
