@@ -339,6 +339,28 @@ bb_drained() {
 	done
 }
 
+# bb_balance: once every connection is closed and every dump read, the
+# record counters must balance: each record stored was dumped, overwritten,
+# purged or freed undumped; no connection is left, nothing stays charged
+# to the budget.  Connections are freed after an RCU grace period, their
+# chunks with them, so this waits up to 10 s for the last ones.
+bb_balance() {
+	local d=/proc/sys/net/tcp_bblog i=0 recs dumped over purged undumped
+	while { [ "$(cat $d/stat_budget_used)" != 0 ] ||
+		[ "$(cat $d/stat_conns_active)" != 0 ]; } && [ $i -lt 100 ]; do
+		usleep 100000
+		i=$((i + 1))
+	done
+	recs=$(cat $d/stat_records) dumped=$(cat $d/stat_dump_records)
+	over=$(cat $d/stat_overwritten) purged=$(cat $d/stat_purged)
+	undumped=$(cat $d/stat_freed_undumped)
+	echo "# records $recs = dumped $dumped + overwritten $over + purged $purged + freed undumped $undumped"
+	[ "$recs" -gt 100 ] || die "too few records to prove anything: $recs"
+	expect_eq "the balance of records" $recs $((dumped + over + purged + undumped))
+	expect_eq "connections left" "$(cat $d/stat_conns_active)" 0
+	expect_eq "records charged to the budget" "$(cat $d/stat_budget_used)" 0
+}
+
 # bb_busy_sockets a|b: true when that namespace holds a TCP socket that is
 # neither listening nor in TIME_WAIT.
 bb_busy_sockets() {
