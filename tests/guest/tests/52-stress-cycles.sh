@@ -50,9 +50,9 @@ cycle() {
 	configure
 	# A fifth of a second of data per connection, 1000 bytes every 10 ms;
 	# then both stay open (logged, established) until after the unload.
-	bb_a bbtest client -a $BB_B4 -p 5054 -n 2 --bytes 20000 --chunk 1000 \
-		--pause-ms 10 --hold 2 > $BB_DIR/cli$n.out 2>&1 &
-	cli=$!
+	bb_bg_a cli$n bbtest client -a $BB_B4 -p 5054 -n 2 --bytes 20000 --chunk 1000 \
+		--pause-ms 10 --keep --timeout 600
+	cli=$BB_PID
 	bbtest devread -o /dev/null --bufsize 100 > /dev/null 2>&1 &
 	slow=$!
 	sleep 1000 < /dev/tcp_bblog &
@@ -74,10 +74,13 @@ cycle() {
 	if [ $((n % 2)) = 0 ]; then kill -9 $slow; else kill $slow; fi
 	kill $never $drain
 	wait $slow $never $drain 2> /dev/null || true
-	kill -0 $cli 2> /dev/null || echo "# cycle $n: the logged connections closed before the unload"
+	bb_wait_for $BB_DIR/cli$n.out '^keeping' 120
 	rmmod tcp_bblog || die "cycle $n: rmmod failed"
 	BB_LOADED=0
-	wait $cli || { cat $BB_DIR/cli$n.out; die "cycle $n: logged transfer failed"; }
+	# SIGTERM: the client closes both connections and reports.
+	kill $cli
+	bb_wait $cli "cycle $n: the logged connections"
+	grep -q '^done failed=0' $BB_DIR/cli$n.out || die "cycle $n: client: $(tail -n 1 $BB_DIR/cli$n.out)"
 }
 
 bb_begin noload
