@@ -205,6 +205,8 @@ static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
 	c->ep.net_cookie = sock_net(sk)->net_cookie;
 	c->user_ns = get_user_ns(sock_net(sk)->user_ns);
 	c->nstats = bblog_nstats_get(bblog_net_stats(sock_net(sk)));
+	c->ring.charge.ns = c->nstats;
+	c->ring.charge.unpriv = c->user_ns != &init_user_ns;
 	return c;
 }
 
@@ -540,6 +542,8 @@ static void bblog_conn_inherit(struct sock *sk, const struct bblog_template *t)
 	}
 	c->passive = true;
 	c->inherited = true;
+	if (t->unpriv)
+		c->ring.charge.unpriv = true;
 	if (t->id[0] && bblog_logid_set(c, sk, t->id, t->owner, GFP_ATOMIC))
 		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
 }
@@ -667,6 +671,32 @@ out:
  * The socket is being destroyed: record the end, dump what the mode dumps at
  * close, keep the rest for closed_retention_ms if the connection has an ID.
  */
+/*
+ * A passive child closes in SYN_RECV: if no segment ever reached it, it was
+ * never a connection (it lost the race for its request).  Its records are
+ * purged (counted) and nothing is dumped at its end.
+ */
+void bblog_conn_discard(struct sock *sk)
+{
+	struct bblog_conn *c;
+	bool discard = false;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		discard = c->passive && !c->creator_seen;
+		if (discard) {
+			bblog_conn_purge(c);
+			c->mode = BBLOG_MODE_OFF;
+		}
+		spin_unlock_bh(&c->lock);
+		if (discard)
+			bblog_stat_inc(c->nstats, BBLOG_STAT_DISCARDED);
+	}
+	rcu_read_unlock();
+}
+
 void bblog_conn_destroy(struct sock *sk)
 {
 	struct bblog_event ev = { .id = BBLOG_EV_CONNEND };

@@ -117,6 +117,7 @@ void bblog_conn_passive_established(const struct sock *sk);
 void bblog_conn_listen(struct sock *sk, bool listening);
 void bblog_conn_tuple_change(const struct sock *sk, bool closing);
 int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk);
+void bblog_conn_discard(struct sock *sk);
 void bblog_conn_destroy(struct sock *sk);
 
 #endif /* _BBLOG_CONN_H */

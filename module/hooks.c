@@ -140,6 +140,14 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 		bblog_conn_listen(s, true);
 	else if (oldstate == TCP_LISTEN && newstate != TCP_SYN_RECV)
 		bblog_conn_listen(s, false);
+	/*
+	 * A passive child (not Fast Open) closed in SYN_RECV before any
+	 * segment reached it lost the race for its request to a twin made
+	 * from another segment on another CPU (inet_ehash_nolisten()).
+	 */
+	if (oldstate == TCP_SYN_RECV && newstate == TCP_CLOSE &&
+	    !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
+		bblog_conn_discard(s);
 	/* The 4-tuple is given up at CLOSE, taken again by a new connect(). */
 	if (newstate == TCP_CLOSE)
 		bblog_conn_tuple_change(s, true);

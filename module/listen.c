@@ -91,6 +91,7 @@ bool bblog_listen_template(const struct sock *child, struct bblog_template *t)
 			strscpy(t->id, l->listen_id ? l->listen_id : "",
 				sizeof(t->id));
 			t->owner = l->listen_owner;
+			t->unpriv = l->ring.charge.unpriv;
 			found = t->mode > BBLOG_MODE_OFF || t->id[0];
 		}
 		spin_unlock_bh(&l->lock);

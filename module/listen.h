@@ -13,6 +13,7 @@ struct bblog_template {
 	s8 mode;			/* BBLOG_MODE_* */
 	char id[BBLOG_ID_LEN];		/* "" for none */
 	kuid_t owner;			/* of the ID's bucket */
+	bool unpriv;			/* set without privilege: its share */
 };
 
 int bblog_listen_init(void);

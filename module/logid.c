@@ -339,6 +339,25 @@ static void bblog_logid_expire(struct work_struct *work)
 	bblog_logid_reap(false);
 }
 
+/*
+ * Connections of the namespace @net_cookie are retained @ms at most from
+ * now: its closed_retention_ms was lowered, or (@ms 0) it is going away
+ * and no one is left there to dump them by ID.
+ */
+void bblog_logid_retention_cut(u64 net_cookie, unsigned int ms)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(ms);
+	struct bblog_conn *c;
+
+	spin_lock_bh(&bblog_ids_lock);
+	list_for_each_entry(c, &bblog_retained, retained)
+		if (c->ep.net_cookie == net_cookie && time_after(c->expires, until))
+			WRITE_ONCE(c->expires, until);
+	spin_unlock_bh(&bblog_ids_lock);
+	if (!ms)
+		bblog_logid_reap(false);
+}
+
 /* Module exit: every open connection has left already. */
 void bblog_logid_uninit(void)
 {

@@ -42,6 +42,7 @@ void bblog_logid_label(struct bblog_conn *c, char *id, char *tag,
 		       kuid_t *owner);
 void bblog_logid_retain(struct bblog_conn *c, unsigned int ms);
 void bblog_logid_leave(struct bblog_conn *c);
+void bblog_logid_retention_cut(u64 net_cookie, unsigned int ms);
 void bblog_logid_uninit(void);
 
 #endif /* _BBLOG_LOGID_H */

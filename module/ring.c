@@ -1,23 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-connection record storage: a list of chunks used as a ring, and the
- * global record budget that bounds the memory of all rings and queued dumps.
+ * global record budget that bounds the memory of all rings and queued dumps,
+ * with its shares.
  *
  * No locking here: the caller holds the owning connection's lock, or owns
  * the ring outright (a detached dump).
  */
 #include <linux/atomic.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 
 #include "ring.h"
+#include "stats.h"
 
-/* Records charged to the budget (whole chunks), and the limit. */
+/*
+ * Records charged to the budget (whole chunks), and the limit; what
+ * unprivileged callers' connections hold; the shares of the limit, in
+ * percent, that one namespace and those connections may hold.
+ */
 static atomic64_t bblog_budget = ATOMIC64_INIT(0);
+static atomic64_t bblog_unpriv_budget = ATOMIC64_INIT(0);
 static u64 bblog_budget_limit;
+static unsigned int bblog_ns_share_pct = 100;
+static unsigned int bblog_unpriv_share_pct = 100;
 
 void bblog_budget_set_limit(u64 records)
 {
 	WRITE_ONCE(bblog_budget_limit, records);
+}
+
+void bblog_budget_set_shares(unsigned int ns_pct, unsigned int unpriv_pct)
+{
+	WRITE_ONCE(bblog_ns_share_pct, ns_pct);
+	WRITE_ONCE(bblog_unpriv_share_pct, unpriv_pct);
 }
 
 u64 bblog_budget_used(void)
@@ -25,30 +41,74 @@ u64 bblog_budget_used(void)
 	return atomic64_read(&bblog_budget);
 }
 
-struct bblog_chunk *bblog_chunk_alloc(gfp_t gfp)
+u64 bblog_budget_unpriv_used(void)
 {
+	return atomic64_read(&bblog_unpriv_budget);
+}
+
+/* Charge @v a chunk, within @pct percent of @limit; false if over. */
+static bool bblog_budget_charge(atomic64_t *v, u64 limit, unsigned int pct)
+{
+	if (atomic64_add_return(BBLOG_CHUNK_RECORDS, v) <= mul_u64_u32_div(limit, pct, 100))
+		return true;
+	atomic64_sub(BBLOG_CHUNK_RECORDS, v);
+	return false;
+}
+
+static void bblog_budget_uncharge(struct bblog_nstats *ns, bool unpriv)
+{
+	if (unpriv)
+		atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_unpriv_budget);
+	if (ns) {
+		atomic64_sub(BBLOG_CHUNK_RECORDS, &ns->budget);
+		bblog_nstats_put(ns);
+	}
+	atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_budget);
+}
+
+struct bblog_chunk *bblog_chunk_alloc(const struct bblog_charge *charge,
+				      gfp_t gfp)
+{
+	u64 limit = READ_ONCE(bblog_budget_limit);
 	struct bblog_chunk *chunk;
 
-	if (atomic64_add_return(BBLOG_CHUNK_RECORDS, &bblog_budget) >
-	    READ_ONCE(bblog_budget_limit))
-		goto over_budget;
+	if (!bblog_budget_charge(&bblog_budget, limit, 100))
+		return NULL;
+	if (charge->ns &&
+	    !bblog_budget_charge(&charge->ns->budget, limit, READ_ONCE(bblog_ns_share_pct)))
+		goto err_global;
+	if (charge->unpriv &&
+	    !bblog_budget_charge(&bblog_unpriv_budget, limit,
+				 READ_ONCE(bblog_unpriv_share_pct)))
+		goto err_ns;
 
 	chunk = kmalloc(sizeof(*chunk), gfp | __GFP_NOWARN);
 	if (!chunk)
-		goto over_budget;
+		goto err_unpriv;
+	chunk->ns = charge->ns ? bblog_nstats_get(charge->ns) : NULL;
+	chunk->unpriv = charge->unpriv;
 	chunk->start = 0;
 	chunk->end = 0;
 	return chunk;
 
-over_budget:
+err_unpriv:
+	if (charge->unpriv)
+		atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_unpriv_budget);
+err_ns:
+	if (charge->ns)
+		atomic64_sub(BBLOG_CHUNK_RECORDS, &charge->ns->budget);
+err_global:
 	atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_budget);
 	return NULL;
 }
 
 void bblog_chunk_free(struct bblog_chunk *chunk)
 {
+	struct bblog_nstats *ns = chunk->ns;
+	bool unpriv = chunk->unpriv;
+
 	kfree(chunk);
-	atomic64_sub(BBLOG_CHUNK_RECORDS, &bblog_budget);
+	bblog_budget_uncharge(ns, unpriv);
 }
 
 void bblog_ring_init(struct bblog_ring *ring)
@@ -56,6 +116,8 @@ void bblog_ring_init(struct bblog_ring *ring)
 	INIT_LIST_HEAD(&ring->chunks);
 	ring->spare = NULL;
 	ring->count = 0;
+	ring->charge.ns = NULL;
+	ring->charge.unpriv = false;
 }
 
 /*
@@ -72,7 +134,7 @@ struct bblog_record *bblog_ring_reserve(struct bblog_ring *ring, gfp_t gfp)
 		tail = ring->spare;
 		ring->spare = NULL;
 		if (!tail) {
-			tail = bblog_chunk_alloc(gfp);
+			tail = bblog_chunk_alloc(&ring->charge, gfp);
 			if (!tail)
 				return NULL;
 		}
@@ -131,17 +193,21 @@ u32 bblog_ring_peek(const struct bblog_ring *ring, struct bblog_record *dst,
 /*
  * Forget the oldest records up to serial number @sn: those a reader has
  * taken.  Records are in serial order; any already gone are not looked for.
+ * Returns how many were dropped.
  */
-void bblog_ring_drop_through(struct bblog_ring *ring, u32 sn)
+u32 bblog_ring_drop_through(struct bblog_ring *ring, u32 sn)
 {
 	struct bblog_chunk *head;
+	u32 n = 0;
 
 	while (ring->count) {
 		head = list_first_entry(&ring->chunks, struct bblog_chunk, list);
 		if ((s32)(head->rec[head->start].sn - sn) > 0)
 			break;
 		bblog_ring_drop_oldest(ring);
+		n++;
 	}
+	return n;
 }
 
 /* The idx-th oldest record, or NULL. */

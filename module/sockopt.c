@@ -4,6 +4,7 @@
  * and SOL_IPV6 (IPv6 sockets), through netfilter's sockopt registry.  The
  * errors each option returns are documented in uapi/linux/tcp_bblog.h.
  */
+#include <linux/capability.h>
 #include <linux/netfilter.h>
 #include <linux/slab.h>
 #include <linux/sockptr.h>
@@ -16,6 +17,7 @@
 #include "logid.h"
 #include "policy.h"
 #include "sockopt.h"
+#include "stats.h"
 #include "sysctl.h"
 
 static bool bblog_sockopt_tcp(const struct sock *sk)
@@ -53,6 +55,7 @@ static int bblog_set_mode(struct sock *sk, sockptr_t arg, unsigned int len)
 {
 	struct bblog_conn *c;
 	int mode, err = 0;
+	bool unpriv;
 
 	if (len < sizeof(int))
 		return -EINVAL;
@@ -69,8 +72,12 @@ static int bblog_set_mode(struct sock *sk, sockptr_t arg, unsigned int len)
 		if (!c)
 			return -ENOMEM;
 	}
+	/* Logging turned on without privilege: its share of the budget. */
+	unpriv = mode > BBLOG_MODE_OFF && !capable(CAP_NET_ADMIN);
 	spin_lock_bh(&c->lock);
 	bblog_conn_set_mode_locked(c, mode);
+	if (unpriv)
+		c->ring.charge.unpriv = true;
 	/* A listener's mode is for the connections it accepts. */
 	if (sk->sk_state == TCP_LISTEN)
 		err = bblog_conn_make_listener(c, sk);
@@ -199,7 +206,7 @@ static int bblog_get_buf(struct sock *sk, void __user *user, int *len)
 {
 	struct bblog_record *batch;
 	struct bblog_conn *c;
-	u32 n = 0, want, k;
+	u32 n = 0, want, k, taken;
 	int err = 0;
 
 	if (*len < (int)sizeof(struct bblog_record))
@@ -230,8 +237,9 @@ static int bblog_get_buf(struct sock *sk, void __user *user, int *len)
 			break;
 		}
 		spin_lock_bh(&c->lock);
-		bblog_ring_drop_through(&c->ring, batch[k - 1].sn);
+		taken = bblog_ring_drop_through(&c->ring, batch[k - 1].sn);
 		spin_unlock_bh(&c->lock);
+		bblog_stat_add(c->nstats, BBLOG_STAT_BUF_RECORDS, taken);
 		n += k;
 		cond_resched();
 	}

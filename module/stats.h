@@ -31,6 +31,8 @@ enum bblog_stat {
 	BBLOG_STAT_UNKEYED,		/* connections a twin kept from their 4-tuple */
 	BBLOG_STAT_EXPORT_DROPPED,	/* dumps dropped unread: export_limit */
 	BBLOG_STAT_LOST_EXPORT,		/* records in those dumps */
+	BBLOG_STAT_BUF_RECORDS,		/* records taken with BBLOG_SO_BUF */
+	BBLOG_STAT_DISCARDED,		/* of conns: never connections (purged) */
 	BBLOG_STAT_NR
 };
 
@@ -46,6 +48,7 @@ struct bblog_stats {
 struct bblog_nstats {
 	refcount_t ref;
 	atomic_long_t conns;			/* connections logged now */
+	atomic64_t budget;			/* records charged to its share */
 	struct bblog_stats __percpu *pc;
 };
 

@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "export.h"
 #include "hooks.h"
+#include "logid.h"
 #include "ring.h"
 #include "stats.h"
 #include "sysctl.h"
@@ -24,6 +25,9 @@ static unsigned long bblog_global_limit_max = 1UL << 32;
 static unsigned long bblog_export_limit = 131072;	/* records queued: half */
 static int bblog_unprivileged = BBLOG_UNPRIV_SOCKETS;
 static int bblog_unprivileged_max = BBLOG_UNPRIV_NAMESPACES;
+static unsigned int bblog_ns_share = 50;		/* percent of global_limit */
+static unsigned int bblog_unpriv_share = 25;
+static unsigned int bblog_percent_max = 100;
 static int bblog_mode_min = BBLOG_MODE_OFF;
 static int bblog_mode_max = BBLOG_MODE_MAX;
 static unsigned int bblog_session_limit_max = BBLOG_SESSION_LIMIT_MAX;
@@ -72,6 +76,18 @@ static int bblog_global_limit_handler(BBLOG_CTL_TABLE *table, int write,
 
 	if (!err && write)
 		bblog_budget_set_limit(READ_ONCE(bblog_global_limit));
+	return err;
+}
+
+/* ns_share, unpriv_share: percentages of global_limit. */
+static int bblog_share_handler(BBLOG_CTL_TABLE *table, int write,
+			       void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_douintvec_minmax(table, write, buf, lenp, ppos);
+
+	if (!err && write)
+		bblog_budget_set_shares(READ_ONCE(bblog_ns_share),
+					READ_ONCE(bblog_unpriv_share));
 	return err;
 }
 
@@ -130,6 +146,21 @@ static int bblog_trigger_rate_handler(BBLOG_CTL_TABLE *table, int write,
 	return err;
 }
 
+/* Lowered, closed_retention_ms applies to connections retained already. */
+static int bblog_retention_handler(BBLOG_CTL_TABLE *table, int write,
+				   void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_douintvec_minmax(table, write, buf, lenp, ppos);
+	const struct bblog_net *bn;
+
+	if (!err && write) {
+		bn = container_of(table->data, struct bblog_net, closed_retention_ms);
+		bblog_logid_retention_cut(bn->net_cookie,
+					  READ_ONCE(bn->closed_retention_ms));
+	}
+	return err;
+}
+
 /*
  * A per-namespace setting: its handler and bounds, and where it lives in
  * struct bblog_net.  Every write goes through bblog_may_configure().
@@ -173,7 +204,7 @@ static const struct bblog_setting bblog_settings[] = {
 		      SYSCTL_ONE, &bblog_session_limit_max),
 	BBLOG_SETTING(disable_all, proc_dointvec_minmax,
 		      SYSCTL_ZERO, SYSCTL_ONE),
-	BBLOG_SETTING(closed_retention_ms, proc_douintvec_minmax,
+	BBLOG_SETTING(closed_retention_ms, bblog_retention_handler,
 		      SYSCTL_ZERO, &bblog_retention_max),
 	BBLOG_SETTING(triggers, bblog_triggers_handler, NULL, NULL),
 	BBLOG_SETTING(trigger_rate, bblog_trigger_rate_handler, NULL, NULL),
@@ -183,6 +214,7 @@ static const struct bblog_setting bblog_settings[] = {
 enum {
 	BBLOG_GAUGE_CONNS = BBLOG_STAT_NR,	/* connections logged now */
 	BBLOG_GAUGE_BUDGET,			/* records charged to the budget */
+	BBLOG_GAUGE_UNPRIV_BUDGET,		/* of which to the unprivileged share */
 	BBLOG_GAUGE_QUEUED,			/* dumps waiting in the queue */
 	BBLOG_GAUGE_QUEUED_RECORDS,		/* records in those dumps */
 	BBLOG_GAUGE_KPROBE_MISSED,		/* kprobe hits skipped: events lost */
@@ -190,8 +222,9 @@ enum {
 
 /*
  * In the initial namespace (@ns NULL) the host-wide value; elsewhere the
- * namespace's, except for the shared resources: the budget, the export
- * queue and kprobe misses read the same in every namespace.
+ * namespace's (budget_used: what its share holds), except for the shared
+ * resources: the unprivileged share, the export queue and kprobe misses
+ * read the same in every namespace.
  */
 static unsigned long bblog_counter_value(const struct bblog_nstats *ns,
 					 unsigned long which)
@@ -200,7 +233,9 @@ static unsigned long bblog_counter_value(const struct bblog_nstats *ns,
 	case BBLOG_GAUGE_CONNS:
 		return ns ? atomic_long_read(&ns->conns) : bblog_conn_count();
 	case BBLOG_GAUGE_BUDGET:
-		return bblog_budget_used();
+		return ns ? atomic64_read(&ns->budget) : bblog_budget_used();
+	case BBLOG_GAUGE_UNPRIV_BUDGET:
+		return bblog_budget_unpriv_used();
 	case BBLOG_GAUGE_QUEUED:
 		return bblog_export_queued();
 	case BBLOG_GAUGE_QUEUED_RECORDS:
@@ -253,7 +288,7 @@ static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
  * host-wide ones follow.
  */
 #define BBLOG_NET_ENTRIES ARRAY_SIZE(bblog_settings)
-#define BBLOG_HOST_ENTRIES 3
+#define BBLOG_HOST_ENTRIES 5
 
 static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_NET_ENTRY("auto_ratio", auto_ratio, sizeof(int), 0),
@@ -293,6 +328,24 @@ static const struct ctl_table bblog_sysctl_template[] = {
 		.extra2		= &bblog_unprivileged_max,
 	},
 	{
+		.procname	= "ns_share",
+		.data		= &bblog_ns_share,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= bblog_share_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &bblog_percent_max,
+	},
+	{
+		.procname	= "unpriv_share",
+		.data		= &bblog_unpriv_share,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= bblog_share_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &bblog_percent_max,
+	},
+	{
 		.procname	= "log_version",
 		.data		= &bblog_log_version,
 		.maxlen		= sizeof(unsigned int),
@@ -316,8 +369,11 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("unkeyed", BBLOG_STAT_UNKEYED),
 	BBLOG_COUNTER("export_dropped", BBLOG_STAT_EXPORT_DROPPED),
 	BBLOG_COUNTER("lost_export", BBLOG_STAT_LOST_EXPORT),
+	BBLOG_COUNTER("buf_records", BBLOG_STAT_BUF_RECORDS),
+	BBLOG_COUNTER("discarded", BBLOG_STAT_DISCARDED),
 	BBLOG_COUNTER("conns_active", BBLOG_GAUGE_CONNS),
 	BBLOG_COUNTER("budget_used", BBLOG_GAUGE_BUDGET),
+	BBLOG_COUNTER("budget_unpriv_used", BBLOG_GAUGE_UNPRIV_BUDGET),
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
 	BBLOG_COUNTER("dump_records_queued", BBLOG_GAUGE_QUEUED_RECORDS),
 	BBLOG_COUNTER("kprobe_missed", BBLOG_GAUGE_KPROBE_MISSED),
@@ -362,6 +418,7 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 		for (i = BBLOG_NET_ENTRIES; i < BBLOG_NET_ENTRIES + BBLOG_HOST_ENTRIES; i++)
 			table[i].mode = 0444;
 	bn->userns_owned = net->user_ns != &init_user_ns;
+	bn->net_cookie = net->net_cookie;
 
 	/*
 	 * The size leaves the empty terminator out: kernels with the sized
@@ -385,6 +442,8 @@ static void __net_exit bblog_sysctl_net_exit(struct net *net)
 {
 	struct bblog_net *bn = bblog_net(net);
 
+	/* Its connections kept for dumps by ID go with it. */
+	bblog_logid_retention_cut(bn->net_cookie, 0);
 	unregister_net_sysctl_table(bn->hdr);
 	kfree(bn->table);
 	bblog_nstats_put(bn->nstats);
@@ -406,6 +465,7 @@ int bblog_sysctl_init(void)
 			    (uintptr_t)bblog_sysctl_template[i].data))
 			return -EINVAL;
 	bblog_budget_set_limit(bblog_global_limit);
+	bblog_budget_set_shares(bblog_ns_share, bblog_unpriv_share);
 	bblog_export_set_limit(bblog_export_limit);
 	return register_pernet_subsys(&bblog_sysctl_net_ops);
 }

@@ -14,6 +14,7 @@ struct bblog_net {
 	struct ctl_table_header *hdr;
 	struct ctl_table *table;
 	bool userns_owned;		/* by a user ns other than the initial */
+	u64 net_cookie;			/* its namespace's */
 	struct bblog_nstats *nstats;	/* its counters; NULL in init_net */
 	unsigned int auto_ratio;	/* every N-th candidate; 0 = off */
 	int auto_mode;			/* BBLOG_MODE_* given to those */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the chunked ring at and around chunk and limit boundaries, and the
- * record budget.
+ * record budget and its shares.
  */
 #include <kunit/test.h>
 
 #include "bblog-src/module/ring.c"
+#include "bblog-src/module/stats.c"
 
 /* Append @n records numbered from @first (sn), as a TAIL ring of @limit. */
 static void bblog_ring_push(struct kunit *test, struct bblog_ring *ring,
@@ -165,11 +166,73 @@ static void bblog_ring_budget_test(struct kunit *test)
 	bblog_budget_set_limit(U64_MAX);
 }
 
+/* Fill @ring until the budget refuses; returns the chunks it got. */
+static u32 bblog_ring_fill(struct bblog_ring *ring)
+{
+	u32 n = 0;
+
+	while (bblog_ring_reserve(ring, GFP_KERNEL))
+		n++;
+	return n / BBLOG_CHUNK_RECORDS;
+}
+
+static void bblog_ring_share_test(struct kunit *test)
+{
+	struct bblog_ring host, ns1, ns2, unpriv, both;
+	struct bblog_nstats *s1, *s2;
+
+	s1 = bblog_nstats_alloc();
+	s2 = bblog_nstats_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, s1);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+	/* Eight chunks; one namespace may hold half, the unprivileged a quarter. */
+	bblog_budget_set_limit(8 * BBLOG_CHUNK_RECORDS);
+	bblog_budget_set_shares(50, 25);
+	bblog_ring_init(&host);
+	bblog_ring_init(&ns1);
+	bblog_ring_init(&ns2);
+	bblog_ring_init(&unpriv);
+	bblog_ring_init(&both);
+	ns1.charge.ns = s1;
+	ns2.charge.ns = s2;
+	unpriv.charge.unpriv = true;
+	both.charge.ns = s1;
+	both.charge.unpriv = true;
+
+	KUNIT_EXPECT_EQ(test, bblog_ring_fill(&unpriv), 2U);
+	/* s1's share is not the unprivileged one's, but both are full. */
+	KUNIT_EXPECT_EQ(test, bblog_ring_fill(&both), 0U);
+	KUNIT_EXPECT_EQ(test, bblog_ring_fill(&ns1), 4U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s1->budget), (s64)(4 * BBLOG_CHUNK_RECORDS));
+	/* The host-wide budget, not s2's share, stops the second namespace. */
+	KUNIT_EXPECT_EQ(test, bblog_ring_fill(&ns2), 2U);
+	KUNIT_EXPECT_EQ(test, bblog_ring_fill(&host), 0U);
+	bblog_ring_free(&ns1);
+	/* What a namespace gives back, the initial namespace may take. */
+	KUNIT_EXPECT_EQ(test, bblog_ring_fill(&host), 4U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s1->budget), 0LL);
+
+	bblog_ring_free(&host);
+	bblog_ring_free(&ns2);
+	bblog_ring_free(&unpriv);
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+	KUNIT_EXPECT_EQ(test, bblog_budget_unpriv_used(), 0ULL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s2->budget), 0LL);
+	/* Each chunk held a reference: these are the last. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&s1->ref), 1U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&s2->ref), 1U);
+	bblog_nstats_put(s1);
+	bblog_nstats_put(s2);
+	bblog_budget_set_shares(100, 100);
+	bblog_budget_set_limit(U64_MAX);
+}
+
 static struct kunit_case bblog_ring_cases[] = {
 	KUNIT_CASE(bblog_ring_tail_test),
 	KUNIT_CASE(bblog_ring_move_test),
 	KUNIT_CASE(bblog_ring_peek_drop_test),
 	KUNIT_CASE(bblog_ring_budget_test),
+	KUNIT_CASE(bblog_ring_share_test),
 	{}
 };
 

@@ -252,6 +252,7 @@ struct connsum {
 	uint64_t cookie;
 	unsigned long dumps;
 	unsigned long long records, gaps;
+	unsigned long long explained;	/* lost_nomem + lost_limit + overwritten */
 	uint32_t first_sn, last_sn;
 	int ended, have_sn;
 	char seqs[256];
@@ -330,9 +331,12 @@ int cmd_parse(int argc, char **argv)
 		{ "conn", no_argument, NULL, 'c' },
 		{ "cookie", required_argument, NULL, 'k' },
 		{ "buf", no_argument, NULL, 'b' },
+		{ "check-gaps", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int json = 0, records = 0, conn = 0, isbuf = 0, c, have_cookie = 0;
+	int check_gaps = 0;
+	unsigned long long unexplained = 0;
 	unsigned long long want_cookie = 0;
 	const char *path;
 	struct stream s;
@@ -347,13 +351,15 @@ int cmd_parse(int argc, char **argv)
 		case 'r': records = 1; break;
 		case 'c': conn = 1; break;
 		case 'b': isbuf = 1; break;
+		case 'g': check_gaps = 1; break;
 		case 'k': want_cookie = parse_u64(optarg, "--cookie"); have_cookie = 1; break;
 		default: die("usage: bbtest parse FILE [--json] [--records] [--conn] "
-			     "[--cookie C] [--buf]");
+			     "[--cookie C] [--buf] [--check-gaps]");
 		}
 	}
 	if (optind != argc - 1)
-		die("usage: bbtest parse FILE [--json] [--records] [--conn] [--cookie C] [--buf]");
+		die("usage: bbtest parse FILE [--json] [--records] [--conn] [--cookie C] [--buf]"
+		    " [--check-gaps]");
 	path = argv[optind];
 	if (isbuf)
 		return parse_buf(path, records, json);
@@ -394,6 +400,8 @@ int cmd_parse(int argc, char **argv)
 			cn->have_sn = 1;
 		}
 		cn->ended |= !!(d->flags & BBLOG_DF_ENDED);
+		/* The counters are the connection's totals so far. */
+		cn->explained = d->lost_nomem + d->lost_limit + d->overwritten;
 		snprintf(num, sizeof(num), "%u", d->seq);
 		append(cn->seqs, sizeof(cn->seqs), num);
 		append(cn->reasons, sizeof(cn->reasons), d->reason[0] ? d->reason : "-");
@@ -453,6 +461,26 @@ int cmd_parse(int argc, char **argv)
 		if (records)
 			for (k = 0; k < d->nrecords; k++)
 				print_record(dump_rec(v, k), d->cookie, d->seq, json);
+	}
+	/*
+	 * Every serial number missing before a connection's last record must
+	 * be counted: in its dump header, or in a LOST message.
+	 */
+	for (i = 0; i < ncs; i++) {
+		const struct connsum *cn = &cs[i];
+		unsigned long long missing = cn->have_sn ? cn->first_sn + cn->gaps : 0;
+
+		if (missing > cn->explained) {
+			unexplained += missing - cn->explained;
+			if (check_gaps)
+				fprintf(stderr, "connection %llu: %llu records missing, %llu counted\n",
+					(unsigned long long)cn->cookie, missing, cn->explained);
+		}
+	}
+	if (check_gaps && unexplained > s.lost_records) {
+		printf("error: %llu records missing without a count (LOST messages: %llu)\n",
+		       unexplained, (unsigned long long)s.lost_records);
+		rc = 1;
 	}
 	if (conn) {
 		for (i = 0; i < ncs; i++) {

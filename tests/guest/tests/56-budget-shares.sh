@@ -1,0 +1,77 @@
+# The shares of the record budget (net.tcp_bblog.ns_share, unpriv_share):
+# no namespace but the initial one, and no set of unprivileged callers,
+# can take all of global_limit.  With 200 chunks' worth of records:
+#   - namespace a logs every connection (auto_*) and wants far more than
+#     its half: it gets its half, no more (its stat_budget_used), and what
+#     did not fit is counted in its lost_nomem;
+#   - in namespace b, an unprivileged user's connections (mode set with the
+#     socket option, as uid 65534) want more than a quarter: together they
+#     hold a quarter (stat_budget_unpriv_used), the rest is counted;
+#   - root's connection in b still gets every record;
+# and once all is closed every record is accounted for (bb_end).
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+P=/proc/sys/net/tcp_bblog
+C=15			# records per chunk (4 KiB pages)
+limit=$((200 * C))
+st() { cat $P/stat_$1; }
+st_a() { bb_a cat $P/stat_$1; }
+st_b() { bb_b cat $P/stat_$1; }
+
+bb_begin
+expect_eq "default ns_share" "$(cat $P/ns_share)" 50
+expect_eq "default unpriv_share" "$(cat $P/unpriv_share)" 25
+for bad in 101 -1 x; do
+	echo $bad > $P/ns_share 2> /dev/null && die "ns_share '$bad' accepted"
+done
+bb_a sh -c "echo 100 > $P/ns_share" 2> /dev/null && die "ns_share set from namespace a"
+expect_eq "ns_share after bad writes" "$(cat $P/ns_share)" 50
+echo $limit > $P/global_limit
+bb_sysctl a auto_ratio 1
+bb_sysctl a auto_all 1
+
+bb_server srv -p 5056 -n 30 --sink --timeout 300
+srv=$BB_PID
+# Small segments, so that each connection makes some 80 records: 30 of them
+# want about 2 400, namespace a may hold 1 500.
+bb_bg_a nsa bbtest client -a $BB_B4 -p 5056 -n 30 --bytes 20000 --chunk 500 \
+	--nodelay --keep --timeout 300
+nsa=$BB_PID
+bb_wait_for $BB_DIR/nsa.out '^keeping' 120
+used=$(st_a budget_used)
+echo "# namespace a: budget_used $used of its $((limit / 2)), lost_nomem $(st_a lost_nomem)"
+[ $used -le $((limit / 2)) ] || die "namespace a holds $used records, over its share $((limit / 2))"
+[ $((used + C)) -gt $((limit / 2)) ] || die "namespace a stopped at $used, short of its share"
+[ "$(st_a lost_nomem)" -gt 0 ] || die "namespace a never ran short: the test proves nothing"
+
+# Namespace b, as uid 65534: 20 connections that want some 1 600 records
+# (to a server in a, whose connections a's full share cannot log).
+bb_bg_a srva bbtest server -p 5156 -n 21 --sink --timeout 300
+srva=$BB_PID
+bb_wait_for $BB_DIR/srva.out '^listening' 20
+lost0=$(st_b lost_nomem)
+bb_bg_b unpriv bbtest client -a $BB_A4 -p 5156 -n 20 --bytes 20000 --chunk 500 \
+	--nodelay --mode tail --keep --timeout 300 --uid 65534
+unpriv=$BB_PID
+bb_wait_for $BB_DIR/unpriv.out '^keeping' 120
+used=$(st budget_unpriv_used)
+echo "# uid 65534 in b: budget_unpriv_used $used of $((limit / 4)), b's lost_nomem $(st_b lost_nomem)"
+[ $used -le $((limit / 4)) ] || die "unprivileged connections hold $used records, over their share $((limit / 4))"
+[ $((used + C)) -gt $((limit / 4)) ] || die "unprivileged connections stopped at $used, short of their share"
+lost1=$(st_b lost_nomem)
+[ $lost1 -gt $lost0 ] || die "the unprivileged connections never ran short: the test proves nothing"
+expect_eq "namespace b's budget_used: its unprivileged connections only" "$(st_b budget_used)" $used
+
+# Root's connection in b: every record kept.
+bb_b bbtest client -a $BB_A4 -p 5156 --bytes 20000 --chunk 500 --nodelay \
+	--mode tail --timeout 120 > $BB_DIR/root.out ||
+	{ cat $BB_DIR/root.out; die "root's client"; }
+expect_eq "records root's connection lost in b" "$(st_b lost_nomem)" $lost1
+echo "# host: budget_used $(st budget_used) of $limit"
+[ "$(st budget_used)" -le $limit ] || die "over global_limit"
+
+bb_stop $nsa
+bb_stop $unpriv
+bb_wait $srv "server"
+bb_end
