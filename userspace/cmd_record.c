@@ -2,7 +2,26 @@
 /*
  * bblog record: read the tcp_bblog message stream and write one pcapng file
  * per connection, plus one JSON line per finished file in <dir>/records.
+ *
+ * Files are written as .NAME.tmp, renamed to NAME when finished, and only
+ * then indexed.  Each dump is one unit of its file: written, then committed
+ * (the buffer written out, the xz stream ended).
+ *
+ * When the output fails (ENOSPC, EDQUOT, EIO, EACCES, ENOENT...), the dump
+ * being written is taken back out of its file (truncated to the last
+ * commit) and kept in memory, and the input is no longer read: further
+ * dumps wait in the kernel, within net.tcp_bblog.export_limit, beyond which
+ * the kernel drops the oldest and counts them (LOST messages, reported when
+ * reading resumes).  Every second the work left undone (a rename, an index
+ * line, the kept dump) is retried; when it all succeeds reading resumes.
+ * Stopped while paused, record says what it read but could not write and
+ * exits with status 3.  Files it could not finish stay as .NAME.tmp.
+ *
+ * At start, the .NAME.tmp files of a run that was killed are recovered:
+ * cut after their last whole pcapng block (xz: their last whole stream),
+ * renamed and indexed with "recovered":true.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -14,12 +33,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pcapng.h"
+#include "pcapread.h"
 #include "stream.h"
 #include "util.h"
 
@@ -27,6 +48,7 @@
 #define DEFAULT_LIMIT	(64ull << 20)
 #define DEFAULT_IDLE	300
 #define NAME_TRIES	100000
+#define EXIT_UNWRITTEN	3	/* stopped with dumps or lines not written */
 
 struct conn {
 	struct conn *next;
@@ -43,6 +65,8 @@ struct conn {
 	unsigned frag;			/* the N of the file name */
 	time_t dumptime;
 	int ended;
+	int finishing;			/* finish asked for, not done yet */
+	int gone;			/* free it once finished */
 	double active;			/* monotonic time of the last dump */
 };
 
@@ -59,11 +83,32 @@ struct rec_opts {
 	size_t readsize;
 };
 
+/* An index line not written yet. */
+struct line {
+	struct line *next;
+	size_t len;
+	char text[];
+};
+
 static volatile sig_atomic_t got_stop, got_hup;
 static int dirfd_out = -1;
-static FILE *index_f;
+static int index_fd = -1;
+static off_t index_cut = -1;		/* a partial line to cut off */
+static char index_path[PATH_MAX];
+static struct line *owed, **owed_tail = &owed;
 static struct conn *conns;
 static struct rec_opts opt;
+static int input_is_dev;
+
+/* Paused: the output failed, the input is not read. */
+static struct {
+	int on;
+	int err;			/* errno of the last failure */
+	int failed_now;			/* a failure since settle() began */
+	double since;
+	unsigned char *msg;		/* the dump waiting to be written */
+	size_t len;
+} pz;
 
 static void on_signal(int sig)
 {
@@ -81,20 +126,145 @@ static double now_mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void open_index(void)
-{
-	int fd;
+static int stopping;		/* exiting: a failure is said, not a pause */
 
-	if (index_f)
-		fclose(index_f);
-	index_f = NULL;
-	fd = openat(dirfd_out, "records",
-		    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || !(index_f = fdopen(fd, "a"))) {
-		warnx("%s/records: %s", opt.dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+/* The output failed with err (what: a path): pause, say so once. */
+static void blocked(const char *what, int err)
+{
+	pz.failed_now = 1;
+	if (stopping) {
+		if (err != pz.err)
+			warnx("%s: %s", what, strerror(err));
+		pz.on = 1;
+	} else if (!pz.on) {
+		pz.on = 1;
+		pz.since = now_mono();
+		warnx("%s: %s: pausing; %s", what, strerror(err),
+		      input_is_dev ? "dumps wait in the kernel" :
+		      "the input waits");
+	} else if (err != pz.err) {
+		warnx("%s: %s: still paused", what, strerror(err));
 	}
+	pz.err = err;
+}
+
+static void resumed(void)
+{
+	double paused = now_mono() - pz.since;
+	struct conn *c;
+
+	warnx("%s: resumed after %.1f s paused", opt.dir, paused);
+	for (c = conns; c; c = c->next)
+		c->active += paused;	/* not idle while we could not read */
+	pz.on = 0;
+	pz.err = 0;
+	pz.failed_now = 0;
+}
+
+/* ---- the records index ---- */
+
+static int check_dir(void);
+
+static int index_open(void)
+{
+	int fd = openat(dirfd_out, "records",
+			O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	if (index_fd >= 0)
+		close(index_fd);
+	index_fd = fd;
+	index_cut = -1;
+	return 0;
+}
+
+/* At start and on SIGHUP: a failure is said, the next line retries. */
+static void reopen_index(void)
+{
+	if (index_open() < 0) {
+		warnx("%s: %s", index_path, strerror(errno));
+		if (index_fd >= 0)
+			close(index_fd);
+		index_fd = -1;
+	}
+}
+
+/* Append one line whole, or nothing of it: 0, or -1 (errno). */
+static int index_put(const char *text, size_t len)
+{
+	struct stat sb;
+	int e;
+
+	/* removed (rotated without SIGHUP, or with the directory): anew */
+	if (index_fd >= 0 && fstat(index_fd, &sb) == 0 && sb.st_nlink == 0) {
+		close(index_fd);
+		index_fd = -1;
+		if (check_dir() < 0)
+			return -1;
+	}
+	if (index_fd < 0 && index_open() < 0)
+		return -1;
+	if (index_cut >= 0) {
+		if (ftruncate(index_fd, index_cut) < 0)
+			return -1;
+		index_cut = -1;
+	}
+	if (fstat(index_fd, &sb) < 0)
+		return -1;
+	if (write_all(index_fd, text, len) == 0)
+		return 0;
+	e = errno;
+	if (ftruncate(index_fd, sb.st_size) < 0)
+		index_cut = sb.st_size;
+	errno = e;
+	return -1;
+}
+
+/* Index lines not written yet, in order; -1: blocked. */
+static int flush_owed(void)
+{
+	struct line *l;
+
+	while ((l = owed)) {
+		if (index_put(l->text, l->len) < 0) {
+			blocked(index_path, errno);
+			return -1;
+		}
+		owed = l->next;
+		if (!owed)
+			owed_tail = &owed;
+		free(l);
+	}
+	return 0;
+}
+
+/* Add a line (text malloc'd, taken) after those owed. */
+static void add_line(char *text, size_t len)
+{
+	struct line *l;
+
+	if (!text)
+		return;
+	if (!owed && index_put(text, len) == 0) {
+		free(text);
+		return;
+	}
+	if (!owed)
+		blocked(index_path, errno);
+	l = malloc(sizeof(*l) + len + 1);
+	if (!l) {
+		warnx("out of memory: %s lost the line %.*s", index_path,
+		      (int)len, text);
+		free(text);
+		return;
+	}
+	l->next = NULL;
+	l->len = len;
+	memcpy(l->text, text, len + 1);
+	free(text);
+	*owed_tail = l;
+	owed_tail = &l->next;
 }
 
 static uint16_t port_of(const uint16_t *p)
@@ -104,131 +274,98 @@ static uint16_t port_of(const uint16_t *p)
 	return (uint16_t)((b[0] << 8) | b[1]);
 }
 
-static void write_index(struct conn *c)
+/* What an index line says. */
+struct line_info {
+	const struct bblog_dump *first;	/* addresses, ports, id */
+	const struct bblog_dump *last;	/* NULL: recovered (counters unknown) */
+	const char *reason, *tag;
+	const char *filename;
+	time_t date;
+	uint64_t records, packets, dur_us, lost, cookie;
+	uint32_t netns;
+	int ended, xz, recovered;
+	unsigned frag;
+};
+
+static char *format_line(const struct line_info *li, size_t *lenp)
 {
-	const struct bblog_dump *d = &c->w.first;
-	char la[64], fa[64], date[64];
+	const struct bblog_dump *d = li->first, *l = li->last;
+	char la[64], fa[64], date[64], *text = NULL;
 	struct tm tm;
-	time_t t = c->dumptime;
-	FILE *f = index_f;
-	uint64_t dur = c->w.records ? c->w.last_us - c->w.first_us : 0;
+	FILE *f = open_memstream(&text, lenp);
 
 	if (!f)
-		return;
-	gmtime_r(&t, &tm);
+		return NULL;
+	gmtime_r(&li->date, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S +0000", &tm);
 	fprintf(f, "{\"date\":\"%s\",\"id\":", date);
 	json_str(f, d->id[0] ? d->id : "UNKNOWN", BBLOG_ID_LEN - 1);
 	fputs(",\"reason\":", f);
-	json_str(f, c->dump.reason, BBLOG_REASON_LEN - 1);
+	json_str(f, li->reason, BBLOG_REASON_LEN - 1);
 	fputs(",\"tag\":", f);
-	json_str(f, c->dump.tag, BBLOG_TAG_LEN - 1);
+	json_str(f, li->tag, BBLOG_TAG_LEN - 1);
 	fprintf(f, ",\"laddr\":\"%s\",\"lport\":%u,\"faddr\":\"%s\",\"fport\":%u",
 		bblog_addr_str(d, 0, la, sizeof(la)), port_of(&d->lport),
 		bblog_addr_str(d, 1, fa, sizeof(fa)), port_of(&d->fport));
 	fputs(",\"filename\":", f);
-	json_str(f, c->name, sizeof(c->name));
+	json_str(f, li->filename, NAME_MAX);
 	fprintf(f, ",\"record_count\":%llu,\"packet_count\":%llu"
-		",\"duration\":%llu.%06llu,\"connection_ended\":%s,\"auto\":%s"
-		",\"listener\":%s"
-		",\"lost_records\":%llu,\"lost_nomem\":%llu,\"lost_limit\":%llu"
-		",\"overwritten\":%llu,\"lost_export\":%llu"
-		",\"cookie\":%llu,\"netns\":%u,\"stack\":\"%s\""
-		",\"compressor\":\"%s\",\"frag_seq\":%u}\n",
-		(unsigned long long)c->w.records,
-		(unsigned long long)c->w.packets,
-		(unsigned long long)(dur / 1000000u),
-		(unsigned long long)(dur % 1000000u),
-		c->ended || c->w.connend ? "true" : "false",
-		c->dump.flags & BBLOG_DF_AUTO ? "true" : "false",
-		c->dump.flags & BBLOG_DF_LISTENER ? "true" : "false",
-		(unsigned long long)c->w.lost,
-		(unsigned long long)c->dump.lost_nomem,
-		(unsigned long long)c->dump.lost_limit,
-		(unsigned long long)c->dump.overwritten,
-		(unsigned long long)c->dump.lost_export,
-		(unsigned long long)c->cookie, c->netns, BBLOG_PCAP_STACK_NAME,
-		opt.xz ? "xz" : "", c->frag);
-	fflush(f);
+		",\"duration\":%llu.%06llu,\"connection_ended\":%s",
+		(unsigned long long)li->records,
+		(unsigned long long)li->packets,
+		(unsigned long long)(li->dur_us / 1000000u),
+		(unsigned long long)(li->dur_us % 1000000u),
+		li->ended ? "true" : "false");
+	if (l)
+		fprintf(f, ",\"auto\":%s,\"listener\":%s",
+			l->flags & BBLOG_DF_AUTO ? "true" : "false",
+			l->flags & BBLOG_DF_LISTENER ? "true" : "false");
+	fprintf(f, ",\"lost_records\":%llu", (unsigned long long)li->lost);
+	if (l)
+		fprintf(f, ",\"lost_nomem\":%llu,\"lost_limit\":%llu"
+			",\"overwritten\":%llu,\"lost_export\":%llu",
+			(unsigned long long)l->lost_nomem,
+			(unsigned long long)l->lost_limit,
+			(unsigned long long)l->overwritten,
+			(unsigned long long)l->lost_export);
+	fprintf(f, ",\"cookie\":%llu,\"netns\":%u,\"stack\":\"%s\""
+		",\"compressor\":\"%s\",\"frag_seq\":%u%s}\n",
+		(unsigned long long)li->cookie, li->netns, BBLOG_PCAP_STACK_NAME,
+		li->xz ? "xz" : "", li->frag,
+		li->recovered ? ",\"recovered\":true" : "");
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
-/* Close, rename and index the open file of c. */
-static void finish_file(struct conn *c)
+static void index_conn(struct conn *c)
 {
-	int failed;
+	struct line_info li = {
+		.first = &c->w.first, .last = &c->dump,
+		.reason = c->dump.reason, .tag = c->dump.tag,
+		.filename = c->name, .date = c->dumptime,
+		.records = c->w.records, .packets = c->w.packets,
+		.dur_us = c->w.records ? c->w.last_us - c->w.first_us : 0,
+		.lost = c->w.lost, .cookie = c->cookie, .netns = c->netns,
+		.ended = c->ended || c->w.connend, .xz = opt.xz,
+		.frag = c->frag,
+	};
+	size_t len = 0;
+	char *text = format_line(&li, &len);
 
-	if (!c->open)
-		return;
-	c->open = 0;
-	c->have_sn = c->w.have_sn;
-	c->last_sn = c->w.last_sn;
-	failed = bblog_pcapng_close(&c->w) < 0;
-	if (failed) {
-		warnx("%s: write failed: %s", c->name, strerror(errno));
-		unlinkat(dirfd_out, c->tmp, 0);
-		return;
-	}
-	if (renameat(dirfd_out, c->tmp, dirfd_out, c->name) < 0) {
-		warnx("rename %s to %s: %s", c->tmp, c->name, strerror(errno));
-		unlinkat(dirfd_out, c->tmp, 0);
-		return;
-	}
-	write_index(c);
+	if (!text)
+		warnx("out of memory: %s lost the line of %s", index_path, c->name);
+	add_line(text, len);
 }
 
-static int open_file(struct conn *c, const struct bblog_dump *d)
-{
-	char id[BBLOG_ID_LEN], fa[64];
-	struct bblog_out *out;
-	unsigned n;
-	int fd = -1;
+/* ---- files ---- */
 
-	sanitize_id(id, sizeof(id), d->id, BBLOG_ID_LEN - 1);
-	bblog_addr_str(d, 1, fa, sizeof(fa));
-	for (n = 0; n < NAME_TRIES; n++) {
-		snprintf(c->name, sizeof(c->name), "%s_%u_%s_%u.%u.pcapng%s", id,
-			 port_of(&d->lport), fa, port_of(&d->fport), n,
-			 opt.xz ? ".xz" : "");
-		snprintf(c->tmp, sizeof(c->tmp), ".%s.tmp", c->name);
-		if (faccessat(dirfd_out, c->name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-			continue;
-		fd = openat(dirfd_out, c->tmp,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		warnx("%s/%s: %s", opt.dir, c->tmp,
-		      n == NAME_TRIES ? "no free file number" : strerror(errno));
-		return -1;
-	}
-	out = opt.xz ? bblog_out_xz(fd) : bblog_out_fd(fd);
-	if (!out) {
-		warnx("%s: %s", c->tmp, strerror(errno));
-		close(fd);
-		unlinkat(dirfd_out, c->tmp, 0);
-		return -1;
-	}
-	c->frag = n;
-	c->dumptime = time(NULL);
-	if (bblog_pcapng_open(&c->w, out, d, (int64_t)c->dumptime,
-			      "bblog " BBLOG_TOOL_VERSION) < 0) {
-		warnx("%s: %s", c->tmp, strerror(errno));
-		bblog_pcapng_close(&c->w);
-		unlinkat(dirfd_out, c->tmp, 0);
-		return -1;
-	}
-	c->w.have_sn = c->have_sn;
-	c->w.last_sn = c->last_sn;
-	c->open = 1;
-	return 0;
-}
-
-static void drop_conn(struct conn *c)
+static void free_conn(struct conn *c)
 {
 	struct conn **pp;
 
-	finish_file(c);
 	for (pp = &conns; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
@@ -237,16 +374,268 @@ static void drop_conn(struct conn *c)
 	free(c);
 }
 
-static void handle_dump(const struct bblog_msg *m)
+/*
+ * The directory was removed (its link count is 0): carry on in the one at
+ * its path now, if there is one.  0, or -1 (errno).
+ */
+static int check_dir(void)
+{
+	struct stat sb;
+	int fd;
+
+	if (fstat(dirfd_out, &sb) == 0 && sb.st_nlink > 0)
+		return 0;
+	fd = open(opt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (dup3(fd, dirfd_out, O_CLOEXEC) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	flock(dirfd_out, LOCK_SH | LOCK_NB);
+	warnx("%s: the directory was removed; writing into the new one", opt.dir);
+	if (index_fd >= 0)
+		close(index_fd);
+	index_fd = -1;		/* the next line opens the new index */
+	index_cut = -1;
+	return 0;
+}
+
+static int finish_file(struct conn *c);
+
+/*
+ * Finish the open file least recently dumped to, but c's: a descriptor for
+ * a new file.  0, -1 (none to finish) or -2 (blocked).
+ */
+static int finish_oldest(struct conn *c)
+{
+	struct conn *o, *old = NULL;
+
+	for (o = conns; o; o = o->next)
+		if (o != c && o->open && !o->finishing &&
+		    (!old || o->active < old->active))
+			old = o;
+	if (!old)
+		return -1;
+	warnx("out of file descriptors: finishing %s early", old->name);
+	return finish_file(old) < 0 ? -2 : 0;
+}
+
+/*
+ * Create c's next .NAME.tmp for dump d: the fd, or -1 (errno), or -2 when
+ * finishing a file to free a descriptor blocked (and said so).
+ */
+static int create_tmp(struct conn *c, const struct bblog_dump *d)
+{
+	char id[BBLOG_ID_LEN], fa[64];
+	int fd = -1, tries;
+	unsigned n = 0;
+
+	sanitize_id(id, sizeof(id), d->id, BBLOG_ID_LEN - 1);
+	bblog_addr_str(d, 1, fa, sizeof(fa));
+	for (tries = 0; tries < 8; tries++) {
+		for (n = 0; n < NAME_TRIES; n++) {
+			snprintf(c->name, sizeof(c->name), "%s_%u_%s_%u.%u.pcapng%s",
+				 id, port_of(&d->lport), fa, port_of(&d->fport), n,
+				 opt.xz ? ".xz" : "");
+			snprintf(c->tmp, sizeof(c->tmp), ".%s.tmp", c->name);
+			if (faccessat(dirfd_out, c->name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+				continue;
+			fd = openat(dirfd_out, c->tmp,
+				    O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			if (fd >= 0 || errno != EEXIST)
+				break;
+		}
+		if (fd >= 0) {
+			c->frag = n;
+			return fd;
+		}
+		if (n == NAME_TRIES) {
+			errno = EEXIST;
+			return -1;
+		}
+		/* many connections in continual mode: finish one, retry */
+		if (errno != EMFILE && errno != ENFILE)
+			return -1;
+		switch (finish_oldest(c)) {
+		case -1:
+			errno = EMFILE;
+			return -1;
+		case -2:
+			return -2;
+		}
+	}
+	return -1;
+}
+
+/*
+ * c's .NAME.tmp is gone from the directory (removed, or the directory
+ * was): write what it held into a new one.  0, or -1 (blocked).
+ */
+static int adopt(struct conn *c)
+{
+	char old[sizeof(c->name)], buf[65536];
+	int ofd = c->w.out->fd, nfd, e;
+	off_t off = 0;
+	ssize_t n;
+
+	if (check_dir() < 0) {
+		blocked(opt.dir, errno);
+		return -1;
+	}
+	snprintf(old, sizeof(old), "%s", c->name);
+	nfd = create_tmp(c, &c->w.first);
+	if (nfd < 0) {
+		if (nfd == -1)
+			blocked(opt.dir, errno);
+		return -1;
+	}
+	while ((n = pread(ofd, buf, sizeof(buf), off)) > 0) {
+		if (write_all(nfd, buf, (size_t)n) < 0)
+			goto fail;
+		off += n;
+	}
+	if (n < 0 || dup3(nfd, ofd, O_CLOEXEC) < 0)
+		goto fail;
+	close(nfd);
+	warnx("%s/.%s.tmp was removed while being written: written again as %s",
+	      opt.dir, old, c->tmp);
+	return 0;
+fail:
+	e = errno;
+	close(nfd);
+	unlinkat(dirfd_out, c->tmp, 0);
+	blocked(opt.dir, e);
+	return -1;
+}
+
+/*
+ * Rename, close and index the open file of c.  0, or -1: blocked (the file
+ * stays open and c->finishing set; settle() retries).
+ */
+static int finish_file(struct conn *c)
+{
+	struct stat sb;
+
+	if (!c->open)
+		return 0;
+	c->finishing = 1;
+	if (fstat(c->w.out->fd, &sb) == 0 && sb.st_nlink == 0 && adopt(c) < 0)
+		return -1;
+	if (renameat(dirfd_out, c->tmp, dirfd_out, c->name) < 0) {
+		if (errno != ENOENT) {
+			blocked(opt.dir, errno);
+			return -1;
+		}
+		if (adopt(c) < 0)	/* it said why */
+			return -1;
+		if (renameat(dirfd_out, c->tmp, dirfd_out, c->name) < 0) {
+			blocked(opt.dir, errno);
+			return -1;
+		}
+	}
+	c->open = 0;
+	c->finishing = 0;
+	c->have_sn = c->w.have_sn;
+	c->last_sn = c->w.last_sn;
+	/* every dump was committed: nothing is left to write */
+	if (bblog_pcapng_close(&c->w) < 0)
+		warnx("%s/%s: close: %s", opt.dir, c->name, strerror(errno));
+	index_conn(c);
+	return 0;
+}
+
+/* Take a file that got no whole dump back out. */
+static void discard_file(struct conn *c)
+{
+	bblog_pcapng_rollback(&c->w);	/* empty, should unlinking fail */
+	bblog_pcapng_close(&c->w);
+	unlinkat(dirfd_out, c->tmp, 0);
+	c->open = 0;
+	c->finishing = 0;
+}
+
+/* 0, or -1: blocked. */
+static int open_file(struct conn *c, const struct bblog_dump *d)
+{
+	struct bblog_out *out;
+	int fd, e;
+
+	fd = create_tmp(c, d);
+	if (fd < 0) {
+		if (fd == -1)
+			blocked(opt.dir, errno);
+		return -1;
+	}
+	out = opt.xz ? bblog_out_xz(fd) : bblog_out_fd(fd);
+	if (!out) {
+		e = errno;
+		close(fd);
+		unlinkat(dirfd_out, c->tmp, 0);
+		blocked(opt.dir, e);
+		return -1;
+	}
+	c->dumptime = time(NULL);
+	if (bblog_pcapng_open(&c->w, out, d, (int64_t)c->dumptime,
+			      "bblog " BBLOG_TOOL_VERSION) < 0) {
+		e = errno;
+		bblog_pcapng_close(&c->w);
+		unlinkat(dirfd_out, c->tmp, 0);
+		blocked(opt.dir, e);
+		return -1;
+	}
+	c->w.have_sn = c->w.mark.have_sn = c->have_sn;
+	c->w.last_sn = c->w.mark.last_sn = c->last_sn;
+	c->open = 1;
+	c->finishing = 0;
+	return 0;
+}
+
+/*
+ * Write dump m into c's open file as one unit.  0: done (or skipped, if it
+ * cannot be encoded); -1: blocked, nothing of it left in the file.
+ */
+static int write_dump(struct conn *c, const struct bblog_msg *m, int fresh)
+{
+	int e;
+
+	if (bblog_pcapng_dump(&c->w, m) == 0 && bblog_pcapng_commit(&c->w) == 0)
+		return 0;
+	e = errno;
+	if (fresh)
+		discard_file(c);
+	else
+		bblog_pcapng_rollback(&c->w);	/* or at the next write */
+	if (e == EOVERFLOW) {	/* the encoder's, not the output's */
+		warnx("%s: a dump of %u records could not be encoded: skipped",
+		      c->name, m->dump.nrecords);
+		return 0;
+	}
+	blocked(opt.dir, e);
+	return -1;
+}
+
+/* Finish c's file and forget c (once the file is finished). */
+static void drop_conn(struct conn *c)
+{
+	c->gone = 1;
+	if (finish_file(c) == 0)
+		free_conn(c);
+}
+
+/* 0: the dump was handled; -1: blocked before it was written (keep it). */
+static int handle_dump(const struct bblog_msg *m)
 {
 	const struct bblog_dump *d = &m->dump;
 	struct bblog_record first;
 	struct conn *c;
+	int fresh = 0;
 
 	if (opt.reason && strncasecmp(d->reason, opt.reason, strlen(opt.reason)))
-		return;
+		return 0;
 	for (c = conns; c; c = c->next)
-		if (c->cookie == d->cookie && c->netns == d->netns)
+		if (!c->gone && c->cookie == d->cookie && c->netns == d->netns)
 			break;
 	if (c) {
 		int cont = d->seq > c->last_seq;
@@ -258,45 +647,47 @@ static void handle_dump(const struct bblog_msg *m)
 			/* records overlapping what we wrote: a new file */
 			cont = (uint32_t)(first.sn - ls) - 1 < 0x80000000u;
 		}
-		if (!cont) {
-			finish_file(c);
-			c->have_sn = 0;
+		if (!cont || c->finishing) {
+			if (finish_file(c) < 0)
+				return -1;
+			if (!cont)
+				c->have_sn = 0;
 		}
 	}
 	if (!c) {
 		if (!d->nrecords)
-			return;
+			return 0;
 		c = calloc(1, sizeof(*c));
 		if (!c) {
-			warnx("out of memory");
-			return;
+			blocked("memory", ENOMEM);
+			return -1;
 		}
 		c->cookie = d->cookie;
 		c->netns = d->netns;
+		c->active = now_mono();
 		c->next = conns;
 		conns = c;
 	}
+	if (d->nrecords) {
+		if (!c->open) {
+			if (open_file(c, d) < 0)
+				return -1;
+			fresh = 1;
+		}
+		if (write_dump(c, m, fresh) < 0)
+			return -1;
+	}
+	/* written: from here on the dump is done, whatever blocks */
 	c->dump = *d;
 	c->last_seq = d->seq;
 	c->active = now_mono();
 	if (d->flags & BBLOG_DF_ENDED)
 		c->ended = 1;
-	if (d->nrecords) {
-		if (!c->open && open_file(c, d) < 0) {
-			drop_conn(c);
-			return;
-		}
-		if (bblog_pcapng_dump(&c->w, m) < 0) {
-			drop_conn(c);
-			return;
-		}
-	}
-	if (c->ended) {
+	if (c->ended)
 		drop_conn(c);
-		return;
-	}
-	if (c->open && c->w.out->bytes >= opt.limit)
+	else if (c->open && c->w.out->bytes >= opt.limit)
 		finish_file(c);
+	return 0;
 }
 
 static void expire_idle(int all)
@@ -306,6 +697,8 @@ static void expire_idle(int all)
 
 	for (c = conns; c; c = next) {
 		next = c->next;
+		if (!all && pz.on)
+			break;
 		if (all || now - c->active >= opt.idle)
 			drop_conn(c);
 	}
@@ -315,7 +708,17 @@ static void handle_msg(const struct bblog_msg *m)
 {
 	switch (m->kind) {
 	case BBLOG_MSGK_DUMP:
-		handle_dump(m);
+		if (handle_dump(m) == 0)
+			break;
+		/* keep it for settle() */
+		pz.msg = malloc((size_t)m->length);
+		if (!pz.msg) {
+			warnx("out of memory: a dump of %u records lost",
+			      m->dump.nrecords);
+			break;
+		}
+		memcpy(pz.msg, m->data, (size_t)m->length);
+		pz.len = (size_t)m->length;
 		break;
 	case BBLOG_MSGK_UNKNOWN:
 		warnx("input offset %llu: skipping message of unknown type %u (%llu bytes)",
@@ -333,6 +736,340 @@ static void handle_msg(const struct bblog_msg *m)
 		      (unsigned long long)m->lost.records);
 		break;
 	}
+}
+
+/* Handle what the stream holds, until something blocks. */
+static void drain(struct bblog_stream *st)
+{
+	struct bblog_msg m;
+
+	while (!pz.on && bblog_stream_next(st, &m) == 1)
+		handle_msg(&m);
+}
+
+/*
+ * Paused: retry what was left undone, in order (files to finish, index
+ * lines, the kept dump).  0 when all of it is done.
+ */
+static int settle(void)
+{
+	struct conn *c, *next;
+	struct bblog_msg m;
+
+	pz.failed_now = 0;
+	if (check_dir() < 0) {
+		blocked(opt.dir, errno);
+		return -1;
+	}
+	for (c = conns; c; c = next) {
+		next = c->next;
+		if (!c->finishing)
+			continue;
+		if (finish_file(c) < 0)
+			return -1;
+		if (c->gone)
+			free_conn(c);
+	}
+	if (flush_owed() < 0)
+		return -1;
+	if (pz.msg) {
+		if (bblog_msg_parse(pz.msg, pz.len, &m) == 1 &&
+		    m.kind == BBLOG_MSGK_DUMP && handle_dump(&m) < 0)
+			return -1;
+		free(pz.msg);
+		pz.msg = NULL;
+	}
+	return pz.failed_now ? -1 : 0;
+}
+
+/* ---- recovery of the files of a killed run ---- */
+
+/* ".NAME.pcapng.tmp" or ".NAME.pcapng.xz.tmp": NAME's length, else 0. */
+static size_t tmp_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 6 || s[0] != '.' || strcmp(s + n - 4, ".tmp"))
+		return 0;
+	n -= 5;			/* NAME.pcapng[.xz] */
+	if ((n > 7 && !strncmp(s + 1 + n - 7, ".pcapng", 7)) ||
+	    (n > 10 && !strncmp(s + 1 + n - 10, ".pcapng.xz", 10)))
+		return n;
+	return 0;
+}
+
+/* A name not taken, from name ("ID_..._FPORT.N.pcapng[.xz]") up. */
+static int free_name(char *name, size_t len)
+{
+	char base[NAME_MAX + 1], *ext, *dot;
+	unsigned long n;
+
+	if (faccessat(dirfd_out, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	snprintf(base, sizeof(base), "%s", name);
+	ext = strstr(base, ".pcapng");
+	if (!ext)
+		return -1;
+	*ext = 0;
+	dot = strrchr(base, '.');
+	n = dot ? strtoul(dot + 1, NULL, 10) : 0;
+	if (dot)
+		*dot = 0;
+	ext = strstr(name, ".pcapng");
+	for (n++; n < NAME_TRIES; n++) {
+		char cand[PATH_MAX];
+
+		snprintf(cand, sizeof(cand), "%s.%lu%s", base, n, ext);
+		if (strlen(cand) >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (faccessat(dirfd_out, cand, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT)
+				return -1;
+			snprintf(name, len, "%s", cand);
+			return 0;
+		}
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* The whole file of fd in memory (malloc'd): 0, or -1 (errno). */
+static int slurp(int fd, unsigned char **bufp, size_t *lenp)
+{
+	struct stat sb;
+	unsigned char *buf;
+	size_t len = 0;
+
+	if (fstat(fd, &sb) < 0)
+		return -1;
+	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > (1ull << 32)) {
+		errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
+		return -1;
+	}
+	buf = malloc((size_t)sb.st_size + 1);
+	if (!buf)
+		return -1;
+	while (len < (size_t)sb.st_size) {
+		ssize_t n = pread(fd, buf + len, (size_t)sb.st_size - len, (off_t)len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				break;
+			free(buf);
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/* The index line of a recovered file, from the file itself. */
+static void index_recovered(const unsigned char *data, size_t len,
+			    const char *name, int xz, time_t mtime)
+{
+	struct bblog_dump d;
+	struct bblog_pr r;
+	struct bblog_pr_item it;
+	struct line_info li = { .first = &d, .filename = name, .xz = xz,
+				.recovered = 1 };
+	char reason[BBLOG_REASON_LEN] = "", tag[BBLOG_TAG_LEN] = "";
+	uint64_t first = 0, last = 0;
+	const char *p;
+	char *text;
+	size_t tlen = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.family = 2;
+	bblog_pr_init(&r, data, len);
+	while (bblog_pr_next(&r, &it) == 1) {
+		if (it.kind == BBLOG_PR_SKIPPED) {
+			li.lost += it.skipped;
+			continue;
+		}
+		if (!li.records++)
+			first = it.ts_us;
+		last = it.ts_us;
+		li.packets += it.packet;
+		if (it.have_rec && it.rec[TLB_EVENTID] == BBLOG_EV_CONNEND)
+			li.ended = 1;
+	}
+	li.dur_us = last > first ? last - first : 0;
+	if (r.have_dumpinfo) {
+		const unsigned char *h = r.dumpinfo;
+		int v6 = h[200] == FBSD_AF_INET6;
+
+		d.family = v6 ? 10 : 2;
+		memcpy(&d.fport, h + 16, 2);
+		memcpy(&d.lport, h + 18, 2);
+		memcpy(d.faddr, h + (v6 ? 20 : 32), v6 ? 16 : 4);
+		memcpy(d.laddr, h + (v6 ? 36 : 48), v6 ? 16 : 4);
+		memcpy(d.id, h + 72, BBLOG_ID_LEN - 1);
+		memcpy(reason, h + 136, BBLOG_REASON_LEN - 1);
+		memcpy(tag, h + 168, BBLOG_TAG_LEN - 1);
+		/* the writer puts UNKNOWN in both when there is no ID */
+		if (!strcmp(d.id, "UNKNOWN") && !strcmp(tag, "UNKNOWN"))
+			tag[0] = 0;
+	}
+	li.reason = reason;
+	li.tag = tag;
+	li.date = r.dumptime ? (time_t)r.dumptime : mtime;
+	if ((p = strstr(r.comment, " cookie=")))
+		li.cookie = strtoull(p + 8, NULL, 10);
+	if ((p = strstr(r.comment, " netns=")))
+		li.netns = (uint32_t)strtoul(p + 7, NULL, 10);
+	if ((p = strstr(name, ".pcapng"))) {
+		while (p > name && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		li.frag = (unsigned)strtoul(p, NULL, 10);
+	}
+	text = format_line(&li, &tlen);
+	if (!text)
+		warnx("out of memory: %s lost the line of %s", index_path, name);
+	add_line(text, tlen);
+}
+
+/* Count the records of a pcapng image. */
+static uint64_t count_records(const unsigned char *data, size_t len)
+{
+	struct bblog_pr r;
+	struct bblog_pr_item it;
+	uint64_t n = 0;
+
+	bblog_pr_init(&r, data, len);
+	while (bblog_pr_next(&r, &it) == 1)
+		n += it.kind == BBLOG_PR_RECORD;
+	return n;
+}
+
+static void recover_one(const char *tmp)
+{
+	char name[NAME_MAX + 1];
+	unsigned char *buf = NULL, *dec = NULL;
+	const unsigned char *data;
+	size_t len = 0, keep, dlen, n = tmp_name(tmp);
+	int xz = n > 3 && !strncmp(tmp + 1 + n - 3, ".xz", 3);
+	struct stat sb;
+	uint64_t recs;
+	int fd;
+
+	snprintf(name, sizeof(name), "%.*s", (int)n, tmp + 1);
+	fd = openat(dirfd_out, tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0 || slurp(fd, &buf, &len) < 0) {
+		warnx("%s/%s: left by an interrupted run, cannot recover it: %s",
+		      opt.dir, tmp, strerror(errno));
+		goto out;
+	}
+	if (xz) {
+		if (bblog_pr_xz_prefix(buf, len, &keep, &dec, &dlen) < 0) {
+			warnx("%s/%s: %s", opt.dir, tmp, strerror(errno));
+			goto out;
+		}
+		data = dec;
+	} else {
+		keep = dlen = bblog_pr_prefix(buf, len);
+		data = buf;
+	}
+	recs = count_records(data, dlen);
+	if (!recs && xz && len > 64 && !keep) {
+		/* data, but not one whole stream: not ours to throw away */
+		warnx("%s/%s: left by an interrupted run, no whole xz stream in it: left as it is",
+		      opt.dir, tmp);
+		goto out;
+	}
+	if (!recs) {
+		if (unlinkat(dirfd_out, tmp, 0) < 0)
+			warnx("%s/%s: %s", opt.dir, tmp, strerror(errno));
+		else
+			warnx("%s/%s: left by an interrupted run with no whole record: removed",
+			      opt.dir, tmp);
+		goto out;
+	}
+	if (keep < len && ftruncate(fd, (off_t)keep) < 0) {
+		warnx("%s/%s: cannot cut it to its whole blocks: %s", opt.dir, tmp,
+		      strerror(errno));
+		goto out;
+	}
+	if (free_name(name, sizeof(name)) < 0 ||
+	    renameat(dirfd_out, tmp, dirfd_out, name) < 0) {
+		warnx("%s/%s: cannot rename it to %s: %s", opt.dir, tmp, name,
+		      strerror(errno));
+		goto out;
+	}
+	if (keep < len)
+		warnx("%s/%s: recovered as %s: %llu records (cut %zu bytes of an unfinished %s)",
+		      opt.dir, tmp, name, (unsigned long long)recs, len - keep,
+		      xz ? "xz stream" : "block");
+	else
+		warnx("%s/%s: recovered as %s: %llu records", opt.dir, tmp, name,
+		      (unsigned long long)recs);
+	index_recovered(data, dlen, name, xz, sb.st_mtime);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(dec);
+}
+
+/*
+ * The .NAME.tmp files a killed run left.  Every bblog record holds a shared
+ * lock on its directory: one that gets it exclusive is alone and may take
+ * them.
+ */
+static void recover(void)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	struct dirent *e;
+	DIR *dp;
+	int dfd;
+
+	if (flock(dirfd_out, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			warnx("%s: another bblog record writes here: its temporary files are left alone",
+			      opt.dir);
+		else
+			warnx("%s: cannot lock it (%s): temporary files of an earlier run are left alone",
+			      opt.dir, strerror(errno));
+		flock(dirfd_out, LOCK_SH);
+		return;
+	}
+	dfd = dup(dirfd_out);
+	dp = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!dp) {
+		warnx("%s: cannot look for files to recover: %s", opt.dir,
+		      strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		flock(dirfd_out, LOCK_SH);
+		return;
+	}
+	rewinddir(dp);
+	while ((e = readdir(dp))) {
+		char **nn;
+
+		if (!tmp_name(e->d_name))
+			continue;
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (!nn || !(nn[n] = strdup(e->d_name))) {
+			names = nn ? nn : names;
+			break;
+		}
+		names = nn;
+		n++;
+	}
+	closedir(dp);
+	for (i = 0; i < n; i++) {
+		recover_one(names[i]);
+		free(names[i]);
+	}
+	free(names);
+	flock(dirfd_out, LOCK_SH);
 }
 
 /* Written under a temporary name, so a reader never sees it empty. */
@@ -365,8 +1102,9 @@ static void drop_privileges(void)
 	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0)
 		diex("cannot switch to user %s: %s", opt.user, strerror(errno));
-	if (faccessat(dirfd_out, ".", W_OK, AT_EACCESS) < 0)
-		diex("%s: not writable by %s", opt.dir, opt.user);
+	if (faccessat(dirfd_out, ".", W_OK | X_OK, AT_EACCESS) < 0)
+		diex("%s: not writable by user %s: %s", opt.dir, opt.user,
+		     strerror(errno));
 }
 
 static char *abspath(const char *p)
@@ -381,14 +1119,84 @@ static char *abspath(const char *p)
 	return r;
 }
 
+/*
+ * Stopping: finish what can be, say what could not be written.  Returns
+ * the exit status: 0, or EXIT_UNWRITTEN.
+ */
+static int stop_report(struct bblog_stream *st)
+{
+	uint64_t dumps = 0, recs = 0, files = 0, lines = 0;
+	struct bblog_msg m;
+	struct conn *c;
+	struct line *l;
+	int err = pz.err;
+
+	if (pz.on && settle() == 0)
+		resumed();
+	stopping = 1;
+	drain(st);
+	if (!pz.on && bblog_stream_eof(st, &m))
+		handle_msg(&m);
+	expire_idle(1);		/* finish every file (each may fail) */
+	flush_owed();
+	if (pz.err)
+		err = pz.err;
+	if (pz.msg) {
+		if (bblog_msg_parse(pz.msg, pz.len, &m) == 1 &&
+		    m.kind == BBLOG_MSGK_DUMP) {
+			dumps++;
+			recs += m.dump.nrecords;
+		}
+		free(pz.msg);
+		pz.msg = NULL;
+	}
+	while (bblog_stream_next(st, &m) == 1) {
+		if (m.kind == BBLOG_MSGK_DUMP) {
+			dumps++;
+			recs += m.dump.nrecords;
+		} else {
+			handle_msg(&m);
+		}
+	}
+	if (dumps)
+		warnx("stopped with %llu dump%s (%llu records) read but not written to %s (%s)%s",
+		      (unsigned long long)dumps, dumps == 1 ? "" : "s", (unsigned long long)recs,
+		      opt.dir, strerror(err),
+		      input_is_dev ? "; dumps not read yet stay queued in the kernel for the next reader" : "");
+	for (c = conns; c; c = c->next)
+		if (c->open) {
+			files++;
+			warnx("%s/%s: not finished (%s): the next bblog record recovers it",
+			      opt.dir, c->tmp, strerror(err));
+		}
+	for (l = owed; l; l = l->next)
+		lines++;
+	if (lines) {
+		warnx("%s: %llu lines could not be added (%s); they were:",
+		      index_path, (unsigned long long)lines, strerror(err));
+		for (l = owed; l; l = l->next)
+			warnx("%.*s", (int)(l->len && l->text[l->len - 1] == '\n' ?
+					      l->len - 1 : l->len), l->text);
+	}
+	while ((l = owed)) {
+		owed = l->next;
+		free(l);
+	}
+	while ((c = conns)) {
+		if (c->open)	/* all committed: closing writes nothing */
+			bblog_pcapng_close(&c->w);
+		free_conn(c);
+	}
+	return dumps || files || lines ? EXIT_UNWRITTEN : 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct bblog_stream st;
-	struct bblog_msg m;
 	struct sigaction sa;
 	struct stat sb;
 	unsigned char *buf;
-	int fd, ch, is_stream, is_dev;
+	int fd, ch, is_stream, is_dev, status;
 	uint64_t v;
 
 	memset(&opt, 0, sizeof(opt));
@@ -434,15 +1242,16 @@ int cmd_record(int argc, char **argv)
 		     " (is the tcp_bblog module loaded?)" : "");
 	if (fstat(fd, &sb) < 0)
 		diex("%s: %s", opt.input, strerror(errno));
-	is_dev = S_ISCHR(sb.st_mode);
+	is_dev = input_is_dev = S_ISCHR(sb.st_mode);
 	is_stream = !S_ISREG(sb.st_mode);	/* poll: idle timeouts */
 	if (!opt.readsize)
 		opt.readsize = is_dev ? BBLOG_MSG_MAX : 1u << 20;
 	dirfd_out = open(opt.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd_out < 0)
-		diex("%s: %s", opt.dir, strerror(errno));
-	if (faccessat(dirfd_out, ".", W_OK, AT_EACCESS) < 0)
+		diex("output directory %s: %s", opt.dir, strerror(errno));
+	if (faccessat(dirfd_out, ".", W_OK | X_OK, AT_EACCESS) < 0)
 		diex("%s: not writable: %s", opt.dir, strerror(errno));
+	snprintf(index_path, sizeof(index_path), "%s/records", opt.dir);
 	if (opt.pidfile && !(opt.pidfile = abspath(opt.pidfile)))
 		diex("out of memory");
 	buf = malloc(opt.readsize);
@@ -456,6 +1265,7 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, a pause */
 
 	if (opt.daemonize) {
 		if (daemon(1, 0) < 0)
@@ -465,7 +1275,8 @@ int cmd_record(int argc, char **argv)
 	}
 	write_pidfile();
 	drop_privileges();
-	open_index();
+	reopen_index();
+	recover();
 	bblog_stream_init(&st);
 
 	while (!got_stop) {
@@ -473,14 +1284,25 @@ int cmd_record(int argc, char **argv)
 
 		if (got_hup) {
 			got_hup = 0;
-			open_index();
+			reopen_index();
+		}
+		if (pz.on) {
+			/* retry every second; a signal cuts the wait short */
+			poll(NULL, 0, 1000);
+			if (got_stop)
+				break;
+			if (settle() < 0)
+				continue;
+			resumed();
+			drain(&st);
+			continue;
 		}
 		if (is_stream) {
 			struct pollfd p = { .fd = fd, .events = POLLIN };
 			int pr = poll(&p, 1, 1000);
 
 			expire_idle(0);
-			if (pr <= 0)
+			if (pr <= 0 || pz.on)
 				continue;
 		}
 		n = read(fd, buf, opt.readsize);
@@ -509,20 +1331,17 @@ int cmd_record(int argc, char **argv)
 			warnx("out of memory buffering input");
 			break;
 		}
-		while (bblog_stream_next(&st, &m) == 1)
-			handle_msg(&m);
+		drain(&st);
 	}
-	if (bblog_stream_eof(&st, &m))
-		handle_msg(&m);
-	expire_idle(1);
+	status = stop_report(&st);
 	bblog_stream_destroy(&st);
 	free(buf);
-	if (index_f)
-		fclose(index_f);
+	if (index_fd >= 0)
+		close(index_fd);
 	if (fd > 0)
 		close(fd);
 	close(dirfd_out);
 	if (opt.pidfile && opt.daemonize)
 		unlink(opt.pidfile);
-	return 0;
+	return status;
 }

@@ -599,6 +599,52 @@ int bblog_pcapng_dump(struct bblog_pcapng *w, const struct bblog_msg *m)
 	return 0;
 }
 
+static void mark_save(struct bblog_pcapng *w)
+{
+	struct bblog_pcapng_mark *m = &w->mark;
+
+	m->have_sn = w->have_sn;
+	m->last_sn = w->last_sn;
+	m->records = w->records;
+	m->packets = w->packets;
+	m->lost = w->lost;
+	m->first_us = w->first_us;
+	m->last_us = w->last_us;
+	m->connend = w->connend;
+}
+
+int bblog_pcapng_commit(struct bblog_pcapng *w)
+{
+	if (w->failed) {
+		errno = w->err;
+		return -1;
+	}
+	if (bblog_out_commit(w->out) < 0) {
+		w->failed = 1;
+		w->err = errno;
+		return -1;
+	}
+	mark_save(w);
+	return 0;
+}
+
+int bblog_pcapng_rollback(struct bblog_pcapng *w)
+{
+	const struct bblog_pcapng_mark *m = &w->mark;
+
+	w->have_sn = m->have_sn;
+	w->last_sn = m->last_sn;
+	w->records = m->records;
+	w->packets = m->packets;
+	w->lost = m->lost;
+	w->first_us = m->first_us;
+	w->last_us = m->last_us;
+	w->connend = m->connend;
+	w->failed = 0;
+	w->err = 0;
+	return bblog_out_rollback(w->out);
+}
+
 int bblog_pcapng_close(struct bblog_pcapng *w)
 {
 	int rc = bblog_out_close(w->out);

@@ -80,17 +80,36 @@ enum fbsd_off {
 };
 
 /* ---- output back ends ---- */
+/*
+ * What was written since the last commit is one unit: commit makes it whole
+ * in the file (buffers written out, the xz stream finished), rollback takes
+ * it back out (buffers dropped, the file truncated to its size at the last
+ * commit).  A rollback that could not truncate is retried by the next
+ * write, commit or rollback, so a failed unit never stays in the file.
+ * After a failed write only rollback (or close) makes sense.
+ */
 struct bblog_out {
 	int (*write)(struct bblog_out *o, const void *p, size_t n);
+	int (*commit)(struct bblog_out *o);	/* NULL: nothing to do */
+	int (*rollback)(struct bblog_out *o);	/* NULL: not possible */
 	int (*close)(struct bblog_out *o);	/* flush, release, free o */
 	uint64_t bytes;				/* bytes given to write() */
+	uint64_t committed;			/* bytes at the last commit */
+	int fd;					/* the file, -1 if none */
 };
 
 struct bblog_out *bblog_out_fd(int fd);		/* plain file; owns fd */
-struct bblog_out *bblog_out_xz(int fd);		/* xz (liblzma preset 0, CRC64); owns fd */
+/*
+ * xz (liblzma preset 0, CRC64); owns fd.  Each commit ends an xz stream
+ * and the next write starts another: the file is a concatenation of
+ * streams, which xz -d, xzcat and liblzma (LZMA_CONCATENATED) read as one.
+ */
+struct bblog_out *bblog_out_xz(int fd);
 struct bblog_out *bblog_out_mem(void);		/* memory, for tests */
 const unsigned char *bblog_out_mem_data(struct bblog_out *o, size_t *len);
 int bblog_out_write(struct bblog_out *o, const void *p, size_t n);
+int bblog_out_commit(struct bblog_out *o);	/* 0 or -1 (errno) */
+int bblog_out_rollback(struct bblog_out *o);	/* 0 or -1 (errno) */
 int bblog_out_close(struct bblog_out *o);	/* 0 or -1 (errno) */
 
 /* ---- mapping tcp_bblog -> FreeBSD BBLog ---- */
@@ -114,6 +133,14 @@ int bblog_record_inbound(const struct bblog_record *r);
 unsigned bblog_record_th_len(const struct bblog_record *r);
 
 /* ---- the writer ---- */
+/* The writer's counters, as they were at the last commit. */
+struct bblog_pcapng_mark {
+	int have_sn;
+	uint32_t last_sn;
+	uint64_t records, packets, lost, first_us, last_us;
+	int connend;
+};
+
 struct bblog_pcapng {
 	struct bblog_out *out;
 	struct bblog_dump first;	/* header of the dump that opened the file */
@@ -126,6 +153,7 @@ struct bblog_pcapng {
 	int connend;			/* a BBLOG_EV_CONNEND record was written */
 	int failed;			/* a write failed (errno saved in err) */
 	int err;
+	struct bblog_pcapng_mark mark;	/* at the last commit */
 };
 
 /*
@@ -142,6 +170,18 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 int bblog_pcapng_dump(struct bblog_pcapng *w, const struct bblog_msg *m);
 /* Write a skipped block. */
 int bblog_pcapng_skipped(struct bblog_pcapng *w, uint32_t count);
+/*
+ * Make everything written since the last commit (or the open) whole in the
+ * output: 0, or -1 (errno).  bblog record commits after each dump.
+ */
+int bblog_pcapng_commit(struct bblog_pcapng *w);
+/*
+ * Take back what was written since the last commit: the output shrinks to
+ * its committed size and the counters (records, serial numbers...) return
+ * to their values then.  0, or -1 (errno) when the output could not be
+ * truncated yet (it retries on its next use).  Clears a failure.
+ */
+int bblog_pcapng_rollback(struct bblog_pcapng *w);
 /* Close the output; 0 or -1. */
 int bblog_pcapng_close(struct bblog_pcapng *w);
 

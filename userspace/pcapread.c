@@ -100,7 +100,17 @@ static void shb_opt(struct bblog_pr *r, uint16_t code, const unsigned char *v,
 	size_t n;
 
 	(void)ctx;
+	if (code == PCAPNG_OPT_COMMENT) {
+		n = len < sizeof(r->comment) - 1 ? len : sizeof(r->comment) - 1;
+		memcpy(r->comment, v, n);
+		r->comment[n] = 0;
+		return;
+	}
 	switch (nflx(r, code, v, len, 0, &d, &n)) {
+	case NFLX_OPT_DUMPTIME:
+		if (n >= 8)
+			r->dumptime = (int64_t)get_le64(d);
+		break;
 	case NFLX_OPT_VERSION:
 		if (n >= 4)
 			r->version = get_le32(d);
@@ -244,6 +254,8 @@ int bblog_pr_next(struct bblog_pr *r, struct bblog_pr_item *it)
 			r->have_shb = 1;
 			r->have_dumpinfo = 0;
 			r->offset_us = 0;
+			r->dumptime = 0;
+			r->comment[0] = 0;
 			r->have_idb = 0;
 			walk_opts(r, b + 24, b + blen - 4, 0, shb_opt, NULL);
 			break;
@@ -299,6 +311,100 @@ int bblog_pr_next(struct bblog_pr *r, struct bblog_pr_item *it)
 			break;
 		}
 	}
+}
+
+size_t bblog_pr_prefix(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	struct bblog_pr r;
+	size_t off = 0;
+
+	memset(&r, 0, sizeof(r));
+	while (len - off >= 12) {
+		const unsigned char *b = p + off;
+		uint32_t type, blen, bom;
+
+		memcpy(&type, b, 4);
+		if (type == PCAPNG_SHB) {
+			memcpy(&bom, b + 8, 4);
+			if (bom == PCAPNG_BOM)
+				r.swap = 0;
+			else if (bom == bswap32(PCAPNG_BOM))
+				r.swap = 1;
+			else
+				break;
+		} else if (!off) {
+			break;		/* a file starts with a section header */
+		}
+		blen = g32(&r, b + 4);
+		if (blen < 12 || (blen & 3) || blen > len - off ||
+		    (type == PCAPNG_SHB && blen < 28) ||
+		    g32(&r, b + blen - 4) != blen)
+			break;
+		off += blen;
+	}
+	return off;
+}
+
+int bblog_pr_xz_prefix(const void *buf, size_t len, size_t *in_len,
+		       unsigned char **outp, size_t *out_len)
+{
+	const unsigned char *p = buf;
+	unsigned char *out = NULL;
+	size_t pos = 0, olen = 0, cap = 0;
+
+	*in_len = 0;
+	*outp = NULL;
+	*out_len = 0;
+	while (pos < len) {
+		lzma_stream zs = LZMA_STREAM_INIT;
+		size_t end = olen;
+		lzma_ret ret;
+
+		/* one stream: no LZMA_CONCATENATED */
+		if (lzma_stream_decoder(&zs, UINT64_MAX, 0) != LZMA_OK) {
+			free(out);
+			errno = ENOMEM;
+			return -1;
+		}
+		zs.next_in = p + pos;
+		zs.avail_in = len - pos;
+		do {
+			if (cap - end < 65536) {
+				size_t ncap = cap ? cap * 2 : 1 << 17;
+				unsigned char *nb;
+
+				if (ncap > MAX_FILE) {
+					lzma_end(&zs);
+					goto done;
+				}
+				nb = realloc(out, ncap);
+				if (!nb) {
+					lzma_end(&zs);
+					free(out);
+					errno = ENOMEM;
+					return -1;
+				}
+				out = nb;
+				cap = ncap;
+			}
+			zs.next_out = out + end;
+			zs.avail_out = cap - end;
+			ret = lzma_code(&zs, LZMA_FINISH);
+			end = cap - zs.avail_out;
+		} while (ret == LZMA_OK);
+		lzma_end(&zs);
+		/* a whole stream, ending where a pcapng block ends */
+		if (ret != LZMA_STREAM_END || bblog_pr_prefix(out, end) != end)
+			break;
+		pos = len - zs.avail_in;
+		olen = end;
+	}
+done:
+	*in_len = pos;
+	*outp = out;
+	*out_len = olen;
+	return 0;
 }
 
 int bblog_pr_load(const char *path, unsigned char **bufp, size_t *lenp,

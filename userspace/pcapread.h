@@ -25,6 +25,8 @@ struct bblog_pr {
 	uint32_t version;		/* NFLX VERSION option, 0 if none */
 	char stack[64];			/* NFLX STACKNAME, "" if none */
 	unsigned stack_id;
+	int64_t dumptime;		/* NFLX DUMPTIME, 0 if none */
+	char comment[512];		/* SHB opt_comment, "" if none */
 	int have_idb;
 	uint16_t linktype;
 	uint64_t blocks;
@@ -52,6 +54,22 @@ struct bblog_pr_item {
 int bblog_pr_init(struct bblog_pr *r, const void *buf, size_t len);
 /* 1: an item; 0: end of file; -1: corrupt (r->err says why). */
 int bblog_pr_next(struct bblog_pr *r, struct bblog_pr_item *it);
+
+/*
+ * Length of the longest prefix of buf[0..len) made of whole pcapng blocks
+ * (a section header first; each block's length sane and repeated in its
+ * trailer): where a file cut short, as by a killed writer, can be truncated.
+ */
+size_t bblog_pr_prefix(const void *buf, size_t len);
+
+/*
+ * The whole xz streams at the start of buf[0..len) whose content ends with
+ * a whole pcapng block (bblog_pr_prefix), as bblog record -J writes them
+ * (one stream per dump): *in_len = their bytes in buf, *out (malloc'd,
+ * free it) and *out_len = their decoded content.  0, or -1 (errno).
+ */
+int bblog_pr_xz_prefix(const void *buf, size_t len, size_t *in_len,
+		       unsigned char **out, size_t *out_len);
 
 /*
  * Read a whole file into memory, decompressing xz when the file starts with

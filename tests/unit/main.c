@@ -26,6 +26,7 @@ int main(void)
 	suite_pcapng();
 	suite_readers();
 	suite_cli();
+	suite_faults();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

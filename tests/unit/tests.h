@@ -10,5 +10,6 @@ void suite_stream(void);
 void suite_pcapng(void);
 void suite_readers(void);
 void suite_cli(void);
+void suite_faults(void);
 
 #endif
