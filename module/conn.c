@@ -156,7 +156,13 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	struct bblog_conn *old;
 
 	lockdep_assert_held(&c->lock);
-	if (!inet_sk(sk)->inet_dport || !inet_sk(sk)->inet_sport)
+	/*
+	 * A socket in CLOSE (reset or failed before it was logged) may still
+	 * have its ports: it must not take the 4-tuple a new connection of
+	 * someone else may be using.
+	 */
+	if (sk->sk_state == TCP_CLOSE || !inet_sk(sk)->inet_dport ||
+	    !inet_sk(sk)->inet_sport)
 		return;
 	bblog_conn_snapshot(c, sk);
 	memset(t, 0, sizeof(*t));
@@ -502,7 +508,8 @@ void bblog_conn_tuple_change(const struct sock *sk, bool closing)
 	c = bblog_conn_lookup(sk);
 	if (c) {
 		spin_lock_bh(&c->lock);
-		if (closing && c->keyed) {
+		/* A new connect() takes a new 4-tuple: never filed twice. */
+		if (c->keyed) {
 			rhashtable_remove_fast(&bblog_tuples, &c->tnode,
 					       bblog_tuple_params);
 			c->keyed = false;
