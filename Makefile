@@ -8,6 +8,8 @@
 #   make check-harness    prove the test harness catches each failure kind
 #   make demo             boot the stock kernel in QEMU and show the module
 #   make bench            throughput with and without logging, vs tcpdump
+#   make fuzz-kernel      the socket-option fuzzer alone in the debug kernel's
+#                         VM (KASAN, lockdep): FUZZ_SECONDS=300 FUZZ_SEED=5454
 #   make style / sparse / uapi-check   static checks
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
@@ -56,6 +58,14 @@ demo:
 bench:
 	bash bench/run.sh
 
+# The VM may run the fuzz time plus 20 minutes (boot, setup, the leak scan).
+FUZZ_SECONDS ?= 300
+FUZZ_SEED ?= 5454
+fuzz-kernel:
+	BBLOG_DEBUG_TIMEOUT=$$(( $(FUZZ_SECONDS) + 1200 )) \
+	BBLOG_GUEST_ARGS="bblog.only=54-* bblog.kunit=0 bblog.fuzz_seconds=$(FUZZ_SECONDS) bblog.fuzz_seed=$(FUZZ_SEED)" \
+		bash tests/vm-stage.sh debug | awk -f tests/tap-summary.awk
+
 style:
 	bash tests/style.sh
 
@@ -68,4 +78,5 @@ uapi-check:
 version:
 	@echo $(VERSION)
 
-.PHONY: all module userspace install clean check check-harness demo bench style sparse uapi-check version
+.PHONY: all module userspace install clean check check-harness demo bench fuzz-kernel style sparse \
+	uapi-check version

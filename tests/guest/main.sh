@@ -6,13 +6,16 @@
 #   bblog.demo=1        run /guest/demo.sh (make demo)
 #   bblog.bench=1       run /bench/guest-bench.sh (make bench)
 #   bblog.kunit=0       do not run the KUnit suites
+#   bblog.fuzz_seconds=N  the fuzz test (54) runs N seconds, and every test's
+#                       timeout grows by N (make fuzz-kernel)
+#   bblog.fuzz_seed=N   the fuzz test's seed
 # Prints one "BBLOG-TAP: ok - ..." / "BBLOG-TAP: not ok - ..." line per test
 # on the console and writes the success marker to the second serial port
 # only if every test passed.
 cd /guest
 . ./lib.sh
 
-kernel=stock inject= only='*' demo= bench= kunit=1
+kernel=stock inject= only='*' demo= bench= kunit=1 fuzz_seconds= fuzz_seed=
 set -f	# no pathname expansion of the command line's globs
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -22,10 +25,14 @@ for arg in $(cat /proc/cmdline); do
 	bblog.demo=*) demo=${arg#*=} ;;
 	bblog.bench=*) bench=${arg#*=} ;;
 	bblog.kunit=*) kunit=${arg#*=} ;;
+	bblog.fuzz_seconds=*) fuzz_seconds=${arg#*=} ;;
+	bblog.fuzz_seed=*) fuzz_seed=${arg#*=} ;;
 	esac
 done
 set +f
 export BBLOG_KERNEL=$kernel
+[ -n "$fuzz_seconds" ] && export BBLOG_FUZZ_SECONDS=$fuzz_seconds
+[ -n "$fuzz_seed" ] && export BBLOG_FUZZ_SEED=$fuzz_seed
 failed=0
 
 tap() {	# tap STATUS NAME [REASON]
@@ -162,6 +169,7 @@ for t in /guest/tests/*.sh; do
 	t0=$(date +%s)
 	# A test may ask for more time with a "# bblog-timeout: SECONDS" line.
 	tmo=$(sed -n 's/^# bblog-timeout: \([0-9]*\)$/\1/p' "$t" | head -n 1)
+	[ -n "$fuzz_seconds" ] && tmo=$(( ${tmo:-${BBLOG_TEST_TIMEOUT:-300}} + fuzz_seconds ))
 	timeout "${tmo:-${BBLOG_TEST_TIMEOUT:-300}}" sh -e "$t" > /tmp/test.log 2>&1
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log

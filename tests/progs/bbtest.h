@@ -64,6 +64,7 @@ int cmd_wirecmp(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_sysctl(int argc, char **argv);
 int cmd_badcsum(int argc, char **argv);
+int cmd_sofuzz(int argc, char **argv);
 
 /* stream.c: a validated view of a raw device stream. */
 struct dump_view {

@@ -38,6 +38,10 @@ static const struct {
 	{ "synth", cmd_synth,
 	  "synth --stream FILE --pcap FILE [--segs N] [--corrupt FIELD[:INDEX]] [-6]" },
 	{ "sysctl", cmd_sysctl, "sysctl NAME [VALUE]" },
+	{ "sofuzz", cmd_sofuzz,
+	  "sofuzz [--seed N] [--seconds S] [--threads T] [--iterations N] [--users]\n"
+	  "       [--sysctls] [--device] [--listen PORT] [-a ADDR -p PORT]... [--unloaded]\n"
+	  "       [--trace] | sofuzz --scenario" },
 	{ "badcsum", cmd_badcsum,
 	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]" },
 };
