@@ -49,6 +49,8 @@ int main(int argc, char **argv)
 		return cmd_raw(argc - 1, argv + 1);
 	if (!strcmp(cmd, "show"))
 		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(cmd, "status") || !strcmp(cmd, "list"))
+		return cmd_nl(argc - 1, argv + 1);
 	if (!strcmp(cmd, "set") || !strcmp(cmd, "get") || !strcmp(cmd, "dump"))
 		return cmd_ctl(argc - 1, argv + 1);
 	warnx("unknown command '%s'", cmd);
