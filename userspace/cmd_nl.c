@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -44,7 +47,36 @@ static const char *const mode_names[] = {
 struct nl {
 	struct nl_sock *sk;
 	int family;
+	int error;		/* from the kernel's error message, negative */
+	char msg[256];		/* its extack text, "" if none */
 };
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* The kernel's error and the text it gave with it (extended ack). */
+static int nl_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)e - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct nl *nl = arg;
+	size_t off = sizeof(*e);
+	int len;
+
+	(void)who;
+	nl->error = e->error;
+	nl->msg[0] = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off);
+	if (len > 0 && nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+				 len, NULL) == 0 && tb[NLMSGERR_ATTR_MSG])
+		snprintf(nl->msg, sizeof(nl->msg), "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
 
 static void nl_open(struct nl *nl)
 {
@@ -56,6 +88,8 @@ static void nl_open(struct nl *nl)
 	err = genl_connect(nl->sk);
 	if (err < 0)
 		diex("generic netlink: %s", nl_geterror(err));
+	err = 1;
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &err, sizeof(err));
 	nl->family = genl_ctrl_resolve(nl->sk, BBLOG_GENL_NAME);
 	if (nl->family < 0)
 		diex("generic netlink family %s: %s (is the tcp_bblog module loaded?)",
@@ -78,17 +112,25 @@ static int nl_talk(struct nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t cb, vo
 	int err;
 
 	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
+	nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, nl_error, nl);
+	nl->error = 0;
 	err = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (err < 0)
 		return err;
-	return nl_recvmsgs_default(nl->sk);
+	err = nl_recvmsgs_default(nl->sk);
+	if (nl->error)
+		return nl->error;	/* a kernel errno, negative */
+	return err < 0 ? err : 0;
 }
 
-static noreturn void nl_fail(const char *what, int err)
+/* @err: a negative errno from the kernel, or a libnl error before it. */
+static noreturn void nl_fail(const struct nl *nl, const char *what, int err)
 {
-	diex("%s: %s%s", what, nl_geterror(err),
-	     err == -NLE_PERM ? " (needs CAP_NET_ADMIN over the network namespace)" : "");
+	if (nl->error)
+		diex("%s: %s%s%s%s", what, strerror(-err), nl->msg[0] ? ": " : "", nl->msg,
+		     err == -EPERM ? " (needs CAP_NET_ADMIN over the network namespace)" : "");
+	diex("%s: %s", what, nl_geterror(err));
 }
 
 /* ---------------------------------------------------------------- status */
@@ -163,7 +205,7 @@ static int cmd_status(int argc, char **argv)
 	nl_open(&nl);
 	err = nl_talk(&nl, nl_request(&nl, BBLOG_CMD_GET_STATUS, 0), status_reply, &ctx);
 	if (err < 0)
-		nl_fail("status", err);
+		nl_fail(&nl, "status", err);
 	nl_socket_free(nl.sk);
 	return 0;
 }
@@ -291,7 +333,7 @@ static int cmd_list(int argc, char **argv)
 		diex("log ID too long");
 	err = nl_talk(&nl, msg, list_reply, &ctx);
 	if (err < 0)
-		nl_fail("list", err);
+		nl_fail(&nl, "list", err);
 	nl_socket_free(nl.sk);
 	return 0;
 }
@@ -355,7 +397,7 @@ int cmd_nl_ctl(int argc, char **argv)
 		diex("argument too long");
 	err = nl_talk(&nl, msg, no_reply, NULL);
 	if (err < 0)
-		nl_fail(dump ? "dump" : "set", err);
+		nl_fail(&nl, dump ? "dump" : "set", err);
 	nl_socket_free(nl.sk);
 	return 0;
 }
