@@ -25,6 +25,13 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/* 6.2: a dump's parsed attributes move into a struct genl_info. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define bblog_dumpit_attrs(di) ((di)->info.attrs)
+#else
+#define bblog_dumpit_attrs(di) ((di)->attrs)
+#endif
+
 /* 6.11: proc handlers take a const table. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 #define BBLOG_CTL_TABLE const struct ctl_table

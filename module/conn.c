@@ -742,6 +742,33 @@ void bblog_conn_destroy(struct sock *sk)
 	bblog_conn_put(c);
 }
 
+/*
+ * References to at most @max logged connections of the namespace
+ * @net_cookie that are open (in the table), for the control plane; returns
+ * how many.  The caller puts each.
+ */
+unsigned int bblog_conn_collect(u64 net_cookie, struct bblog_conn **out,
+				unsigned int max)
+{
+	struct rhashtable_iter iter;
+	struct bblog_conn *c;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&bblog_conns, &iter);
+	rhashtable_walk_start(&iter);
+	while (n < max && (c = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(c))
+			continue;	/* -EAGAIN: a resize; some may come twice */
+		if (c->ep.net_cookie != net_cookie || READ_ONCE(c->dead) ||
+		    !refcount_inc_not_zero(&c->ref))
+			continue;
+		out[n++] = c;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+
 int bblog_conn_init(void)
 {
 	int err;

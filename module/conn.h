@@ -118,6 +118,8 @@ void bblog_conn_listen(struct sock *sk, bool listening);
 void bblog_conn_tuple_change(const struct sock *sk, bool closing);
 int bblog_conn_make_listener(struct bblog_conn *c, struct sock *sk);
 void bblog_conn_discard(struct sock *sk);
+unsigned int bblog_conn_collect(u64 net_cookie, struct bblog_conn **out,
+				unsigned int max);
 void bblog_conn_destroy(struct sock *sk);
 
 #endif /* _BBLOG_CONN_H */

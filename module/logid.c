@@ -358,6 +358,80 @@ void bblog_logid_retention_cut(u64 net_cookie, unsigned int ms)
 		bblog_logid_reap(false);
 }
 
+/*
+ * References to at most @max closed connections of the namespace
+ * @net_cookie retained for dumps by ID; returns how many.  The caller puts
+ * each.
+ */
+unsigned int bblog_logid_collect_retained(u64 net_cookie, struct bblog_conn **out,
+					  unsigned int max)
+{
+	struct bblog_conn *c;
+	unsigned int n = 0;
+
+	spin_lock_bh(&bblog_ids_lock);
+	list_for_each_entry(c, &bblog_retained, retained) {
+		if (n == max)
+			break;
+		if (c->ep.net_cookie == net_cookie) {
+			bblog_conn_get(c);
+			out[n++] = c;
+		}
+	}
+	spin_unlock_bh(&bblog_ids_lock);
+	return n;
+}
+
+/*
+ * The control plane dumps the log ID @id of the namespace @net_cookie:
+ * every bucket of that name (whoever owns it), open connections and
+ * retained ones.  Returns -ENOENT if none has it, -ENOMEM or -ENOBUFS if
+ * some were not dumped.
+ */
+int bblog_logid_dump_name(u64 net_cookie, const char *id, const char *reason)
+{
+	struct bblog_conn **members, *m;
+	unsigned int n = 0, max = 0, i;
+	struct bblog_logid *b;
+	int bkt, err = 0;
+
+	spin_lock_bh(&bblog_ids_lock);
+	hash_for_each(bblog_ids, bkt, b, hnode)
+		if (b->net_cookie == net_cookie && !strcmp(b->id, id))
+			max += b->nconns;
+	spin_unlock_bh(&bblog_ids_lock);
+	if (!max)
+		return -ENOENT;
+	members = kvmalloc_array(max, sizeof(*members), GFP_KERNEL);
+	if (!members)
+		return -ENOMEM;
+	spin_lock_bh(&bblog_ids_lock);
+	hash_for_each(bblog_ids, bkt, b, hnode) {
+		if (b->net_cookie != net_cookie || strcmp(b->id, id))
+			continue;
+		list_for_each_entry(m, &b->conns, id_node) {
+			if (n == max)
+				break;
+			bblog_conn_get(m);
+			members[n++] = m;
+		}
+	}
+	spin_unlock_bh(&bblog_ids_lock);
+
+	for (i = 0; i < n; i++) {
+		m = members[i];
+		spin_lock_bh(&m->lock);
+		if (bblog_conn_dump_locked(m, reason))
+			err = -ENOBUFS;
+		else if (m->dead)
+			m->expires = jiffies;	/* nothing left to keep */
+		spin_unlock_bh(&m->lock);
+		bblog_conn_put(m);
+	}
+	kvfree(members);
+	return n ? err : -ENOENT;
+}
+
 /* Module exit: every open connection has left already. */
 void bblog_logid_uninit(void)
 {

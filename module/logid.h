@@ -43,6 +43,9 @@ void bblog_logid_label(struct bblog_conn *c, char *id, char *tag,
 void bblog_logid_retain(struct bblog_conn *c, unsigned int ms);
 void bblog_logid_leave(struct bblog_conn *c);
 void bblog_logid_retention_cut(u64 net_cookie, unsigned int ms);
+unsigned int bblog_logid_collect_retained(u64 net_cookie, struct bblog_conn **out,
+					  unsigned int max);
+int bblog_logid_dump_name(u64 net_cookie, const char *id, const char *reason);
 void bblog_logid_uninit(void);
 
 #endif /* _BBLOG_LOGID_H */

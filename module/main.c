@@ -8,6 +8,7 @@
 #include "conn.h"
 #include "dev.h"
 #include "export.h"
+#include "genl.h"
 #include "hooks.h"
 #include "sockopt.h"
 #include "sysctl.h"
@@ -36,9 +37,15 @@ static int __init bblog_mod_init(void)
 	if (err)
 		goto err_hooks;
 
+	err = bblog_genl_init();
+	if (err)
+		goto err_genl;
+
 	pr_info("record format version %u loaded\n", BBLOG_VERSION);
 	return 0;
 
+err_genl:
+	bblog_hooks_uninit();
 err_hooks:
 	bblog_sockopt_uninit();
 err_sockopt:
@@ -53,6 +60,7 @@ err_conn:
 
 static void __exit bblog_mod_exit(void)
 {
+	bblog_genl_uninit();
 	bblog_hooks_uninit();
 	bblog_sockopt_uninit();
 	bblog_dev_uninit();

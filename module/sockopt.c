@@ -141,8 +141,8 @@ static int bblog_set_id(struct sock *sk, sockptr_t arg, unsigned int len)
 	return err;
 }
 
-static int bblog_sockopt_set(struct sock *sk, int optval, sockptr_t arg,
-			     unsigned int len)
+int bblog_sockopt_set(struct sock *sk, int optval, sockptr_t arg,
+		      unsigned int len)
 {
 	char str[BBLOG_REASON_LEN];
 	struct bblog_conn *c;

@@ -380,6 +380,53 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	{ }
 };
 
+/*
+ * The counters of @net's namespace, as its stat_* sysctls read, in their
+ * order (BBLOG_STAT_NAMES); returns how many were written to @vals.
+ */
+unsigned int bblog_counters_read(const struct net *net, u64 *vals, unsigned int max)
+{
+	const struct bblog_nstats *ns = bblog_net(net)->nstats;
+	const struct ctl_table *t;
+	unsigned int n = 0;
+
+	for (t = bblog_sysctl_template; t->procname && n < max; t++)
+		if (t->proc_handler == bblog_counter_handler)
+			vals[n++] = bblog_counter_value(ns, (unsigned long)t->extra1);
+	return n;
+}
+
+/* The host-wide settings. */
+void bblog_host_settings_read(struct bblog_host_settings *h)
+{
+	h->global_limit = READ_ONCE(bblog_global_limit);
+	h->export_limit = READ_ONCE(bblog_export_limit);
+	h->ns_share = READ_ONCE(bblog_ns_share);
+	h->unpriv_share = READ_ONCE(bblog_unpriv_share);
+	h->unprivileged = READ_ONCE(bblog_unprivileged);
+	h->log_version = bblog_log_version;
+}
+
+/* The counters' sysctl names must be BBLOG_STAT_NAMES, in that order. */
+static bool bblog_counter_names_ok(void)
+{
+	const char *names = BBLOG_STAT_NAMES, *end;
+	const struct ctl_table *t;
+	size_t len;
+
+	for (t = bblog_sysctl_template; t->procname; t++) {
+		if (t->proc_handler != bblog_counter_handler)
+			continue;
+		end = strchrnul(names, ',');
+		len = end - names;
+		if (strncmp(t->procname, "stat_", 5) || strlen(t->procname + 5) != len ||
+		    strncmp(t->procname + 5, names, len))
+			return false;
+		names = *end ? end + 1 : end;
+	}
+	return !*names;
+}
+
 static int __net_init bblog_sysctl_net_init(struct net *net)
 {
 	struct bblog_net *bn = bblog_net(net);
@@ -464,6 +511,8 @@ int bblog_sysctl_init(void)
 		if (WARN_ON(bblog_settings[i].offset !=
 			    (uintptr_t)bblog_sysctl_template[i].data))
 			return -EINVAL;
+	if (WARN_ON(!bblog_counter_names_ok()))
+		return -EINVAL;
 	bblog_budget_set_limit(bblog_global_limit);
 	bblog_budget_set_shares(bblog_ns_share, bblog_unpriv_share);
 	bblog_export_set_limit(bblog_export_limit);

@@ -28,7 +28,19 @@ struct bblog_net {
 	struct ratelimit_state trigger_rs;	/* trigger_rate */
 };
 
+/* The host-wide settings (net.tcp_bblog.* of the initial namespace). */
+struct bblog_host_settings {
+	u64 global_limit;
+	u64 export_limit;
+	u32 ns_share;
+	u32 unpriv_share;
+	u32 unprivileged;
+	u32 log_version;
+};
+
 struct bblog_net *bblog_net(const struct net *net);
+unsigned int bblog_counters_read(const struct net *net, u64 *vals, unsigned int max);
+void bblog_host_settings_read(struct bblog_host_settings *h);
 struct bblog_nstats *bblog_net_stats(const struct net *net);
 bool bblog_may_use_sockopts(void);
 int bblog_sysctl_init(void);

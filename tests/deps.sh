@@ -7,7 +7,7 @@ pkgs=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
 	qemu-system-x86 busybox-static
-	libpcap-dev liblzma-dev tshark tcpdump iproute2 iperf3 nftables
+	libpcap-dev liblzma-dev libnl-3-dev libnl-genl-3-dev pkg-config tshark tcpdump iproute2 iperf3 nftables
 	dkms sparse groff-base man-db jq dwarves
 )
 missing=()

@@ -73,7 +73,7 @@ static int get_opt(int fd, int o, void *v, socklen_t *len, int quiet_enoent)
 	return -1;
 }
 
-static int parse_mode(const char *s, int *mode)
+int bblog_parse_mode(const char *s, int *mode)
 {
 	static const char *const names[] = {
 		"off", "tail", "head", "head-auto", "continual", "tail-auto",
@@ -143,13 +143,20 @@ int cmd_ctl(int argc, char **argv)
 	int ch, mode = 0, have_mode = 0, by_id = 0, fd, rc = 0;
 	long pid = 0, tfd = -1;
 
+	/* Without a descriptor, by cookie or log ID: the netlink family. */
+	for (ch = 1; ch < argc; ch++)
+		if (!strncmp(argv[ch], "--pid", 5) || !strncmp(argv[ch], "--fd", 4))
+			break;
+	if (ch == argc && strcmp(cmd, "get"))
+		return cmd_nl_ctl(argc, argv);
+
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'P': pid = num_arg(optarg, "pid"); break;
 		case 'F': tfd = num_arg(optarg, "fd"); break;
 		case 'm':
-			if (parse_mode(optarg, &mode) < 0)
+			if (bblog_parse_mode(optarg, &mode) < 0)
 				diex("bad mode '%s'", optarg);
 			have_mode = 1;
 			break;

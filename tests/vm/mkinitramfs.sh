@@ -46,7 +46,7 @@ add_prog() {	# add_prog PATH [DEST]
 		cp -L "$lib" "$root$lib"
 	done
 }
-for p in /usr/sbin/ip /usr/sbin/tc /usr/bin/tcpdump /usr/bin/iperf3; do
+for p in /usr/sbin/ip /usr/sbin/tc /usr/bin/tcpdump /usr/bin/iperf3 /usr/bin/jq; do
 	add_prog "$p"
 done
 # nft for 49-nat (which skips without it).

@@ -375,4 +375,117 @@ struct bblog_pcap_stackinfo {
 	__u32 wmem_queued;	/* 100 */
 };				/* 104 */
 
+/*
+ * Generic netlink control plane: family BBLOG_GENL_NAME, version
+ * BBLOG_GENL_VERSION.  Every request acts in the network namespace of the
+ * netlink socket it comes on.  Attributes are validated strictly (unknown
+ * attributes, wrong lengths and out-of-range values are refused with EINVAL
+ * and an extack message naming the attribute); nothing is changed by a
+ * request that is refused.
+ *
+ *   BBLOG_CMD_GET_STATUS  do.  Reply: BBLOG_A_SETTINGS (the namespace's
+ *                         settings and the host-wide limits, as the
+ *                         sysctls) and BBLOG_A_STATS (the counters as the
+ *                         namespace's stat_* sysctls read).  Anyone.
+ *   BBLOG_CMD_GET_CONN    dump.  One message per logged connection of the
+ *                         namespace (open ones; closed ones kept for dumps
+ *                         by ID with BBLOG_CF_CLOSED): BBLOG_A_COOKIE,
+ *                         BBLOG_A_FAMILY, addresses and ports, BBLOG_A_STATE,
+ *                         BBLOG_A_MODE, BBLOG_A_ID, BBLOG_A_TAG, BBLOG_A_UID,
+ *                         BBLOG_A_RECORDS, BBLOG_A_LOST_NOMEM,
+ *                         BBLOG_A_LOST_LIMIT, BBLOG_A_OVERWRITTEN,
+ *                         BBLOG_A_CONN_FLAGS.  Optional filter in the
+ *                         request: BBLOG_A_COOKIE, BBLOG_A_ID.  Without
+ *                         CAP_NET_ADMIN over the namespace a caller sees
+ *                         only the connections of sockets it owns (uid),
+ *                         as ss(8) shows every socket's tuple but not its
+ *                         logging.
+ *   BBLOG_CMD_SET_CONN    do, CAP_NET_ADMIN over the namespace.  The
+ *                         connection BBLOG_A_COOKIE (ENOENT if no TCP
+ *                         socket of the namespace has it, logged or not)
+ *                         gets BBLOG_A_MODE and/or BBLOG_A_ID (then
+ *                         BBLOG_A_TAG), as the socket options would set
+ *                         them.
+ *   BBLOG_CMD_DUMP        do, CAP_NET_ADMIN over the namespace.  Dump the
+ *                         logged connection BBLOG_A_COOKIE, or every
+ *                         connection of the log ID BBLOG_A_ID (open and
+ *                         retained), with BBLOG_A_REASON.  ENOENT if none.
+ */
+#define BBLOG_GENL_NAME		"tcp_bblog"
+#define BBLOG_GENL_VERSION	1
+
+#define BBLOG_CMD_UNSPEC	0
+#define BBLOG_CMD_GET_STATUS	1
+#define BBLOG_CMD_GET_CONN	2
+#define BBLOG_CMD_SET_CONN	3
+#define BBLOG_CMD_DUMP		4
+#define BBLOG_CMD_MAX		4
+
+/* Attributes of the commands.  Strings are NUL-terminated. */
+#define BBLOG_A_UNSPEC		0
+#define BBLOG_A_PAD		1	/* alignment of 64-bit attributes */
+#define BBLOG_A_COOKIE		2	/* u64: socket cookie (SO_COOKIE) */
+#define BBLOG_A_FAMILY		3	/* u16: AF_INET or AF_INET6 */
+#define BBLOG_A_LADDR		4	/* binary, 4 or 16 bytes, network order */
+#define BBLOG_A_FADDR		5	/* binary, 4 or 16 bytes, network order */
+#define BBLOG_A_LPORT		6	/* u16, host order */
+#define BBLOG_A_FPORT		7	/* u16, host order */
+#define BBLOG_A_STATE		8	/* u8: Linux TCP_* state */
+#define BBLOG_A_MODE		9	/* s32: BBLOG_MODE_CLEAR..BBLOG_MODE_MAX */
+#define BBLOG_A_ID		10	/* string, < BBLOG_ID_LEN bytes */
+#define BBLOG_A_TAG		11	/* string, < BBLOG_TAG_LEN bytes */
+#define BBLOG_A_REASON		12	/* string, < BBLOG_REASON_LEN bytes */
+#define BBLOG_A_UID		13	/* u32: socket owner, initial user namespace */
+#define BBLOG_A_RECORDS		14	/* u32: records held now */
+#define BBLOG_A_LOST_NOMEM	15	/* u64 */
+#define BBLOG_A_LOST_LIMIT	16	/* u64 */
+#define BBLOG_A_OVERWRITTEN	17	/* u64 */
+#define BBLOG_A_CONN_FLAGS	18	/* u32: BBLOG_CF_* */
+#define BBLOG_A_SETTINGS	19	/* nested: BBLOG_SET_A_* */
+#define BBLOG_A_STATS		20	/* nested: BBLOG_STAT_A_*, each u64 */
+#define BBLOG_A_MAX		20
+
+/* BBLOG_A_CONN_FLAGS */
+#define BBLOG_CF_AUTO		0x0001	/* selected by auto_ratio */
+#define BBLOG_CF_PASSIVE	0x0002	/* a passive (accepted) connection */
+#define BBLOG_CF_LISTENER	0x0004	/* mode and ID from its listener */
+#define BBLOG_CF_TEMPLATE	0x0008	/* a listening socket's template */
+#define BBLOG_CF_CLOSED		0x0010	/* closed, kept for dumps by ID */
+#define BBLOG_CF_ALL		0x001f
+
+/* BBLOG_A_SETTINGS: the sysctls of the same names, u32 unless said. */
+#define BBLOG_SET_A_UNSPEC		0
+#define BBLOG_SET_A_PAD			1
+#define BBLOG_SET_A_AUTO_RATIO		2
+#define BBLOG_SET_A_AUTO_MODE		3
+#define BBLOG_SET_A_AUTO_ALL		4
+#define BBLOG_SET_A_SESSION_LIMIT	5
+#define BBLOG_SET_A_DISABLE_ALL		6
+#define BBLOG_SET_A_CLOSED_RETENTION_MS	7
+#define BBLOG_SET_A_TRIGGERS		8	/* string */
+#define BBLOG_SET_A_TRIGGER_RATE	9
+#define BBLOG_SET_A_GLOBAL_LIMIT	10	/* u64 */
+#define BBLOG_SET_A_EXPORT_LIMIT	11	/* u64 */
+#define BBLOG_SET_A_NS_SHARE		12
+#define BBLOG_SET_A_UNPRIV_SHARE	13
+#define BBLOG_SET_A_UNPRIVILEGED	14
+#define BBLOG_SET_A_LOG_VERSION		15
+#define BBLOG_SET_A_MAX			15
+
+/*
+ * BBLOG_A_STATS: the stat_* sysctls, in this order from
+ * BBLOG_STAT_A_RECORDS; attribute BBLOG_STAT_A_RECORDS + i is the i-th
+ * name of BBLOG_STAT_NAMES (comma-separated), so a reader can print them
+ * all without knowing each.
+ */
+#define BBLOG_STAT_A_UNSPEC	0
+#define BBLOG_STAT_A_PAD	1
+#define BBLOG_STAT_A_RECORDS	2
+#define BBLOG_STAT_NAMES \
+	"records,lost_nomem,lost_limit,overwritten,purged,freed_undumped," \
+	"dumps,dump_records,dump_failed,delivered,conns,auto_selected," \
+	"triggered,trigger_limited,unkeyed,export_dropped,lost_export," \
+	"buf_records,discarded,conns_active,budget_used,budget_unpriv_used," \
+	"dumps_queued,dump_records_queued,kprobe_missed"
+
 #endif /* _UAPI_LINUX_TCP_BBLOG_H */
