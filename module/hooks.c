@@ -258,12 +258,17 @@ struct bblog_tracepoint {
 	struct tracepoint *tp;
 };
 
+/*
+ * Registered in this order, unregistered in the reverse: tcp_destroy_sock
+ * is there before inet_sock_set_state can make a connection entry and
+ * stays until it cannot, so that no entry outlives its socket.
+ */
 static struct bblog_tracepoint bblog_tps[] = {
+	{ "tcp_destroy_sock", bblog_tp_destroy_sock },
 	{ "inet_sock_set_state", bblog_tp_set_state },
 	{ "tcp_retransmit_skb", bblog_tp_retransmit_skb },
 	{ "tcp_send_reset", bblog_tp_send_reset },
 	{ "tcp_receive_reset", bblog_tp_receive_reset },
-	{ "tcp_destroy_sock", bblog_tp_destroy_sock },
 	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
 	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
 	{ "inet_sk_error_report", bblog_tp_error_report },

@@ -29,13 +29,19 @@ static int __init bblog_mod_init(void)
 	if (err)
 		goto err_dev;
 
-	err = bblog_sockopt_init();
-	if (err)
-		goto err_sockopt;
-
+	/*
+	 * The hooks before the socket options and netlink, which make
+	 * connection entries: an entry made before tcp_destroy_sock is
+	 * hooked would outlive its socket, and the next socket at its address
+	 * would find it (its mode, its ID).
+	 */
 	err = bblog_hooks_init();
 	if (err)
 		goto err_hooks;
+
+	err = bblog_sockopt_init();
+	if (err)
+		goto err_sockopt;
 
 	err = bblog_genl_init();
 	if (err)
@@ -45,10 +51,10 @@ static int __init bblog_mod_init(void)
 	return 0;
 
 err_genl:
-	bblog_hooks_uninit();
-err_hooks:
 	bblog_sockopt_uninit();
 err_sockopt:
+	bblog_hooks_uninit();
+err_hooks:
 	bblog_dev_uninit();
 err_dev:
 	bblog_sysctl_uninit();
@@ -61,8 +67,8 @@ err_conn:
 static void __exit bblog_mod_exit(void)
 {
 	bblog_genl_uninit();
-	bblog_hooks_uninit();
 	bblog_sockopt_uninit();
+	bblog_hooks_uninit();
 	bblog_dev_uninit();
 	bblog_conn_uninit();
 	bblog_export_flush();
