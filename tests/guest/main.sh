@@ -6,8 +6,9 @@
 #   bblog.demo=1        run /guest/demo.sh (make demo)
 #   bblog.bench=1       run /bench/guest-bench.sh (make bench)
 #   bblog.kunit=0       do not run the KUnit suites
-#   bblog.fuzz_seconds=N  the fuzz test (54) runs N seconds, and every test's
-#                       timeout grows by N (make fuzz-kernel)
+#   bblog.fuzz_seconds=N  the fuzz test (54) fuzzes N seconds, then N/2 more
+#                       while the module comes and goes; every test's
+#                       timeout grows by 2N (make fuzz-kernel)
 #   bblog.fuzz_seed=N   the fuzz test's seed
 # Prints one "BBLOG-TAP: ok - ..." / "BBLOG-TAP: not ok - ..." line per test
 # on the console and writes the success marker to the second serial port
@@ -169,7 +170,7 @@ for t in /guest/tests/*.sh; do
 	t0=$(date +%s)
 	# A test may ask for more time with a "# bblog-timeout: SECONDS" line.
 	tmo=$(sed -n 's/^# bblog-timeout: \([0-9]*\)$/\1/p' "$t" | head -n 1)
-	[ -n "$fuzz_seconds" ] && tmo=$(( ${tmo:-${BBLOG_TEST_TIMEOUT:-300}} + fuzz_seconds ))
+	[ -n "$fuzz_seconds" ] && tmo=$(( ${tmo:-${BBLOG_TEST_TIMEOUT:-300}} + 2 * fuzz_seconds ))
 	timeout "${tmo:-${BBLOG_TEST_TIMEOUT:-300}}" sh -e "$t" > /tmp/test.log 2>&1
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log

@@ -27,7 +27,10 @@
  * unexpected errno or success stops the run: the call, the seed, the
  * thread and the iteration are printed with the calls before it, and the
  * exit status is 1.  Without the module (--unloaded) every option must
- * give ENOPROTOOPT.
+ * give ENOPROTOOPT; with --module-may-go it may come and go during the run
+ * (ENOPROTOOPT is allowed, and what a slot was given is forgotten: a
+ * module loaded again knows nothing of it).  --scenario runs the fixed
+ * sequences of the bugs the fuzzer found instead.
  *
  * Each thread's generator (xoshiro256**) is seeded from --seed and the
  * thread's index (splitmix64), and every iteration draws the same amount
@@ -313,6 +316,7 @@ static struct {
 	unsigned int seconds, nthreads;
 	uint64_t iterations;
 	int users, sysctls, trace, unloaded, device;
+	int maygo;			/* the module may be unloaded and loaded */
 	int ntargets;
 	struct sockaddr_storage target[MAX_TARGETS];
 	socklen_t target_len[MAX_TARGETS];
@@ -498,14 +502,37 @@ static void slot_close(struct thread *t, struct slot *s)
 }
 
 /*
+ * The mode may be OFF now whatever we set: HEAD and HEAD_AUTO turn
+ * themselves off when full, disable_all turns everything off.
+ */
+static int slot_may_be_off(const struct slot *s)
+{
+	return s->mode == BBLOG_MODE_OFF || s->mode == BBLOG_MODE_HEAD ||
+	       s->mode == BBLOG_MODE_HEAD_AUTO || g.disable_maybe || s->listened;
+}
+
+/*
  * The mode is known only while nothing but this thread changes it: the
- * auto ratio may select a connection at connect() or its ID's bucket when
- * it has none.
+ * auto ratio may select a connection at connect() or give it its ID's
+ * bucket's mode while it is OFF.
  */
 static void slot_connecting(struct slot *s)
 {
-	if (s->mode == BBLOG_MODE_OFF && g.auto_maybe)
+	if (slot_may_be_off(s) && g.auto_maybe)
 		s->mode = -100;
+}
+
+/*
+ * A listener that stops listening (shut down for reading, disconnected)
+ * drops its template: its mode and ID are the module's business again.
+ */
+static void slot_unlisten(struct slot *s)
+{
+	if (!s->listening)
+		return;
+	s->listening = 0;
+	s->mode = -100;
+	s->id_known = 0;
 }
 
 /* ------------------------------------------------------------ addresses */
@@ -652,6 +679,8 @@ static void expect(const struct thread *t, const struct slot *s, const struct ca
 
 	memset(ok, 0, sizeof(*ok));
 	*succeed = 1;
+	if (g.maygo)	/* the module is not loaded just now */
+		es_add(ok, ENOPROTOOPT);
 	if (relaxed) {
 		/* Someone else's descriptor: only the documented errors. */
 		for (i = 0; i < OPT_NR; i++) {
@@ -1037,10 +1066,24 @@ static void run_call(struct thread *t, struct slot *s, int fd, struct call *c)
 {
 	uint8_t *buf = t->big + (size_t)BIG_PAGES * PAGE;	/* the guard page */
 	int relaxed = !s || s->kind == K_MPTCP, succeed;
+	struct slot unknown;
 	struct errset ok;
 	socklen_t l;
 	void *p;
 
+	/*
+	 * A module loaded again knows nothing of what the one before was
+	 * told: the checks see a slot of unknown history.
+	 */
+	if (g.maygo && s) {
+		unknown = *s;
+		unknown.mode = -100;
+		unknown.id_known = 0;
+		unknown.have_sn = 0;
+		unknown.listened = 1;
+		unknown.listening = 0;
+		s = &unknown;
+	}
 	c->fd = fd;
 	if (s) {
 		c->kind = s->kind;
@@ -1115,8 +1158,7 @@ static void run_call(struct thread *t, struct slot *s, int fd, struct call *c)
 		memcpy(s->id, c->str, n);
 		s->id_known = 1;
 		/* A connection not logging takes its new bucket's mode. */
-		if (s->mode == BBLOG_MODE_OFF && g.auto_maybe)
-			s->mode = -100;
+		slot_connecting(s);
 		break;
 	}
 	}
@@ -1161,6 +1203,37 @@ static void op_randfd(struct thread *t, struct rng *r)
 }
 
 /* ----------------------------------------------------------- operations */
+
+/*
+ * A TCP socket just made has no connection entry: mode OFF, no ID, whether
+ * or not the module came and went (then ENOPROTOOPT).  An entry that
+ * outlived its socket would be found by the next socket at its address.
+ */
+static void check_fresh(struct thread *t, int fd)
+{
+	char id[BBLOG_ID_LEN];
+	socklen_t l = sizeof(int);
+	int mode = -100, rc;
+
+	if (g.unloaded)
+		return;
+	rc = getsockopt(fd, SOL_IP, BBLOG_SO_MODE, &mode, &l);
+	if (rc < 0 && errno != ENOPROTOOPT)
+		fail(t, NULL, "BBLOG_SO_MODE get on a new socket: %s", en(errno));
+	else if (!rc && mode != BBLOG_MODE_OFF)
+		fail(t, NULL, "a new socket has mode %d: the entry of a socket gone before it", mode);
+	l = sizeof(id);
+	memset(id, 0, sizeof(id));
+	rc = getsockopt(fd, SOL_IP, BBLOG_SO_ID, id, &l);
+	if (rc < 0 && errno != ENOPROTOOPT) {
+		fail(t, NULL, "BBLOG_SO_ID get on a new socket: %s", en(errno));
+	} else if (!rc && id[0]) {
+		char e[4 * BBLOG_ID_LEN + 1];
+
+		fail(t, NULL, "a new socket has the ID \"%s\": the entry of a socket gone before it",
+		     esc((const uint8_t *)id, e));
+	}
+}
 
 /* A few option sets on a socket being made (before connect() or listen()). */
 static void early_opts(struct thread *t, struct rng *r, struct slot *s, int si)
@@ -1256,6 +1329,7 @@ static void op_pair(struct thread *t, struct rng *r)
 	count_op(t, OP_NEW, fd);
 	if (fd < 0)
 		return;
+	check_fresh(t, fd);
 	slot_fill(s, fd, K_TCP, family);
 	if (pct(r, 50))
 		early_opts(t, r, s, a);
@@ -1293,6 +1367,7 @@ static void op_listener(struct thread *t, struct rng *r)
 	count_op(t, OP_LISTEN, fd);
 	if (fd < 0)
 		return;
+	check_fresh(t, fd);
 	slot_fill(s, fd, K_LISTEN, family);
 	if (pct(r, 60))
 		early_opts(t, r, s, si);
@@ -1342,6 +1417,7 @@ static void op_remote(struct thread *t, struct rng *r)
 	count_op(t, OP_REMOTE, fd);
 	if (fd < 0)
 		return;
+	check_fresh(t, fd);
 	slot_fill(s, fd, K_REMOTE, family);
 	if (pct(r, 50))
 		early_opts(t, r, s, si);
@@ -1460,8 +1536,8 @@ static void op_shutdown(struct thread *t, struct rng *r)
 
 	count_op(t, OP_SHUT, rc);
 	/* A listener shut down for reading is disconnected: no longer a template. */
-	if (!rc && s->listening && how != SHUT_WR)
-		s->listening = 0;
+	if (!rc && how != SHUT_WR)
+		slot_unlisten(s);
 }
 
 static void op_close(struct thread *t, struct rng *r)
@@ -1483,7 +1559,7 @@ static void op_close(struct thread *t, struct rng *r)
 		rc = connect(s->fd, &sa, sizeof(sa));
 		count_op(t, OP_CLOSE, rc);
 		if (!rc)
-			s->listening = 0;
+			slot_unlisten(s);
 		break;
 	default:
 		count_op(t, OP_CLOSE, shutdown(s->fd, SHUT_WR));
@@ -1563,6 +1639,8 @@ static void op_dev(struct thread *t, struct rng *r)
 	if (fd < 0) {
 		int e = errno;
 
+		if (e == ENOENT && g.maygo)
+			return;
 		if (g.unloaded ? e != ENOENT : !(e == EACCES || (e == EPERM && (rw || !t->priv))))
 			fail(t, NULL, "open %s (%s, uid %u): unexpected errno %s", BBLOG_DEVICE,
 			     rw ? "read-write" : "read-only", (unsigned int)t->uid, en(e));
@@ -1680,7 +1758,9 @@ static void op_sysctl(struct thread *t, struct rng *r)
 	k->touched = 1;
 	t->st.sysctl_writes++;
 	count_op(t, OP_SYSCTL, rc);
-	if (vi < k->nvalid && rc < 0) {
+	if (rc < 0 && e == ENOENT && g.maygo) {
+		disabled = 0;
+	} else if (vi < k->nvalid && rc < 0) {
 		fail(t, NULL, "net.tcp_bblog.%s=%s refused: %s", k->name, v, en(e));
 	} else if (vi >= k->nvalid && rc == 0) {
 		fail(t, NULL, "net.tcp_bblog.%s=%s accepted, it is out of range", k->name, v);
@@ -2023,7 +2103,7 @@ static int knob_int(const char *name)
 int cmd_sofuzz(int argc, char **argv)
 {
 	enum { O_SEED = 256, O_SECONDS, O_THREADS, O_USERS, O_SYSCTLS, O_TRACE, O_ITERS,
-	       O_UNLOADED, O_DEVICE, O_LISTEN, O_SCENARIO };
+	       O_UNLOADED, O_DEVICE, O_LISTEN, O_SCENARIO, O_MAYGO };
 	static const struct option lo[] = {
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "seconds", required_argument, NULL, O_SECONDS },
@@ -2036,6 +2116,7 @@ int cmd_sofuzz(int argc, char **argv)
 		{ "device", no_argument, NULL, O_DEVICE },
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "scenario", no_argument, NULL, O_SCENARIO },
+		{ "module-may-go", no_argument, NULL, O_MAYGO },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *addr = NULL;
@@ -2064,6 +2145,7 @@ int cmd_sofuzz(int argc, char **argv)
 		case O_DEVICE: g.device = 1; break;
 		case O_LISTEN: g.listen_port = (int)parse_u64(optarg, "--listen"); break;
 		case O_SCENARIO: scenario = 1; break;
+		case O_MAYGO: g.maygo = 1; break;
 		case 'a': addr = optarg; break;
 		case 'p':
 			if (!addr)
@@ -2074,7 +2156,8 @@ int cmd_sofuzz(int argc, char **argv)
 		default:
 			die("usage: bbtest sofuzz [--seed N] [--seconds S] [--threads T] "
 			    "[--iterations N] [--users] [--sysctls] [--device] [--listen PORT] "
-			    "[-a ADDR -p PORT]... [--unloaded] [--trace] | --scenario");
+			    "[-a ADDR -p PORT]... [--unloaded] [--module-may-go] [--trace] | "
+			    "--scenario");
 		}
 	}
 	if (addr)
@@ -2122,10 +2205,10 @@ int cmd_sofuzz(int argc, char **argv)
 				knobs[c].writable = 0;
 	}
 	printf("sofuzz seed=%llu threads=%u seconds=%u iterations=%llu users=%d sysctls=%d "
-	       "device=%d targets=%d listen=%d mptcp=%d unloaded=%d\n",
+	       "device=%d targets=%d listen=%d mptcp=%d unloaded=%d module_may_go=%d\n",
 	       (unsigned long long)g.seed, g.nthreads, g.seconds,
 	       (unsigned long long)g.iterations, g.users, g.sysctls, g.device, g.ntargets,
-	       g.listen_port, g.mptcp, g.unloaded);
+	       g.listen_port, g.mptcp, g.unloaded, g.maygo);
 
 	clock_gettime(CLOCK_MONOTONIC, &g.t0);
 	for (i = 0; i < g.nthreads; i++) {

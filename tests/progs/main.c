@@ -41,7 +41,7 @@ static const struct {
 	{ "sofuzz", cmd_sofuzz,
 	  "sofuzz [--seed N] [--seconds S] [--threads T] [--iterations N] [--users]\n"
 	  "       [--sysctls] [--device] [--listen PORT] [-a ADDR -p PORT]... [--unloaded]\n"
-	  "       [--trace] | sofuzz --scenario" },
+	  "       [--module-may-go] [--trace] | sofuzz --scenario" },
 	{ "badcsum", cmd_badcsum,
 	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]" },
 };
