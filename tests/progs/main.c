@@ -23,7 +23,7 @@ static const struct {
 	  "       [--tag T] [--echo] [--dump REASON] [--dumpid REASON] [--idcnt]\n"
 	  "       [--buf FILE]... [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
 	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode] [--lockstep]\n"
-	  "       [--keepalive S] [--bind-port P]\n"
+	  "       [--keepalive S] [--bind-port P] [--uid UID]\n"
 	  "       [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,
 	  "sockopt-errors [--unloaded] [--no-sysctl] [--unprivileged]" },
@@ -32,7 +32,7 @@ static const struct {
 	  "        [--bufsize B]" },
 	{ "devcheck", cmd_devcheck, "devcheck" },
 	{ "parse", cmd_parse,
-	  "parse FILE [--json] [--records] [--conn] [--cookie C] [--buf]" },
+	  "parse FILE [--json] [--records] [--conn] [--cookie C] [--buf] [--check-gaps]" },
 	{ "wirecmp", cmd_wirecmp,
 	  "wirecmp RAWSTREAM PCAP (--cookie C | --lport P) [--tail-ok] [--reorder N] [-v]" },
 	{ "synth", cmd_synth,
