@@ -208,6 +208,33 @@ int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count)
 }
 
 /*
+ * Dump each of the @n connections held in @members with @reason (none if
+ * @err is set already) and put them.  Returns @err, or -ENOBUFS if some
+ * could not be dumped.
+ */
+static int bblog_logid_dump_members(struct bblog_conn **members, unsigned int n,
+				    const char *reason, int err)
+{
+	struct bblog_conn *m;
+	bool refused = err;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		m = members[i];
+		if (!refused) {
+			spin_lock_bh(&m->lock);
+			if (bblog_conn_dump_locked(m, reason))
+				err = -ENOBUFS;
+			else if (m->dead)
+				m->expires = jiffies;	/* nothing left to keep */
+			spin_unlock_bh(&m->lock);
+		}
+		bblog_conn_put(m);
+	}
+	return err;
+}
+
+/*
  * One dump per connection of @c's ID, all with @reason (for a listener: of
  * the ID it gives its connections).  Unless @all, connections of users
  * other than @me are refused.  Returns 0, -EPERM (nothing dumped), -ENOMEM
@@ -217,7 +244,7 @@ static int __bblog_logid_dump(struct bblog_conn *c, u64 net_cookie,
 			      const char *reason, bool all, u32 me)
 {
 	struct bblog_conn **members, *m;
-	unsigned int n = 0, i, max;
+	unsigned int n = 0, max;
 	struct bblog_logid *b;
 	int err = 0;
 
@@ -252,18 +279,7 @@ static int __bblog_logid_dump(struct bblog_conn *c, u64 net_cookie,
 	spin_unlock(&bblog_ids_lock);
 	spin_unlock_bh(&c->lock);
 
-	for (i = 0; i < n; i++) {
-		m = members[i];
-		if (!err) {
-			spin_lock_bh(&m->lock);
-			if (bblog_conn_dump_locked(m, reason))
-				err = -ENOBUFS;
-			else if (m->dead)
-				m->expires = jiffies;	/* nothing left to keep */
-			spin_unlock_bh(&m->lock);
-		}
-		bblog_conn_put(m);
-	}
+	err = bblog_logid_dump_members(members, n, reason, err);
 	kfree(members);
 	return err;
 }
@@ -391,7 +407,7 @@ unsigned int bblog_logid_collect_retained(u64 net_cookie, struct bblog_conn **ou
 int bblog_logid_dump_name(u64 net_cookie, const char *id, const char *reason)
 {
 	struct bblog_conn **members, *m;
-	unsigned int n = 0, max = 0, i;
+	unsigned int n = 0, max = 0;
 	struct bblog_logid *b;
 	int bkt, err = 0;
 
@@ -418,16 +434,7 @@ int bblog_logid_dump_name(u64 net_cookie, const char *id, const char *reason)
 	}
 	spin_unlock_bh(&bblog_ids_lock);
 
-	for (i = 0; i < n; i++) {
-		m = members[i];
-		spin_lock_bh(&m->lock);
-		if (bblog_conn_dump_locked(m, reason))
-			err = -ENOBUFS;
-		else if (m->dead)
-			m->expires = jiffies;	/* nothing left to keep */
-		spin_unlock_bh(&m->lock);
-		bblog_conn_put(m);
-	}
+	err = bblog_logid_dump_members(members, n, reason, 0);
 	kvfree(members);
 	return n ? err : -ENOENT;
 }

@@ -84,7 +84,7 @@ args=("${BBLOG_GUEST_ARGS:-}")
 full=${BBLOG_GUEST_ARGS:+0}
 if [ "$which" = debug ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	names=(debug debug-2)
-	args=("bblog.only=[12]*,3[0-4]-*,5[2-9]-*" "bblog.only=3[5-9]-*,4*,5[01]-*,[6-9]* bblog.kunit=0")
+	args=("bblog.only=[12]*,3[0-4]-*,5[2-4]-*" "bblog.only=3[5-9]-*,4*,5[015-9]-*,[6-9]* bblog.kunit=0")
 fi
 # On the newer kernel, the tests of what compat.h adapts and of what leans
 # on kernel internals: loading and the sysctl tables, socket options, the
