@@ -60,6 +60,7 @@ err_dev:
 	bblog_sysctl_uninit();
 err_sysctl:
 	bblog_conn_uninit();
+	bblog_export_flush();	/* dumps made while the hooks ran */
 err_conn:
 	return err;
 }
