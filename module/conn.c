@@ -675,10 +675,6 @@ out:
 }
 
 /*
- * The socket is being destroyed: record the end, dump what the mode dumps at
- * close, keep the rest for closed_retention_ms if the connection has an ID.
- */
-/*
  * A passive child closes in SYN_RECV: if no segment ever reached it, it was
  * never a connection (it lost the race for its request).  Its records are
  * purged (counted) and nothing is dumped at its end.
@@ -704,6 +700,10 @@ void bblog_conn_discard(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * The socket is being destroyed: record the end, dump what the mode dumps at
+ * close, keep the rest for closed_retention_ms if the connection has an ID.
+ */
 void bblog_conn_destroy(struct sock *sk)
 {
 	struct bblog_event ev = { .id = BBLOG_EV_CONNEND };

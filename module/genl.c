@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "genl.h"
 #include "logid.h"
+#include "policy.h"
 #include "sockopt.h"
 #include "sysctl.h"
 
@@ -38,10 +39,12 @@ static const struct nla_policy bblog_genl_policy[BBLOG_A_MAX + 1] = {
 static int bblog_genl_put_settings(struct sk_buff *msg, const struct net *net)
 {
 	const struct bblog_net *bn = bblog_net(net);
+	char triggers[BBLOG_TRIGGERS_TEXT];
 	struct bblog_host_settings h;
 	struct nlattr *nest;
 
 	bblog_host_settings_read(&h);
+	bblog_triggers_format(&bn->triggers, triggers, sizeof(triggers));
 	nest = nla_nest_start(msg, BBLOG_A_SETTINGS);
 	if (!nest)
 		return -EMSGSIZE;
@@ -52,6 +55,7 @@ static int bblog_genl_put_settings(struct sk_buff *msg, const struct net *net)
 	    nla_put_u32(msg, BBLOG_SET_A_DISABLE_ALL, READ_ONCE(bn->disable_all)) ||
 	    nla_put_u32(msg, BBLOG_SET_A_CLOSED_RETENTION_MS,
 			READ_ONCE(bn->closed_retention_ms)) ||
+	    nla_put_string(msg, BBLOG_SET_A_TRIGGERS, triggers) ||
 	    nla_put_u32(msg, BBLOG_SET_A_TRIGGER_RATE, READ_ONCE(bn->trigger_rate)) ||
 	    nla_put_u64_64bit(msg, BBLOG_SET_A_GLOBAL_LIMIT, h.global_limit,
 			      BBLOG_SET_A_PAD) ||
@@ -202,21 +206,29 @@ static int bblog_genl_list_start(struct netlink_callback *cb)
 	struct net *net = sock_net(cb->skb->sk);
 	struct nlattr **tb = bblog_dumpit_attrs(info);
 	struct bblog_genl_list *l;
-	unsigned int max;
+	unsigned int max = bblog_conn_count() + 64, i;
 
-	max = bblog_conn_count() + 64 + 1024;	/* room for newcomers, retained */
-	l = kvzalloc(struct_size(l, conns, max), GFP_KERNEL);
-	if (!l)
-		return -ENOMEM;
+	/* A snapshot of every connection: taken again, larger, until it fits. */
+	for (;;) {
+		l = kvzalloc(struct_size(l, conns, max), GFP_KERNEL);
+		if (!l)
+			return -ENOMEM;
+		l->n = bblog_conn_collect(net->net_cookie, l->conns, max);
+		l->n += bblog_logid_collect_retained(net->net_cookie, l->conns + l->n,
+						     max - l->n);
+		if (l->n < max)
+			break;
+		for (i = 0; i < l->n; i++)
+			bblog_conn_put(l->conns[i]);
+		kvfree(l);
+		max *= 2;
+	}
 	l->admin = netlink_ns_capable(cb->skb, net->user_ns, CAP_NET_ADMIN);
 	l->uid = from_kuid_munged(&init_user_ns, current_fsuid());
 	if (tb[BBLOG_A_COOKIE])
 		l->cookie = nla_get_u64(tb[BBLOG_A_COOKIE]);
 	if (tb[BBLOG_A_ID])
 		nla_strscpy(l->id, tb[BBLOG_A_ID], sizeof(l->id));
-	l->n = bblog_conn_collect(net->net_cookie, l->conns, max);
-	l->n += bblog_logid_collect_retained(net->net_cookie, l->conns + l->n,
-					     max - l->n);
 	cb->args[0] = (long)l;
 	return 0;
 }
@@ -271,7 +283,9 @@ static int bblog_genl_list(struct sk_buff *skb, struct netlink_callback *cb)
 
 /*
  * The TCP socket of the namespace @net with the cookie @cookie (held), or
- * NULL.  Connections in TIME_WAIT and request sockets have no logging.
+ * NULL.  Connections in TIME_WAIT and request sockets have no logging, and
+ * listening sockets are not in this table.  A walk of the whole
+ * established table: a control-plane cost, paid per request.
  */
 static struct sock *bblog_genl_find_sock(struct net *net, u64 cookie)
 {

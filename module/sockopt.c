@@ -73,7 +73,8 @@ static int bblog_set_mode(struct sock *sk, sockptr_t arg, unsigned int len)
 			return -ENOMEM;
 	}
 	/* Logging turned on without privilege: its share of the budget. */
-	unpriv = mode > BBLOG_MODE_OFF && !capable(CAP_NET_ADMIN);
+	unpriv = mode > BBLOG_MODE_OFF &&
+		 !ns_capable_noaudit(&init_user_ns, CAP_NET_ADMIN);
 	spin_lock_bh(&c->lock);
 	bblog_conn_set_mode_locked(c, mode);
 	if (unpriv)

@@ -157,6 +157,16 @@ static int status_reply(struct nl_msg *msg, void *arg)
 
 			if (t > BBLOG_SET_A_MAX || !setting_names[t])
 				continue;	/* newer than this bblog */
+			if (t == BBLOG_SET_A_TRIGGERS) {
+				if (ctx->json) {
+					printf("%s\"%s\":", first ? "" : ",", setting_names[t]);
+					json_str(stdout, nla_get_string(a), (size_t)nla_len(a));
+				} else {
+					printf("%-24s %s\n", setting_names[t], nla_get_string(a));
+				}
+				first = 0;
+				continue;
+			}
 			v = nla_len(a) == 8 ? nla_get_u64(a) : nla_get_u32(a);
 			if (ctx->json)
 				printf("%s\"%s\":%" PRIu64, first ? "" : ",", setting_names[t], v);

@@ -402,7 +402,8 @@ struct bblog_pcap_stackinfo {
  *                         logging.
  *   BBLOG_CMD_SET_CONN    do, CAP_NET_ADMIN over the namespace.  The
  *                         connection BBLOG_A_COOKIE (ENOENT if no TCP
- *                         socket of the namespace has it, logged or not)
+ *                         socket of the namespace has it, logged or not;
+ *                         listening sockets are not found)
  *                         gets BBLOG_A_MODE and/or BBLOG_A_ID (then
  *                         BBLOG_A_TAG), as the socket options would set
  *                         them.

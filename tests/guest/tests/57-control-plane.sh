@@ -10,11 +10,14 @@
 P=/proc/sys/net/tcp_bblog
 bb_begin
 bb_sysctl a auto_ratio 7
+bb_sysctl a triggers rst-recv,rto
 bb_a bblog status > $BB_DIR/status.txt || die "bblog status"
 cat $BB_DIR/status.txt
 expect_eq "status: auto_ratio" "$(awk '$1 == "auto_ratio" { print $2 }' $BB_DIR/status.txt)" 7
 expect_eq "status: global_limit" "$(awk '$1 == "global_limit" { print $2 }' $BB_DIR/status.txt)" \
 	"$(cat $P/global_limit)"
+expect_eq "status: triggers" "$(awk '$1 == "triggers" { print $2 }' $BB_DIR/status.txt)" \
+	"$(bb_a bbtest sysctl triggers)"
 bb_a bblog status --json | jq -e '.auto_ratio == 7 and (.stat_records | type) == "number"' > /dev/null ||
 	die "bblog status --json"
 bb_sysctl a auto_ratio 0
