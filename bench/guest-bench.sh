@@ -163,6 +163,13 @@ load
 echo 200000 > /sys/module/tcp_bblog/parameters/bench_records || die "bench_records"
 set -- $(cat /sys/module/tcp_bblog/parameters/bench_records)
 percall="$2 ns per record ($1 records, TAIL ring, test socket)"
+# The cost of the selection rules for one new connection, none matching.
+rules=
+for n in 1 16 256; do
+	echo $n > /sys/module/tcp_bblog/parameters/bench_rules || die "bench_rules $n"
+	set -- $(cat /sys/module/tcp_bblog/parameters/bench_rules)
+	rules="$rules${rules:+, }$1 rules $2 ns"
+done
 unload
 
 base=
@@ -180,5 +187,6 @@ done
 echo "BBLOG-BENCH: ----"
 while read -r l; do say "$l"; done < $out/table
 say "record path: $percall"
+say "rule matching per new connection (none matching): $rules"
 [ -e $out/td.size ] && say "tcpdump file: $(awk '{ print $5 }' $out/td.size) bytes (snap length $snaplen)"
 say "done"

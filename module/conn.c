@@ -18,6 +18,7 @@
 #include "listen.h"
 #include "logid.h"
 #include "policy.h"
+#include "rule.h"
 #include "stats.h"
 #include "sysctl.h"
 #include "trigger.h"
@@ -208,6 +209,7 @@ static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
 	INIT_LIST_HEAD(&c->id_node);
 	INIT_LIST_HEAD(&c->retained);
 	c->ep.uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+	c->ep.cgroup = bblog_sock_cgroup_id(sk);
 	c->ep.net_cookie = sock_net(sk)->net_cookie;
 	c->user_ns = get_user_ns(sock_net(sk)->user_ns);
 	c->nstats = bblog_nstats_get(bblog_net_stats(sock_net(sk)));
@@ -555,13 +557,39 @@ static void bblog_conn_inherit(struct sock *sk, const struct bblog_template *t)
 		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
 }
 
+/* A new connection selected by a rule: what the rule gives it. */
+static void bblog_conn_by_rule(struct sock *sk, bool passive,
+			       const struct bblog_rule_action *a)
+{
+	struct bblog_conn *c;
+
+	if (a->mode <= BBLOG_MODE_OFF)
+		return;
+	c = bblog_conn_get_or_create(sk, a->mode, GFP_ATOMIC);
+	if (!c) {
+		bblog_stat_inc(bblog_net_stats(sock_net(sk)), BBLOG_STAT_LOST_NOMEM);
+		return;
+	}
+	spin_lock_bh(&c->lock);
+	c->passive = passive;
+	c->rule = a->handle;
+	c->triggers = a->triggers;
+	if (a->limit)
+		c->limit = a->limit;
+	spin_unlock_bh(&c->lock);
+	if (a->id[0] && bblog_logid_set(c, sk, a->id, INVALID_UID, GFP_ATOMIC))
+		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
+}
+
 /*
  * A new connection (active open, or a passive child): its listener's
- * template, else the auto ratio.
+ * template, else the first selection rule that matches it, else the auto
+ * ratio.
  */
 void bblog_conn_new_sock(struct sock *sk, bool passive)
 {
 	struct bblog_net *bn = bblog_net(sock_net(sk));
+	struct bblog_rule_action a;
 	struct bblog_template t;
 	struct bblog_conn *c;
 	int mode;
@@ -570,6 +598,10 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 		return;
 	if (passive && bblog_listen_template(sk, &t)) {
 		bblog_conn_inherit(sk, &t);
+		return;
+	}
+	if (bblog_rules_select(sk, passive, &a)) {
+		bblog_conn_by_rule(sk, passive, &a);
 		return;
 	}
 	mode = READ_ONCE(bn->auto_mode);

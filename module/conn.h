@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/tcp_bblog.h>
 
+#include "policy.h"
 #include "record.h"
 #include "ring.h"
 
@@ -22,6 +23,7 @@ struct bblog_endpoint {
 	u64 net_cookie;
 	u32 netns;
 	u32 uid;
+	u64 cgroup;			/* cgroup v2 id of the socket; 0 unknown */
 	u16 family;
 	__be16 lport;
 	__be16 fport;
@@ -72,6 +74,8 @@ struct bblog_conn {
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
 	bool clashed;			/* a twin held its tuple (counted) */
+	u32 rule;			/* handle of the rule that selected it */
+	struct bblog_triggers triggers;	/* its rule's, besides the namespace's */
 	u32 sn;
 	u32 limit;
 	u32 dump_seq;

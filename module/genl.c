@@ -19,11 +19,11 @@
 #include "conn.h"
 #include "genl.h"
 #include "logid.h"
+#include "match.h"
+#include "rule.h"
 #include "policy.h"
 #include "sockopt.h"
 #include "sysctl.h"
-
-static struct genl_family bblog_genl_family;
 
 static const struct nla_policy bblog_genl_policy[BBLOG_A_MAX + 1] = {
 	[BBLOG_A_COOKIE]	= { .type = NLA_U64 },
@@ -32,6 +32,8 @@ static const struct nla_policy bblog_genl_policy[BBLOG_A_MAX + 1] = {
 	[BBLOG_A_ID]		= { .type = NLA_NUL_STRING, .len = BBLOG_ID_LEN - 1 },
 	[BBLOG_A_TAG]		= { .type = NLA_NUL_STRING, .len = BBLOG_TAG_LEN - 1 },
 	[BBLOG_A_REASON]	= { .type = NLA_NUL_STRING, .len = BBLOG_REASON_LEN - 1 },
+	[BBLOG_A_MATCH]		= NLA_POLICY_NESTED(bblog_match_policy),
+	[BBLOG_A_RULE]		= NLA_POLICY_NESTED(bblog_rule_policy),
 };
 
 /* ------------------------------------------------------------ GET_STATUS */
@@ -135,6 +137,7 @@ struct bblog_conn_view {
 	u64 overwritten;
 	u32 records;
 	u32 flags;
+	u32 rule;
 	s8 mode;
 	u8 state;
 };
@@ -154,7 +157,9 @@ static void bblog_conn_view(struct bblog_conn *c, struct bblog_conn_view *v)
 		   (c->passive ? BBLOG_CF_PASSIVE : 0) |
 		   (c->inherited ? BBLOG_CF_LISTENER : 0) |
 		   (c->listener ? BBLOG_CF_TEMPLATE : 0) |
-		   (c->dead ? BBLOG_CF_CLOSED : 0);
+		   (c->dead ? BBLOG_CF_CLOSED : 0) |
+		   (c->rule ? BBLOG_CF_RULE : 0);
+	v->rule = c->rule;
 	if (c->listener && c->listen_id)
 		strscpy(v->id, c->listen_id, sizeof(v->id));
 	else
@@ -181,7 +186,10 @@ static int bblog_genl_put_conn(struct sk_buff *msg, const struct bblog_conn_view
 	    nla_put_u64_64bit(msg, BBLOG_A_LOST_NOMEM, v->lost_nomem, BBLOG_A_PAD) ||
 	    nla_put_u64_64bit(msg, BBLOG_A_LOST_LIMIT, v->lost_limit, BBLOG_A_PAD) ||
 	    nla_put_u64_64bit(msg, BBLOG_A_OVERWRITTEN, v->overwritten, BBLOG_A_PAD) ||
-	    nla_put_u32(msg, BBLOG_A_CONN_FLAGS, v->flags))
+	    nla_put_u32(msg, BBLOG_A_CONN_FLAGS, v->flags) ||
+	    (v->rule && nla_put_u32(msg, BBLOG_A_RULE_HANDLE, v->rule)) ||
+	    (v->ep.cgroup && nla_put_u64_64bit(msg, BBLOG_A_CGROUP, v->ep.cgroup,
+					       BBLOG_A_PAD)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -197,6 +205,8 @@ struct bblog_genl_list {
 	u32 uid;		/* else only this owner's connections */
 	u64 cookie;		/* filter: 0 none */
 	char id[BBLOG_ID_LEN];	/* filter: "" none */
+	bool match;		/* filter: m */
+	struct bblog_match m;
 	struct bblog_conn *conns[];
 };
 
@@ -207,6 +217,14 @@ static int bblog_genl_list_start(struct netlink_callback *cb)
 	struct nlattr **tb = bblog_dumpit_attrs(info);
 	struct bblog_genl_list *l;
 	unsigned int max = bblog_conn_count() + 64, i;
+	struct bblog_match m;
+	int err;
+
+	if (tb[BBLOG_A_MATCH]) {
+		err = bblog_genl_match_parse(tb[BBLOG_A_MATCH], &m, false, cb->extack);
+		if (err)
+			return err;
+	}
 
 	/* A snapshot of every connection: taken again, larger, until it fits. */
 	for (;;) {
@@ -229,6 +247,10 @@ static int bblog_genl_list_start(struct netlink_callback *cb)
 		l->cookie = nla_get_u64(tb[BBLOG_A_COOKIE]);
 	if (tb[BBLOG_A_ID])
 		nla_strscpy(l->id, tb[BBLOG_A_ID], sizeof(l->id));
+	if (tb[BBLOG_A_MATCH]) {
+		l->match = true;
+		l->m = m;
+	}
 	cb->args[0] = (long)l;
 	return 0;
 }
@@ -256,6 +278,32 @@ static bool bblog_genl_list_shows(const struct bblog_genl_list *l,
 	return !l->id[0] || !strcmp(l->id, v->id);
 }
 
+/* @c matches the filter @m: its socket while it is open, else its record. */
+static bool bblog_genl_conn_matches(struct bblog_conn *c, const struct bblog_match *m)
+{
+	struct bblog_match_key k = { };
+	bool ok;
+
+	rcu_read_lock();
+	spin_lock_bh(&c->lock);
+	if (!c->dead) {
+		bblog_match_key_of(c->sk, 0, &k);
+		ok = bblog_match_sock(m, c->sk, &k);
+	} else {
+		k.family = c->ep.family;
+		k.lport = ntohs(c->ep.lport);
+		k.fport = ntohs(c->ep.fport);
+		memcpy(k.laddr, c->ep.laddr, sizeof(k.laddr));
+		memcpy(k.faddr, c->ep.faddr, sizeof(k.faddr));
+		k.uid = make_kuid(&init_user_ns, c->ep.uid);
+		ok = bblog_match_key(m, &k) &&
+		     (!(m->fields & BBLOG_MF_CGROUP) || m->cgroup == c->ep.cgroup);
+	}
+	spin_unlock_bh(&c->lock);
+	rcu_read_unlock();
+	return ok;
+}
+
 static int bblog_genl_list(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct bblog_genl_list *l = (void *)cb->args[0];
@@ -264,7 +312,8 @@ static int bblog_genl_list(struct sk_buff *skb, struct netlink_callback *cb)
 
 	for (; l->next < l->n; l->next++) {
 		bblog_conn_view(l->conns[l->next], &v);
-		if (!bblog_genl_list_shows(l, &v))
+		if (!bblog_genl_list_shows(l, &v) ||
+		    (l->match && !bblog_genl_conn_matches(l->conns[l->next], &l->m)))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &bblog_genl_family, NLM_F_MULTI, BBLOG_CMD_GET_CONN);
@@ -281,40 +330,106 @@ static int bblog_genl_list(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* -------------------------------------------------- SET_CONN and DUMP */
 
+/* Which sockets a walk of the namespace's connections acts on, and how. */
+struct bblog_genl_walk {
+	const struct bblog_match *m;	/* NULL: by cookie */
+	u64 cookie;
+	int (*act)(struct sock *sk, void *arg);	/* > 0: stop; < 0: error */
+	void *arg;
+	int err;			/* act()'s first error */
+};
+
+static bool bblog_genl_walk_wants(const struct bblog_genl_walk *w, struct sock *sk)
+{
+	struct bblog_match_key k;
+	bool ok;
+
+	if (!w->m)
+		return atomic64_read(&sk->sk_cookie) == w->cookie;
+	rcu_read_lock();
+	bblog_match_key_of(sk, 0, &k);
+	ok = bblog_match_sock(w->m, sk, &k);
+	rcu_read_unlock();
+	return ok;
+}
+
+#define BBLOG_GENL_BATCH 32
+
 /*
- * The TCP socket of the namespace @net with the cookie @cookie (held), or
- * NULL.  Connections in TIME_WAIT and request sockets have no logging, and
+ * Run @w->act on each TCP socket of the namespace @net that @w wants, in
+ * batches taken under each bucket's lock and acted on outside it.
+ * Connections in TIME_WAIT and request sockets have no logging, and
  * listening sockets are not in this table.  A walk of the whole
  * established table: a control-plane cost, paid per request.
  */
-static struct sock *bblog_genl_find_sock(struct net *net, u64 cookie)
+static void bblog_genl_walk(struct net *net, struct bblog_genl_walk *w)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	struct sock *batch[BBLOG_GENL_BATCH];
 	const struct hlist_nulls_node *node;
+	unsigned int i, n, k, seen, skip;
 	struct sock *sk;
-	unsigned int i;
+	int ret;
 
 	for (i = 0; i <= h->ehash_mask; i++) {
 		struct inet_ehash_bucket *head = &h->ehash[i];
 		spinlock_t *lock = inet_ehash_lockp(h, i);
 
+		skip = 0;
+again:
 		if (hlist_nulls_empty(&head->chain))
 			continue;
+		n = 0;
+		seen = 0;
 		spin_lock_bh(lock);
 		sk_nulls_for_each(sk, node, &head->chain) {
 			if (sk->sk_state == TCP_TIME_WAIT ||
 			    sk->sk_state == TCP_NEW_SYN_RECV ||
-			    !net_eq(sock_net(sk), net) ||
-			    atomic64_read(&sk->sk_cookie) != cookie)
+			    !net_eq(sock_net(sk), net) || seen++ < skip ||
+			    !bblog_genl_walk_wants(w, sk))
 				continue;
 			sock_hold(sk);
-			spin_unlock_bh(lock);
-			return sk;
+			batch[n++] = sk;
+			if (n == BBLOG_GENL_BATCH)
+				break;
 		}
 		spin_unlock_bh(lock);
+		for (k = 0, ret = 0; k < n; k++) {
+			if (ret <= 0)
+				ret = w->act(batch[k], w->arg);
+			if (ret < 0 && !w->err)
+				w->err = ret;
+			sock_put(batch[k]);
+		}
+		if (ret > 0)
+			return;
 		cond_resched();
+		if (n == BBLOG_GENL_BATCH) {
+			skip = seen;
+			goto again;
+		}
 	}
-	return NULL;
+}
+
+static int bblog_genl_take(struct sock *sk, void *arg)
+{
+	sock_hold(sk);
+	*(struct sock **)arg = sk;
+	return 1;
+}
+
+/* The TCP socket of the namespace @net with the cookie @cookie (held), or NULL. */
+static struct sock *bblog_genl_find_sock(struct net *net, u64 cookie)
+{
+	struct sock *sk = NULL;
+	struct bblog_genl_walk w = {
+		.cookie = cookie,
+		.act = bblog_genl_take,
+		.arg = &sk,
+	};
+
+	bblog_genl_walk(net, &w);
+	return sk;
 }
 
 static int bblog_genl_set_str(struct sock *sk, int optval, const struct nlattr *a)
@@ -322,24 +437,20 @@ static int bblog_genl_set_str(struct sock *sk, int optval, const struct nlattr *
 	return bblog_sockopt_set(sk, optval, KERNEL_SOCKPTR(nla_data(a)), nla_len(a));
 }
 
-static int bblog_genl_set_conn(struct sk_buff *skb, struct genl_info *info)
+/* A request acting on connections: what it asks, and how many it reached. */
+struct bblog_genl_req {
+	struct nlattr **tb;
+	char reason[BBLOG_REASON_LEN];
+	unsigned int n;
+};
+
+/* SET_CONN on one connection: its ID, then tag, then mode. */
+static int bblog_genl_set_one(struct sock *sk, void *arg)
 {
-	struct nlattr **tb = info->attrs;
-	struct sock *sk;
+	struct bblog_genl_req *req = arg;
+	struct nlattr **tb = req->tb;
 	int err = 0, mode;
 
-	if (GENL_REQ_ATTR_CHECK(info, BBLOG_A_COOKIE))
-		return -EINVAL;
-	if (!tb[BBLOG_A_MODE] && !tb[BBLOG_A_ID] && !tb[BBLOG_A_TAG]) {
-		GENL_SET_ERR_MSG(info, "nothing to set: give a mode, an ID or a tag");
-		return -EINVAL;
-	}
-	sk = bblog_genl_find_sock(genl_info_net(info), nla_get_u64(tb[BBLOG_A_COOKIE]));
-	if (!sk) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[BBLOG_A_COOKIE],
-				    "no TCP connection with this cookie here");
-		return -ENOENT;
-	}
 	if (tb[BBLOG_A_ID])
 		err = bblog_genl_set_str(sk, BBLOG_SO_ID, tb[BBLOG_A_ID]);
 	if (!err && tb[BBLOG_A_TAG])
@@ -349,6 +460,98 @@ static int bblog_genl_set_conn(struct sk_buff *skb, struct genl_info *info)
 		err = bblog_sockopt_set(sk, BBLOG_SO_MODE, KERNEL_SOCKPTR(&mode),
 					sizeof(mode));
 	}
+	if (!err)
+		req->n++;
+	return err;
+}
+
+/* DUMP of one connection, if it is logged. */
+static int bblog_genl_dump_one(struct sock *sk, void *arg)
+{
+	struct bblog_genl_req *req = arg;
+	bool logged;
+	int err;
+
+	rcu_read_lock();
+	logged = bblog_conn_lookup(sk);
+	rcu_read_unlock();
+	if (!logged)
+		return 0;
+	err = bblog_sockopt_set(sk, BBLOG_SO_DUMP, KERNEL_SOCKPTR(req->reason),
+				strlen(req->reason) + 1);
+	if (!err)
+		req->n++;
+	return err;
+}
+
+static int bblog_genl_count_reply(struct genl_info *info, u8 cmd, u32 n)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &bblog_genl_family, 0, cmd);
+	if (!hdr || nla_put_u32(msg, BBLOG_A_COUNT, n)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * SET_CONN or DUMP on every connection the filter BBLOG_A_MATCH matches;
+ * replies with how many it reached.
+ */
+static int bblog_genl_by_filter(struct genl_info *info, struct bblog_genl_req *req,
+				int (*act)(struct sock *sk, void *arg))
+{
+	struct bblog_match m;
+	struct bblog_genl_walk w = { .m = &m, .act = act, .arg = req };
+	int err;
+
+	err = bblog_genl_match_parse(info->attrs[BBLOG_A_MATCH], &m, false, info->extack);
+	if (err)
+		return err;
+	bblog_genl_walk(genl_info_net(info), &w);
+	if (!req->n) {
+		if (w.err)
+			return w.err;
+		if (act == bblog_genl_dump_one)
+			GENL_SET_ERR_MSG(info, "no logged connection matches the filter here");
+		else
+			GENL_SET_ERR_MSG(info, "no TCP connection matches the filter here");
+		return -ENOENT;
+	}
+	return bblog_genl_count_reply(info, info->genlhdr->cmd, req->n);
+}
+
+static int bblog_genl_set_conn(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct bblog_genl_req req = { .tb = tb };
+	struct sock *sk;
+	int err;
+
+	if (!!tb[BBLOG_A_COOKIE] == !!tb[BBLOG_A_MATCH]) {
+		GENL_SET_ERR_MSG(info, "give a cookie or a filter");
+		return -EINVAL;
+	}
+	if (!tb[BBLOG_A_MODE] && !tb[BBLOG_A_ID] && !tb[BBLOG_A_TAG]) {
+		GENL_SET_ERR_MSG(info, "nothing to set: give a mode, an ID or a tag");
+		return -EINVAL;
+	}
+	if (tb[BBLOG_A_MATCH])
+		return bblog_genl_by_filter(info, &req, bblog_genl_set_one);
+	sk = bblog_genl_find_sock(genl_info_net(info), nla_get_u64(tb[BBLOG_A_COOKIE]));
+	if (!sk) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[BBLOG_A_COOKIE],
+				    "no TCP connection with this cookie here");
+		return -ENOENT;
+	}
+	err = bblog_genl_set_one(sk, &req);
 	sock_put(sk);
 	if (err)
 		GENL_SET_ERR_MSG(info, "the connection refused the setting");
@@ -359,19 +562,21 @@ static int bblog_genl_dump(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct nlattr **tb = info->attrs;
-	char reason[BBLOG_REASON_LEN] = "";
+	struct bblog_genl_req req = { .tb = tb };
 	struct sock *sk;
 	int err;
 
 	if (tb[BBLOG_A_REASON])
-		nla_strscpy(reason, tb[BBLOG_A_REASON], sizeof(reason));
-	if (!!tb[BBLOG_A_COOKIE] == !!tb[BBLOG_A_ID]) {
-		GENL_SET_ERR_MSG(info, "give a cookie or a log ID");
+		nla_strscpy(req.reason, tb[BBLOG_A_REASON], sizeof(req.reason));
+	if (!!tb[BBLOG_A_COOKIE] + !!tb[BBLOG_A_ID] + !!tb[BBLOG_A_MATCH] != 1) {
+		GENL_SET_ERR_MSG(info, "give a cookie, a log ID or a filter");
 		return -EINVAL;
 	}
+	if (tb[BBLOG_A_MATCH])
+		return bblog_genl_by_filter(info, &req, bblog_genl_dump_one);
 	if (tb[BBLOG_A_ID]) {
 		err = bblog_logid_dump_name(net->net_cookie, nla_data(tb[BBLOG_A_ID]),
-					    reason);
+					    req.reason);
 		if (err == -ENOENT)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[BBLOG_A_ID],
 					    "no connection carries this log ID here");
@@ -383,8 +588,8 @@ static int bblog_genl_dump(struct sk_buff *skb, struct genl_info *info)
 				    "no TCP connection with this cookie here");
 		return -ENOENT;
 	}
-	err = bblog_sockopt_set(sk, BBLOG_SO_DUMP, KERNEL_SOCKPTR(reason),
-				strlen(reason) + 1);
+	err = bblog_sockopt_set(sk, BBLOG_SO_DUMP, KERNEL_SOCKPTR(req.reason),
+				strlen(req.reason) + 1);
 	sock_put(sk);
 	return err;
 }
@@ -410,9 +615,28 @@ static const struct genl_ops bblog_genl_ops[] = {
 		.doit	= bblog_genl_dump,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd	= BBLOG_CMD_RULE_ADD,
+		.doit	= bblog_genl_rule_add,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= BBLOG_CMD_RULE_DEL,
+		.doit	= bblog_genl_rule_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= BBLOG_CMD_RULE_GET,
+		.dumpit	= bblog_genl_rule_list,
+	},
+	{
+		.cmd	= BBLOG_CMD_RULE_FLUSH,
+		.doit	= bblog_genl_rule_flush,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family bblog_genl_family __ro_after_init = {
+struct genl_family bblog_genl_family __ro_after_init = {
 	.name		= BBLOG_GENL_NAME,
 	.version	= BBLOG_GENL_VERSION,
 	.maxattr	= BBLOG_A_MAX,

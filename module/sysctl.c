@@ -16,6 +16,7 @@
 #include "hooks.h"
 #include "logid.h"
 #include "ring.h"
+#include "rule.h"
 #include "stats.h"
 #include "sysctl.h"
 
@@ -444,6 +445,8 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	ratelimit_state_init(&bn->trigger_rs, HZ, bn->trigger_rate);
 	ratelimit_set_flags(&bn->trigger_rs, RATELIMIT_MSG_ON_RELEASE);
 	atomic64_set(&bn->auto_counter, 0);
+	RCU_INIT_POINTER(bn->rules, NULL);
+	bn->rule_handle = 0;
 	bn->nstats = NULL;
 	if (!net_eq(net, &init_net)) {
 		bn->nstats = bblog_nstats_alloc();
@@ -491,6 +494,7 @@ static void __net_exit bblog_sysctl_net_exit(struct net *net)
 
 	/* Its connections kept for dumps by ID go with it. */
 	bblog_logid_retention_cut(bn->net_cookie, 0);
+	bblog_rules_flush(net);
 	unregister_net_sysctl_table(bn->hdr);
 	kfree(bn->table);
 	bblog_nstats_put(bn->nstats);

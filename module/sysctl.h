@@ -9,6 +9,8 @@
 #include "policy.h"
 #include "stats.h"
 
+struct bblog_rule_set;
+
 /* Per network namespace settings: /proc/sys/net/tcp_bblog/. */
 struct bblog_net {
 	struct ctl_table_header *hdr;
@@ -26,6 +28,8 @@ struct bblog_net {
 	unsigned int trigger_rate;	/* trigger dumps per second; 0: no bound */
 	atomic64_t auto_counter;	/* candidates seen */
 	struct ratelimit_state trigger_rs;	/* trigger_rate */
+	struct bblog_rule_set __rcu *rules;	/* selection rules; NULL: none */
+	u32 rule_handle;		/* the last handle given */
 };
 
 /* The host-wide settings (net.tcp_bblog.* of the initial namespace). */

@@ -19,9 +19,12 @@ void usage(FILE *f, int status)
 "       bblog get  [--pid PID] --fd N\n"
 "       bblog dump [--pid PID] --fd N [--id] --reason REASON\n"
 "       bblog status [--json]\n"
-"       bblog list [--json] [--id ID] [--cookie COOKIE]\n"
-"       bblog set  --cookie COOKIE [--mode MODE] [--id ID] [--tag TAG]\n"
-"       bblog dump (--cookie COOKIE | --id ID) [--reason REASON]\n"
+"       bblog list [--json] [--id ID] [--cookie COOKIE] [FILTER...]\n"
+"       bblog set  (--cookie COOKIE | FILTER...) [--mode MODE] [--id ID] [--tag TAG]\n"
+"       bblog dump (--cookie COOKIE | --id ID | FILTER...) [--reason REASON]\n"
+"       bblog rule add [pos N] [FILTER...] mode MODE [id TEMPLATE] [limit N]\n"
+"                      [ratio N [by-id]] [triggers LIST]\n"
+"       bblog rule del HANDLE | rule list [--json] | rule flush\n"
 "       bblog --help | --version\n"
 "\n"
 "  record  write one pcapng file per connection from " "/dev/tcp_bblog" "\n"
@@ -29,7 +32,10 @@ void usage(FILE *f, int status)
 "  show    print the records of pcapng files written by 'record'\n"
 "  set/get/dump  drive the BBLOG_SO_* socket options of a socket\n"
 "          (of another process with --pid, through pidfd_getfd)\n"
-"  status/list, set/dump by cookie or ID: the tcp_bblog netlink family\n"
+"  status/list, set/dump by cookie, ID or filter, rule: the tcp_bblog\n"
+"          netlink family; rules choose the new connections that are logged\n"
+"FILTER: family inet|inet6, sport|dport PORT[-PORT], src|dst ADDR[/LEN],\n"
+"        cgroup PATH, uid USER, active, passive (rules only)\n"
 "MODE: off tail head head-auto continual tail-auto clear, or a number.\n"
 "See bblog(8).\n");
 	exit(status);
@@ -56,6 +62,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "list"))
 		return cmd_nl(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rule"))
+		return cmd_rule(argc - 1, argv + 1);
 	if (!strcmp(cmd, "set") || !strcmp(cmd, "get") || !strcmp(cmd, "dump"))
 		return cmd_ctl(argc - 1, argv + 1);
 	warnx("unknown command '%s'", cmd);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bblog status, bblog list, and set/dump by cookie or log ID: the
+ * bblog status, bblog list, and set/dump by cookie, log ID or filter: the
  * generic netlink family "tcp_bblog" (uapi/linux/tcp_bblog.h), through
  * libnl-genl-3.  Every request acts in bblog's own network namespace.
  */
@@ -18,6 +18,8 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "filter.h"
+#include "nl.h"
 #include "pcapng.h"
 #include "util.h"
 
@@ -39,99 +41,6 @@ static const char *const setting_names[BBLOG_SET_A_MAX + 1] = {
 	[BBLOG_SET_A_UNPRIVILEGED] = "unprivileged",
 	[BBLOG_SET_A_LOG_VERSION] = "log_version",
 };
-
-static const char *const mode_names[] = {
-	"off", "tail", "head", "head-auto", "continual", "tail-auto",
-};
-
-struct nl {
-	struct nl_sock *sk;
-	int family;
-	int error;		/* from the kernel's error message, negative */
-	char msg[256];		/* its extack text, "" if none */
-};
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
-
-/* The kernel's error and the text it gave with it (extended ack). */
-static int nl_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
-{
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)e - 1;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	struct nl *nl = arg;
-	size_t off = sizeof(*e);
-	int len;
-
-	(void)who;
-	nl->error = e->error;
-	nl->msg[0] = 0;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off);
-	if (len > 0 && nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
-				 len, NULL) == 0 && tb[NLMSGERR_ATTR_MSG])
-		snprintf(nl->msg, sizeof(nl->msg), "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
-	return NL_STOP;
-}
-
-static void nl_open(struct nl *nl)
-{
-	int err;
-
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk)
-		diex("out of memory");
-	err = genl_connect(nl->sk);
-	if (err < 0)
-		diex("generic netlink: %s", nl_geterror(err));
-	err = 1;
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &err, sizeof(err));
-	nl->family = genl_ctrl_resolve(nl->sk, BBLOG_GENL_NAME);
-	if (nl->family < 0)
-		diex("generic netlink family %s: %s (is the tcp_bblog module loaded?)",
-		     BBLOG_GENL_NAME, nl_geterror(nl->family));
-}
-
-static struct nl_msg *nl_request(const struct nl *nl, uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-				 flags, cmd, BBLOG_GENL_VERSION))
-		diex("out of memory");
-	return msg;
-}
-
-/* Send @msg, run @cb on each reply; the kernel's error, with its extack. */
-static int nl_talk(struct nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t cb, void *arg)
-{
-	int err;
-
-	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
-	nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, nl_error, nl);
-	nl->error = 0;
-	err = nl_send_auto(nl->sk, msg);
-	nlmsg_free(msg);
-	if (err < 0)
-		return err;
-	err = nl_recvmsgs_default(nl->sk);
-	if (nl->error)
-		return nl->error;	/* a kernel errno, negative */
-	return err < 0 ? err : 0;
-}
-
-/* @err: a negative errno from the kernel, or a libnl error before it. */
-static noreturn void nl_fail(const struct nl *nl, const char *what, int err)
-{
-	if (nl->error)
-		diex("%s: %s%s%s%s", what, strerror(-err), nl->msg[0] ? ": " : "", nl->msg,
-		     err == -EPERM ? " (needs CAP_NET_ADMIN over the network namespace)" : "");
-	diex("%s: %s", what, nl_geterror(err));
-}
 
 /* ---------------------------------------------------------------- status */
 
@@ -227,23 +136,6 @@ struct list_ctx {
 	unsigned int n;
 };
 
-static const char *str_attr(struct nlattr *a)
-{
-	return a ? nla_get_string(a) : "";
-}
-
-static uint64_t num_attr(struct nlattr *a)
-{
-	if (!a)
-		return 0;
-	switch (nla_len(a)) {
-	case 1: return nla_get_u8(a);
-	case 2: return nla_get_u16(a);
-	case 4: return nla_get_u32(a);
-	default: return nla_get_u64(a);
-	}
-}
-
 static void addr_attr(struct nlattr *a, int family, char *buf, size_t len)
 {
 	if (!a || nla_len(a) != (family == AF_INET6 ? 16 : 4) ||
@@ -278,10 +170,12 @@ static int list_reply(struct nl_msg *msg, void *arg)
 		fputs(",\"tag\":", stdout);
 		json_str(stdout, str_attr(tb[BBLOG_A_TAG]), BBLOG_TAG_LEN);
 		printf(",\"uid\":%" PRIu64 ",\"records\":%" PRIu64 ",\"lost_nomem\":%" PRIu64
-		       ",\"lost_limit\":%" PRIu64 ",\"overwritten\":%" PRIu64 ",\"flags\":%u}\n",
+		       ",\"lost_limit\":%" PRIu64 ",\"overwritten\":%" PRIu64 ",\"flags\":%u"
+		       ",\"rule\":%" PRIu64 ",\"cgroup\":%" PRIu64 "}\n",
 		       num_attr(tb[BBLOG_A_UID]), num_attr(tb[BBLOG_A_RECORDS]),
 		       num_attr(tb[BBLOG_A_LOST_NOMEM]), num_attr(tb[BBLOG_A_LOST_LIMIT]),
-		       num_attr(tb[BBLOG_A_OVERWRITTEN]), flags);
+		       num_attr(tb[BBLOG_A_OVERWRITTEN]), flags, num_attr(tb[BBLOG_A_RULE_HANDLE]),
+		       num_attr(tb[BBLOG_A_CGROUP]));
 	} else {
 		if (!ctx->n)
 			printf("%-20s %-12s %-10s %-26s %-26s %7s %s\n", "cookie", "state",
@@ -310,6 +204,25 @@ static uint64_t cookie_arg(const char *s)
 	return v;
 }
 
+/* The filter words argv[optind..] into @f; 0 if there are none. */
+static int filter_args(int argc, char **argv, struct bblog_filter *f)
+{
+	char err[256];
+	int i, n;
+
+	memset(f, 0, sizeof(*f));
+	for (i = optind; i < argc; i += n) {
+		n = bblog_filter_word(f, argc - i, argv + i, err, sizeof(err));
+		if (n < 0)
+			diex("%s", err);
+		if (!n) {
+			warnx("'%s' is not a filter word", argv[i]);
+			usage(stderr, 2);
+		}
+	}
+	return optind < argc;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -319,11 +232,12 @@ static int cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_ctx ctx = { 0 };
+	struct bblog_filter f;
 	const char *id = NULL;
 	uint64_t cookie = 0;
 	struct nl_msg *msg;
+	int ch, err, has_filter;
 	struct nl nl;
-	int ch, err;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -334,12 +248,12 @@ static int cmd_list(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	if (optind != argc)
-		usage(stderr, 2);
+	has_filter = filter_args(argc, argv, &f);
 	nl_open(&nl);
 	msg = nl_request(&nl, BBLOG_CMD_GET_CONN, NLM_F_DUMP);
 	if ((id && nla_put_string(msg, BBLOG_A_ID, id) < 0) ||
-	    (cookie && nla_put_u64(msg, BBLOG_A_COOKIE, cookie) < 0))
+	    (cookie && nla_put_u64(msg, BBLOG_A_COOKIE, cookie) < 0) ||
+	    (has_filter && nl_put_filter(msg, BBLOG_A_MATCH, &f) < 0))
 		diex("log ID too long");
 	err = nl_talk(&nl, msg, list_reply, &ctx);
 	if (err < 0)
@@ -350,16 +264,19 @@ static int cmd_list(int argc, char **argv)
 
 /* ------------------------------------------------ set and dump by cookie */
 
-static int no_reply(struct nl_msg *msg, void *arg)
+static int count_reply(struct nl_msg *msg, void *arg)
 {
-	(void)msg;
-	(void)arg;
+	struct nlattr *tb[BBLOG_A_MAX + 1];
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, BBLOG_A_MAX, NULL) < 0)
+		return NL_SKIP;
+	*(uint64_t *)arg = num_attr(tb[BBLOG_A_COUNT]);
 	return NL_OK;
 }
 
 /*
- * bblog set --cookie C [--mode M] [--id ID] [--tag T]
- * bblog dump (--cookie C | --id ID) [--reason R]
+ * bblog set (--cookie C | FILTER...) [--mode M] [--id ID] [--tag T]
+ * bblog dump (--cookie C | --id ID | FILTER...) [--reason R]
  */
 int cmd_nl_ctl(int argc, char **argv)
 {
@@ -372,8 +289,9 @@ int cmd_nl_ctl(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *id = NULL, *tag = NULL, *reason = NULL;
-	int dump = !strcmp(argv[0], "dump"), ch, err, has_mode = 0, m = 0;
-	uint64_t cookie = 0;
+	int dump = !strcmp(argv[0], "dump"), ch, err, has_mode = 0, m = 0, by_filter;
+	uint64_t cookie = 0, count = 0;
+	struct bblog_filter f;
 	struct nl_msg *msg;
 	struct nl nl;
 
@@ -392,10 +310,9 @@ int cmd_nl_ctl(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	if (optind != argc)
-		usage(stderr, 2);
-	if (dump ? !cookie == !id || has_mode || tag :
-		   !cookie || reason || (!has_mode && !id && !tag))
+	by_filter = filter_args(argc, argv, &f);
+	if (dump ? !!cookie + !!id + by_filter != 1 || has_mode || tag :
+		   !!cookie + by_filter != 1 || reason || (!has_mode && !id && !tag))
 		usage(stderr, 2);
 	nl_open(&nl);
 	msg = nl_request(&nl, dump ? BBLOG_CMD_DUMP : BBLOG_CMD_SET_CONN, 0);
@@ -403,11 +320,15 @@ int cmd_nl_ctl(int argc, char **argv)
 	    (id && nla_put_string(msg, BBLOG_A_ID, id) < 0) ||
 	    (tag && nla_put_string(msg, BBLOG_A_TAG, tag) < 0) ||
 	    (reason && nla_put_string(msg, BBLOG_A_REASON, reason) < 0) ||
-	    (has_mode && nla_put_s32(msg, BBLOG_A_MODE, m) < 0))
+	    (has_mode && nla_put_s32(msg, BBLOG_A_MODE, m) < 0) ||
+	    (by_filter && nl_put_filter(msg, BBLOG_A_MATCH, &f) < 0))
 		diex("argument too long");
-	err = nl_talk(&nl, msg, no_reply, NULL);
+	err = nl_talk(&nl, msg, count_reply, &count);
 	if (err < 0)
 		nl_fail(&nl, dump ? "dump" : "set", err);
+	if (by_filter)
+		printf("%s %" PRIu64 " connection%s\n", dump ? "dumped" : "set", count,
+		       count == 1 ? "" : "s");
 	nl_socket_free(nl.sk);
 	return 0;
 }

@@ -36,6 +36,7 @@ int cmd_show(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
 int cmd_nl(int argc, char **argv);
 int cmd_nl_ctl(int argc, char **argv);
+int cmd_rule(int argc, char **argv);
 int bblog_parse_mode(const char *s, int *mode);
 
 #endif /* BBLOG_UTIL_H */

@@ -27,6 +27,7 @@ int main(void)
 	suite_readers();
 	suite_cli();
 	suite_faults();
+	suite_filter();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

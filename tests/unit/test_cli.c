@@ -711,9 +711,70 @@ static void t_man(void)
 	rc = run(&out, &err, "groff -man -Tutf8 -P-cbou -ww '%s'", man);
 	CHECK_EQ(rc, 0);
 	CHECK(out && strstr(out, "bblog record") && strstr(out, "snd_cwnd") &&
-	      strstr(out, "ENOPROTOOPT") && strstr(out, "records"));
+	      strstr(out, "ENOPROTOOPT") && strstr(out, "records") &&
+	      strstr(out, "rule add") && strstr(out, "FILTERS"));
 	free(out);
 	free(err);
+}
+
+/* rule and the filter words: refusals before any request; the module may be absent. */
+static void t_rule_cli(void)
+{
+	char *err = NULL;
+	int rc;
+
+	rc = run(NULL, &err, "'%s' rule", bblog_bin());
+	CHECK_EQ(rc, 2);
+	free(err);
+	rc = run(NULL, &err, "'%s' rule frob", bblog_bin());
+	CHECK_EQ(rc, 2);
+	CHECKF(err && strstr(err, "unknown rule command 'frob'"), "stderr: %s", err);
+	free(err);
+	rc = run(NULL, &err, "'%s' rule add sport 99999 mode tail", bblog_bin());
+	CHECK_EQ(rc, 1);
+	CHECKF(err && strstr(err, "bad port or range '99999' for sport"), "stderr: %s", err);
+	free(err);
+	rc = run(NULL, &err, "'%s' rule add sport 80", bblog_bin());
+	CHECK_EQ(rc, 1);
+	CHECKF(err && strstr(err, "needs a mode"), "stderr: %s", err);
+	free(err);
+	rc = run(NULL, &err, "'%s' rule add mode tail lport 80", bblog_bin());
+	CHECK_EQ(rc, 2);
+	CHECKF(err && strstr(err, "'lport' is neither a filter nor an action word"), "stderr: %s", err);
+	free(err);
+	rc = run(NULL, &err, "'%s' set sport 80", bblog_bin());
+	CHECK_EQ(rc, 2);
+	free(err);
+	rc = run(NULL, &err, "'%s' list dst 10.0.0.0/40", bblog_bin());
+	CHECK_EQ(rc, 1);
+	CHECKF(err && strstr(err, "bad address or prefix"), "stderr: %s", err);
+	free(err);
+	rc = run(NULL, &err, "'%s' rule del x", bblog_bin());
+	CHECK_EQ(rc, 1);
+	free(err);
+}
+
+/* The bash completion offers the subcommands and the filter and action words. */
+static void t_completion(void)
+{
+	const char *comp = getenv("BBLOG_COMPLETION");
+	char *out = NULL;
+	int rc;
+
+	if (!comp)
+		comp = "../../userspace/completion/bblog";
+	if (!have_cmd("bash")) {
+		tap_skip("bash not installed");
+		return;
+	}
+	rc = run(&out, NULL, "bash -c '. \"%s\"; t() { COMP_WORDS=(\"$@\"); "
+		 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _bblog; echo \"${COMPREPLY[*]}\"; }; "
+		 "t bblog ru; t bblog rule \"\"; t bblog rule add sport 80 mo; "
+		 "t bblog rule add mode he; t bblog list fam; t bblog rule add triggers rst-recv,rt'", comp);
+	CHECK_EQ(rc, 0);
+	CHECKF(out && !strcmp(out, "rule\nadd del list flush\nmode\nhead head-auto\nfamily\n"
+			       "rst-recv,rto\n"), "got: %s", out ? out : "(null)");
+	free(out);
 }
 
 static int wait_for(const char *path, int present, int ms)
@@ -823,5 +884,7 @@ void suite_cli(void)
 	tap_run(t_ctl, "set/get/dump: errno reported clearly (module absent, not a socket, bad args)");
 	tap_run(t_usage, "usage: --help, no command, unknown command, bad directories");
 	tap_run(t_man, "man page: groff -ww clean and covers commands, fields, errnos");
+	tap_run(t_rule_cli, "rule, filters: bad words refused with a message before any request");
+	tap_run(t_completion, "bash completion: subcommands, filter, action and trigger words");
 	tap_run(t_daemon_signals, "record -d: pid file, idle timeout, SIGHUP reopens records, SIGTERM finishes files");
 }

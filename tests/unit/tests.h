@@ -11,5 +11,6 @@ void suite_pcapng(void);
 void suite_readers(void);
 void suite_cli(void);
 void suite_faults(void);
+void suite_filter(void);
 
 #endif

@@ -411,6 +411,40 @@ struct bblog_pcap_stackinfo {
  *                         logged connection BBLOG_A_COOKIE, or every
  *                         connection of the log ID BBLOG_A_ID (open and
  *                         retained), with BBLOG_A_REASON.  ENOENT if none.
+ *
+ * SET_CONN and DUMP take a filter, BBLOG_A_MATCH, instead of a cookie or
+ * an ID: they then act on every TCP connection of the namespace that
+ * matches it (DUMP: every logged one), and reply BBLOG_A_COUNT, how many
+ * they changed or dumped (ENOENT if none matched).  BBLOG_MATCH_A_DIR is
+ * known for new connections only: a filter with it is refused.  GET_CONN
+ * takes a filter too.
+ *
+ *   BBLOG_CMD_RULE_ADD    do, CAP_NET_ADMIN over the namespace.  Add the
+ *                         rule BBLOG_A_RULE; reply: BBLOG_A_RULE with
+ *                         its BBLOG_RULE_A_HANDLE.  ENOSPC past
+ *                         BBLOG_RULES_MAX rules, ERANGE for a position
+ *                         past the end.
+ *   BBLOG_CMD_RULE_DEL    do, CAP_NET_ADMIN.  Delete the rule whose
+ *                         BBLOG_RULE_A_HANDLE is given (in BBLOG_A_RULE);
+ *                         ENOENT if none.
+ *   BBLOG_CMD_RULE_GET    dump.  The rules of the namespace, in the order
+ *                         they are tried.  Anyone (as the sysctls).
+ *   BBLOG_CMD_RULE_FLUSH  do, CAP_NET_ADMIN.  Delete every rule.
+ *
+ * Selection rules.  Each new connection of the namespace (an active open
+ * when it sends its SYN, a passive child when its request is accepted;
+ * once, never per segment) that does not take a mode from its listener is
+ * tried against the rules in order.  The first that matches decides:
+ * BBLOG_RULE_A_MODE (OFF: not logged), its log ID, record limit and
+ * triggers (added to the namespace's), if the sampling keeps it.  A
+ * connection no rule matches falls to the auto_* sysctls.  A rule's
+ * BBLOG_RULE_A_ID is a template: {sport}, {dport}, {src} and {dst} stand for
+ * the connection's local and remote port and address.  Sampling by count
+ * keeps every BBLOG_RULE_A_RATIO-th connection the rule matches; by ID it
+ * keeps the IDs whose 32-bit FNV-1a hash is a multiple of the ratio, so
+ * that every host, and every connection of one ID, decides alike.  The
+ * local port of an active open is known only if it was bound before
+ * connect().
  */
 #define BBLOG_GENL_NAME		"tcp_bblog"
 #define BBLOG_GENL_VERSION	1
@@ -420,7 +454,11 @@ struct bblog_pcap_stackinfo {
 #define BBLOG_CMD_GET_CONN	2
 #define BBLOG_CMD_SET_CONN	3
 #define BBLOG_CMD_DUMP		4
-#define BBLOG_CMD_MAX		4
+#define BBLOG_CMD_RULE_ADD	5
+#define BBLOG_CMD_RULE_DEL	6
+#define BBLOG_CMD_RULE_GET	7
+#define BBLOG_CMD_RULE_FLUSH	8
+#define BBLOG_CMD_MAX		8
 
 /* Attributes of the commands.  Strings are NUL-terminated. */
 #define BBLOG_A_UNSPEC		0
@@ -444,7 +482,12 @@ struct bblog_pcap_stackinfo {
 #define BBLOG_A_CONN_FLAGS	18	/* u32: BBLOG_CF_* */
 #define BBLOG_A_SETTINGS	19	/* nested: BBLOG_SET_A_* */
 #define BBLOG_A_STATS		20	/* nested: BBLOG_STAT_A_*, each u64 */
-#define BBLOG_A_MAX		20
+#define BBLOG_A_MATCH		21	/* nested: BBLOG_MATCH_A_*, a filter */
+#define BBLOG_A_RULE		22	/* nested: BBLOG_RULE_A_* */
+#define BBLOG_A_COUNT		23	/* u32: connections a filter acted on */
+#define BBLOG_A_RULE_HANDLE	24	/* u32: the rule that selected it */
+#define BBLOG_A_CGROUP		25	/* u64: the socket's cgroup v2 id */
+#define BBLOG_A_MAX		25
 
 /* BBLOG_A_CONN_FLAGS */
 #define BBLOG_CF_AUTO		0x0001	/* selected by auto_ratio */
@@ -452,7 +495,56 @@ struct bblog_pcap_stackinfo {
 #define BBLOG_CF_LISTENER	0x0004	/* mode and ID from its listener */
 #define BBLOG_CF_TEMPLATE	0x0008	/* a listening socket's template */
 #define BBLOG_CF_CLOSED		0x0010	/* closed, kept for dumps by ID */
-#define BBLOG_CF_ALL		0x001f
+#define BBLOG_CF_RULE		0x0020	/* selected by a rule */
+#define BBLOG_CF_ALL		0x003f
+
+/*
+ * BBLOG_A_MATCH, and the match of a rule: every attribute given must
+ * match.  An address comes with its prefix length (all bits if absent)
+ * and implies its family (4 bytes AF_INET, 16 AF_INET6); IPv4-mapped
+ * IPv6 connections match as IPv4.  A port range without its _MAX is one
+ * port.  A cgroup is given by its id, the inode number of its cgroup2
+ * directory.  A uid is read in the caller's user namespace.
+ */
+#define BBLOG_MATCH_A_UNSPEC	0
+#define BBLOG_MATCH_A_PAD	1
+#define BBLOG_MATCH_A_FAMILY	2	/* u16: AF_INET or AF_INET6 */
+#define BBLOG_MATCH_A_DIR	3	/* u8: BBLOG_DIR_* */
+#define BBLOG_MATCH_A_LPORT_MIN	4	/* u16, host order: local port */
+#define BBLOG_MATCH_A_LPORT_MAX	5	/* u16 */
+#define BBLOG_MATCH_A_FPORT_MIN	6	/* u16: remote port */
+#define BBLOG_MATCH_A_FPORT_MAX	7	/* u16 */
+#define BBLOG_MATCH_A_LADDR	8	/* binary, 4 or 16 bytes, network order */
+#define BBLOG_MATCH_A_LPREFIX	9	/* u8: bits of LADDR that must match */
+#define BBLOG_MATCH_A_FADDR	10	/* binary: remote address */
+#define BBLOG_MATCH_A_FPREFIX	11	/* u8 */
+#define BBLOG_MATCH_A_CGROUP	12	/* u64: cgroup v2 id, or a descendant */
+#define BBLOG_MATCH_A_UID	13	/* u32: owner, in the caller's user ns */
+#define BBLOG_MATCH_A_MAX	13
+
+#define BBLOG_DIR_ACTIVE	1	/* connect() */
+#define BBLOG_DIR_PASSIVE	2	/* accepted */
+
+/* BBLOG_A_RULE */
+#define BBLOG_RULE_A_UNSPEC	0
+#define BBLOG_RULE_A_PAD	1
+#define BBLOG_RULE_A_HANDLE	2	/* u32: given by the kernel, never 0 */
+#define BBLOG_RULE_A_POS	3	/* u32: insert as N-th (1 first); or last */
+#define BBLOG_RULE_A_MATCH	4	/* nested: BBLOG_MATCH_A_*; absent: all */
+#define BBLOG_RULE_A_MODE	5	/* s32: OFF..BBLOG_MODE_MAX, required */
+#define BBLOG_RULE_A_ID		6	/* string: the log ID template */
+#define BBLOG_RULE_A_LIMIT	7	/* u32: records per conn; 0: session_limit */
+#define BBLOG_RULE_A_RATIO	8	/* u32: keep 1 in N; 0 or 1: all */
+#define BBLOG_RULE_A_SAMPLE	9	/* u8: BBLOG_SAMPLE_*; BY_ID needs an ID */
+#define BBLOG_RULE_A_TRIGGERS	10	/* string, as net.tcp_bblog.triggers */
+#define BBLOG_RULE_A_HITS	11	/* u64, read: connections it matched */
+#define BBLOG_RULE_A_SELECTED	12	/* u64, read: and it logged */
+#define BBLOG_RULE_A_MAX	12
+
+#define BBLOG_SAMPLE_COUNT	0	/* every RATIO-th connection */
+#define BBLOG_SAMPLE_BY_ID	1	/* by the hash of the log ID */
+
+#define BBLOG_RULES_MAX		1024	/* per network namespace */
 
 /* BBLOG_A_SETTINGS: the sysctls of the same names, u32 unless said. */
 #define BBLOG_SET_A_UNSPEC		0
