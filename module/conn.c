@@ -581,6 +581,8 @@ static void bblog_conn_by_rule(struct sock *sk, bool passive,
 		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
 }
 
+static void bblog_conn_select(struct sock *sk, bool passive);
+
 /*
  * A new connection (active open, or a passive child): its listener's
  * template, else the first selection rule that matches it, else the auto
@@ -589,10 +591,7 @@ static void bblog_conn_by_rule(struct sock *sk, bool passive,
 void bblog_conn_new_sock(struct sock *sk, bool passive)
 {
 	struct bblog_net *bn = bblog_net(sock_net(sk));
-	struct bblog_rule_action a;
 	struct bblog_template t;
-	struct bblog_conn *c;
-	int mode;
 
 	if (READ_ONCE(bn->disable_all) || bblog_conn_lookup(sk))
 		return;
@@ -600,6 +599,39 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 		bblog_conn_inherit(sk, &t);
 		return;
 	}
+	/* Its peer's address and port are not set yet: see below. */
+	if (passive && bblog_rules_exist(sock_net(sk)))
+		return;
+	bblog_conn_select(sk, passive);
+}
+
+/*
+ * A passive child of a namespace with rules, at the first segment it
+ * processes (the handshake's last ACK; for Fast Open, the first after its
+ * SYN): its addresses and ports are set now, so the rules, then the auto
+ * ratio, decide.  Its creation is recorded then.
+ */
+void bblog_conn_passive_select(struct sock *sk)
+{
+	struct bblog_event ev = {
+		.id = BBLOG_EV_STATE, .arg1 = TCP_LISTEN, .arg2 = TCP_SYN_RECV,
+	};
+
+	if (READ_ONCE(bblog_net(sock_net(sk))->disable_all) || bblog_conn_lookup(sk) ||
+	    !bblog_rules_exist(sock_net(sk)))
+		return;
+	bblog_conn_select(sk, true);
+	bblog_conn_log(sk, &ev);
+}
+
+/* A new connection no listener's template covers: the rules, else the auto ratio. */
+static void bblog_conn_select(struct sock *sk, bool passive)
+{
+	struct bblog_net *bn = bblog_net(sock_net(sk));
+	struct bblog_rule_action a;
+	struct bblog_conn *c;
+	int mode;
+
 	if (bblog_rules_select(sk, passive, &a)) {
 		bblog_conn_by_rule(sk, passive, &a);
 		return;

@@ -117,6 +117,7 @@ void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode);
 int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason);
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
+void bblog_conn_passive_select(struct sock *sk);
 void bblog_conn_passive_established(const struct sock *sk);
 void bblog_conn_listen(struct sock *sk, bool listening);
 void bblog_conn_tuple_change(const struct sock *sk, bool closing);

@@ -35,6 +35,7 @@
 #include "conn.h"
 #include "hooks.h"
 #include "record.h"
+#include "rule.h"
 #include "trigger.h"
 
 static bool bblog_is_tcp(const struct sock *sk)
@@ -363,9 +364,12 @@ static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk;
 
-	if (!bblog_conn_any())
+	if (!bblog_conn_any() && !bblog_rules_any())
 		return 0;
 	sk = bblog_kp_sk(regs);
+	/* A passive child's first segment: the rules can see its peer now. */
+	if (sk->sk_state == TCP_SYN_RECV && bblog_rules_any())
+		bblog_conn_passive_select(sk);
 	if (sk->sk_state != TCP_LISTEN) {
 		struct sk_buff *skb;
 		struct bblog_event ev = { .id = BBLOG_EV_IN };

@@ -19,6 +19,19 @@
 #include "sysctl.h"
 
 static DEFINE_MUTEX(bblog_rules_mutex);	/* changes to every namespace's set */
+static atomic_t bblog_rules_total = ATOMIC_INIT(0);	/* rules of all namespaces */
+
+/* Some namespace has rules: the probes of new connections must run. */
+bool bblog_rules_any(void)
+{
+	return atomic_read(&bblog_rules_total);
+}
+
+/* The namespace @net has rules. */
+bool bblog_rules_exist(const struct net *net)
+{
+	return rcu_access_pointer(bblog_net(net)->rules);
+}
 
 static struct bblog_rule_set *bblog_rules_locked(struct bblog_net *bn)
 {
@@ -118,7 +131,7 @@ bool bblog_rules_select(struct sock *sk, bool passive, struct bblog_rule_action 
 	struct bblog_match_key k;
 	struct bblog_rule *r = NULL;
 
-	if (!rcu_access_pointer(bn->rules))
+	if (!bblog_rules_exist(sock_net(sk)))
 		return false;
 	rcu_read_lock();
 	set = rcu_dereference(bn->rules);
@@ -173,6 +186,7 @@ static void bblog_rules_replace(struct bblog_net *bn, struct bblog_rule_set *old
 	lockdep_assert_held(&bblog_rules_mutex);
 	for (i = 0; new && i < new->n; i++)
 		new->trigger_mask |= new->rules[i]->triggers.mask;
+	atomic_add((new ? new->n : 0) - (old ? old->n : 0), &bblog_rules_total);
 	rcu_assign_pointer(bn->rules, new);
 	if (old)
 		kfree_rcu(old, rcu);

@@ -47,6 +47,8 @@ struct bblog_rule_action {
 	char id[BBLOG_ID_LEN];		/* expanded */
 };
 
+bool bblog_rules_any(void);
+bool bblog_rules_exist(const struct net *net);
 void bblog_match_key_of(const struct sock *sk, u8 dir, struct bblog_match_key *k);
 u64 bblog_sock_cgroup_id(const struct sock *sk);
 bool bblog_match_sock(const struct bblog_match *m, const struct sock *sk,

@@ -114,18 +114,9 @@ static int status_reply(struct nl_msg *msg, void *arg)
 static int cmd_status(int argc, char **argv)
 {
 	struct status_ctx ctx = { 0 };
-	struct nl nl;
-	int err;
 
-	if (argc == 2 && !strcmp(argv[1], "--json"))
-		ctx.json = 1;
-	else if (argc != 1)
-		usage(stderr, 2);
-	nl_open(&nl);
-	err = nl_talk(&nl, nl_request(&nl, BBLOG_CMD_GET_STATUS, 0), status_reply, &ctx);
-	if (err < 0)
-		nl_fail(&nl, "status", err);
-	nl_socket_free(nl.sk);
+	ctx.json = json_only_arg(argc, argv);
+	nl_run(BBLOG_CMD_GET_STATUS, 0, status_reply, &ctx, "status");
 	return 0;
 }
 

@@ -206,18 +206,9 @@ static int list_reply(struct nl_msg *msg, void *arg)
 static int rule_list(int argc, char **argv)
 {
 	struct list_ctx ctx = { 0 };
-	struct nl nl;
-	int err;
 
-	if (argc == 2 && !strcmp(argv[1], "--json"))
-		ctx.json = 1;
-	else if (argc != 1)
-		usage(stderr, 2);
-	nl_open(&nl);
-	err = nl_talk(&nl, nl_request(&nl, BBLOG_CMD_RULE_GET, NLM_F_DUMP), list_reply, &ctx);
-	if (err < 0)
-		nl_fail(&nl, "rule list", err);
-	nl_socket_free(nl.sk);
+	ctx.json = json_only_arg(argc, argv);
+	nl_run(BBLOG_CMD_RULE_GET, NLM_F_DUMP, list_reply, &ctx, "rule list");
 	return 0;
 }
 
@@ -247,17 +238,10 @@ static int rule_del(int argc, char **argv)
 
 static int rule_flush(int argc, char **argv)
 {
-	struct nl nl;
-	int err;
-
 	(void)argv;
 	if (argc != 1)
 		usage(stderr, 2);
-	nl_open(&nl);
-	err = nl_talk(&nl, nl_request(&nl, BBLOG_CMD_RULE_FLUSH, 0), no_reply, NULL);
-	if (err < 0)
-		nl_fail(&nl, "rule flush", err);
-	nl_socket_free(nl.sk);
+	nl_run(BBLOG_CMD_RULE_FLUSH, 0, no_reply, NULL, "rule flush");
 	return 0;
 }
 

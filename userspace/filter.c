@@ -111,17 +111,50 @@ static int prefix_arg(const char *s, uint16_t *family, uint8_t *addr, uint8_t *b
 	return 0;
 }
 
-/* A cgroup v2 directory (absolute, or under /sys/fs/cgroup) to its id. */
+/*
+ * The @n-th cgroup2 mount point in /proc/self/mounts into @buf; -1 past
+ * the last.  /sys/fs/cgroup comes first if it is one.
+ */
+static int cgroup2_root(int n, char *buf, size_t len)
+{
+	char line[4096], dir[4096], type[64];
+	struct statfs sfs;
+	FILE *f;
+	int i = 0;
+
+	if (!statfs(CGROUP2_ROOT, &sfs) && sfs.f_type == CGROUP2_MAGIC) {
+		if (n == 0) {
+			snprintf(buf, len, "%s", CGROUP2_ROOT);
+			return 0;
+		}
+		i = 1;
+	}
+	f = fopen("/proc/self/mounts", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %4095s %63s", dir, type) != 2 ||
+		    strcmp(type, "cgroup2") || !strcmp(dir, CGROUP2_ROOT) || i++ != n)
+			continue;
+		fclose(f);
+		snprintf(buf, len, "%s", dir);
+		return 0;
+	}
+	fclose(f);
+	return -1;
+}
+
+/* A cgroup v2 directory (absolute, or under the cgroup2 mount) to its id. */
 static int cgroup_arg(const char *s, uint64_t *id)
 {
-	char path[4096];
+	char path[8192], root[4096];
 	struct statfs sfs;
 	struct stat st;
 
-	if (*s == '/')
+	if (*s == '/' || cgroup2_root(0, root, sizeof(root)))
 		snprintf(path, sizeof(path), "%s", s);
 	else
-		snprintf(path, sizeof(path), CGROUP2_ROOT "/%s", s);
+		snprintf(path, sizeof(path), "%s/%s", root, s);
 	if (stat(path, &st) || !S_ISDIR(st.st_mode) || statfs(path, &sfs) ||
 	    sfs.f_type != CGROUP2_MAGIC) {
 		/* As printed for a cgroup whose directory is not found. */
@@ -220,8 +253,8 @@ int bblog_filter_word(struct bblog_filter *f, int argc, char **argv,
 		f->set |= 1u << (local ? BBLOG_MATCH_A_LPREFIX : BBLOG_MATCH_A_FPREFIX);
 	} else if (!strcmp(w, "cgroup")) {
 		if (cgroup_arg(v, &f->cgroup))
-			FAIL("'%s' is not a cgroup v2 directory (absolute or under "
-			     CGROUP2_ROOT ")", v);
+			FAIL("'%s' is not a cgroup v2 directory (absolute, or under "
+			     "the cgroup2 mount)", v);
 		f->set |= 1u << BBLOG_MATCH_A_CGROUP;
 	} else {
 		if (uid_arg(v, &f->uid))
@@ -247,13 +280,19 @@ static int cgroup_visit(const char *path, const struct stat *st, int type, struc
 /* The directory of the cgroup v2 @id, or its number if none is found. */
 static void cgroup_name(uint64_t id, char *buf, size_t len)
 {
+	char root[4096];
+	int n;
+
 	cgroup_wanted = id;
-	cgroup_found[0] = 0;
-	if (nftw(CGROUP2_ROOT, cgroup_visit, 16, FTW_PHYS | FTW_MOUNT) == 1 &&
-	    !strchr(cgroup_found, ' '))
-		snprintf(buf, len, "%s", cgroup_found);
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)id);
+	for (n = 0; !cgroup2_root(n, root, sizeof(root)); n++) {
+		cgroup_found[0] = 0;
+		if (nftw(root, cgroup_visit, 16, FTW_PHYS | FTW_MOUNT) == 1 &&
+		    !strchr(cgroup_found, ' ')) {
+			snprintf(buf, len, "%s", cgroup_found);
+			return;
+		}
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)id);
 }
 
 static void port_text(char *buf, size_t len, uint16_t lo, uint16_t hi)

@@ -103,6 +103,27 @@ noreturn void nl_fail(const struct nl *nl, const char *what, int err)
 	diex("%s: %s", what, nl_geterror(err));
 }
 
+void nl_run(uint8_t cmd, int flags, nl_recvmsg_msg_cb_t cb, void *arg, const char *what)
+{
+	struct nl nl;
+	int err;
+
+	nl_open(&nl);
+	err = nl_talk(&nl, nl_request(&nl, cmd, flags), cb, arg);
+	if (err < 0)
+		nl_fail(&nl, what, err);
+	nl_socket_free(nl.sk);
+}
+
+int json_only_arg(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--json"))
+		return 1;
+	if (argc != 1)
+		usage(stderr, 2);
+	return 0;
+}
+
 int no_reply(struct nl_msg *msg, void *arg)
 {
 	(void)msg;

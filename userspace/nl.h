@@ -27,6 +27,10 @@ int nl_talk(struct nl *nl, struct nl_msg *msg, nl_recvmsg_msg_cb_t cb, void *arg
 /* @err: a negative errno from the kernel, or a libnl error before it. */
 noreturn void nl_fail(const struct nl *nl, const char *what, int err);
 
+/* A request without attributes, its replies to @cb; dies on an error. */
+void nl_run(uint8_t cmd, int flags, nl_recvmsg_msg_cb_t cb, void *arg, const char *what);
+/* argv is "CMD" or "CMD --json": 1 for --json; usage() otherwise. */
+int json_only_arg(int argc, char **argv);
 int no_reply(struct nl_msg *msg, void *arg);
 const char *str_attr(struct nlattr *a);
 uint64_t num_attr(struct nlattr *a);

@@ -170,8 +170,8 @@ for t in /guest/tests/*.sh; do
 	t0=$(date +%s)
 	# A test may ask for more time with a "# bblog-timeout: SECONDS" line.
 	tmo=$(sed -n 's/^# bblog-timeout: \([0-9]*\)$/\1/p' "$t" | head -n 1)
-	[ -n "$fuzz_seconds" ] && tmo=$(( ${tmo:-${BBLOG_TEST_TIMEOUT:-300}} + 2 * fuzz_seconds ))
-	timeout "${tmo:-${BBLOG_TEST_TIMEOUT:-300}}" sh -e "$t" > /tmp/test.log 2>&1
+	[ -n "$fuzz_seconds" ] && tmo=$(( ${tmo:-${BBLOG_TEST_TIMEOUT:-600}} + 2 * fuzz_seconds ))
+	timeout "${tmo:-${BBLOG_TEST_TIMEOUT:-600}}" sh -e "$t" > /tmp/test.log 2>&1
 	rc=$?
 	sed 's/^/#   /' /tmp/test.log
 	echo "# $name took $(( $(date +%s) - t0 ))s"

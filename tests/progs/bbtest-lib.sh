@@ -371,7 +371,7 @@ bb_settle_balance() {
 		usleep 100000
 		i=$((i + 1))
 	done
-	echo "# records $recs = dumped $dumped + overwritten $over + purged $purged + taken $buf + freed undumped $undumped"
+	echo "# records $recs = dumped $dumped + overwritten $over + purged $purged + taken $buf + freed undumped $undumped (settled after $i polls)"
 	expect_eq "the balance of records" $recs $sum
 	expect_eq "connections left" "$(cat $d/stat_conns_active)" 0
 	[ $budget -le $charged ] ||

@@ -7,7 +7,7 @@
 # lost_nomem, and when they are closed every record is accounted for, no
 # connection is left and nothing stays charged.  kmemleak (debug kernel)
 # checks that the memory itself came back.
-# bblog-timeout: 900
+# bblog-timeout: 1200
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 

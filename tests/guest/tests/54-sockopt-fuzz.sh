@@ -20,7 +20,7 @@
 # option gives ENOPROTOOPT, the sequences the fuzzer found bugs with run
 # (sofuzz --scenario), and one thread with the same seed makes the same
 # calls twice.
-# bblog-timeout: 300
+# bblog-timeout: 600
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
