@@ -20,6 +20,8 @@
 #include "bblog-src/module/sysctl.c"
 #include "bblog-src/module/stats.c"
 #include "bblog-src/module/hooks.c"
+#include "bblog-src/module/match.c"
+#include "bblog-src/module/rule.c"
 
 #define BBLOG_TEST_SOCKS 4
 
