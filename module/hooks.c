@@ -18,12 +18,14 @@
  *
  * Every probe returns at once while no connection is logged.
  */
+#include <linux/delay.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/tracepoint.h>
+#include <linux/uaccess.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
@@ -354,6 +356,22 @@ err_unregister:
  * cannot be placed loads without its events and says which are missing.
  * Every probed function runs with the socket locked.
  */
+static atomic_long_t bblog_kp_trapped;	/* hits skipped in the int3 trap */
+
+/*
+ * A kprobe the kernel has not optimized yet (or cannot), and that is not
+ * on ftrace, runs its handler from the int3 trap, in NMI context, where the
+ * record path's locks must not be taken.  Such a hit is skipped and
+ * counted with the kprobe core's misses (stat_kprobe_missed).
+ */
+static bool bblog_kp_trapped_hit(void)
+{
+	if (likely(!in_nmi()))
+		return false;
+	atomic_long_inc(&bblog_kp_trapped);
+	return true;
+}
+
 static struct sock *bblog_kp_sk(struct pt_regs *regs)
 {
 	return (struct sock *)regs_get_kernel_argument(regs, 0);
@@ -364,7 +382,7 @@ static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk;
 
-	if (!bblog_conn_any() && !bblog_rules_any())
+	if ((!bblog_conn_any() && !bblog_rules_any()) || bblog_kp_trapped_hit())
 		return 0;
 	sk = bblog_kp_sk(regs);
 	/* A passive child's first segment: the rules can see its peer now. */
@@ -390,7 +408,7 @@ static int bblog_kp_retransmit_timer(struct kprobe *kp, struct pt_regs *regs)
 	const struct inet_connection_sock *icsk;
 	struct sock *sk;
 
-	if (!bblog_conn_any())
+	if (!bblog_conn_any() || bblog_kp_trapped_hit())
 		return 0;
 	sk = bblog_kp_sk(regs);
 	icsk = inet_csk(sk);
@@ -403,7 +421,7 @@ static int bblog_kp_retransmit_timer(struct kprobe *kp, struct pt_regs *regs)
 /* tcp_send_loss_probe(sk): the tail loss probe timer expired. */
 static int bblog_kp_loss_probe(struct kprobe *kp, struct pt_regs *regs)
 {
-	if (bblog_conn_any())
+	if (bblog_conn_any() && !bblog_kp_trapped_hit())
 		bblog_log_simple(bblog_kp_sk(regs), BBLOG_EV_TLP, 0, 0, 0);
 	return 0;
 }
@@ -417,7 +435,7 @@ static int bblog_kp_write_wakeup(struct kprobe *kp, struct pt_regs *regs)
 	struct sock *sk;
 	int mib;
 
-	if (!bblog_conn_any())
+	if (!bblog_conn_any() || bblog_kp_trapped_hit())
 		return 0;
 	sk = bblog_kp_sk(regs);
 	mib = (int)regs_get_kernel_argument(regs, 1);
@@ -439,7 +457,7 @@ static int bblog_kp_simple_retransmit(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk;
 
-	if (!bblog_conn_any())
+	if (!bblog_conn_any() || bblog_kp_trapped_hit())
 		return 0;
 	sk = bblog_kp_sk(regs);
 	bblog_log_simple(sk, BBLOG_EV_PMTU_RETRANS, 0,
@@ -481,9 +499,25 @@ static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 
 static bool bblog_kp_registered[ARRAY_SIZE(bblog_kps)];
 
+/* Some registered kprobe still traps (int3): not optimized yet, not on ftrace. */
+static bool bblog_kprobes_trapping(void)
+{
+#ifdef CONFIG_X86
+	u8 insn;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++)
+		if (bblog_kp_registered[i] &&
+		    !copy_from_kernel_nofault(&insn, bblog_kps[i].addr, 1) &&
+		    insn == 0xcc)	/* INT3 */
+			return true;
+#endif
+	return false;
+}
+
 static void bblog_kprobes_register(void)
 {
-	int i, err;
+	int i, err, wait;
 
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
 		err = register_kprobe(&bblog_kps[i]);
@@ -492,9 +526,20 @@ static void bblog_kprobes_register(void)
 				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
 		bblog_kp_registered[i] = !err;
 	}
+	/*
+	 * Kernels without kprobes on ftrace optimize a new kprobe into a jump
+	 * a few jiffies later; until then its hits are skipped (see
+	 * bblog_kp_trapped_hit()).  Give that up to a second, so that the
+	 * module is loaded with its probes working where they can.
+	 */
+	for (wait = 0; wait < 50 && bblog_kprobes_trapping(); wait++)
+		msleep(20);
 }
 
-/* Probe hits the kprobe core skipped (a probe fired inside another): lost events. */
+/*
+ * Probe hits the kprobe core skipped (a probe fired inside another) and
+ * those skipped in the int3 trap: lost events.
+ */
 unsigned long bblog_hooks_kprobe_missed(void)
 {
 	unsigned long n = 0;
@@ -503,7 +548,7 @@ unsigned long bblog_hooks_kprobe_missed(void)
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++)
 		if (bblog_kp_registered[i])
 			n += READ_ONCE(bblog_kps[i].nmissed);
-	return n;
+	return n + atomic_long_read(&bblog_kp_trapped);
 }
 
 static void bblog_kprobes_unregister(void)

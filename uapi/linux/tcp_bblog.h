@@ -432,11 +432,13 @@ struct bblog_pcap_stackinfo {
  *   BBLOG_CMD_RULE_FLUSH  do, CAP_NET_ADMIN.  Delete every rule.
  *
  * Selection rules.  Each new connection of the namespace (an active open
- * when it sends its SYN, a passive child when its request is accepted;
- * once, never per segment) that does not take a mode from its listener is
- * tried against the rules in order.  The first that matches decides:
- * BBLOG_RULE_A_MODE (OFF: not logged), its log ID, record limit and
- * triggers (added to the namespace's), if the sampling keeps it.  A
+ * when it sends its SYN; a passive child at the handshake's last ACK, when
+ * its peer is known, its creation recorded then; once, never per segment)
+ * that does not take a mode from its listener is tried against the rules
+ * in order (a Fast Open child's segments before that ACK are not
+ * recorded).  The first that matches decides: BBLOG_RULE_A_MODE (OFF: not
+ * logged), its log ID, record limit and triggers (added to the
+ * namespace's), if the sampling keeps it.  A
  * connection no rule matches falls to the auto_* sysctls.  A rule's
  * BBLOG_RULE_A_ID is a template: {sport}, {dport}, {src} and {dst} stand for
  * the connection's local and remote port and address.  Sampling by count
