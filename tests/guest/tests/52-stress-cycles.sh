@@ -15,7 +15,7 @@
 # must balance: every record stored was dumped, overwritten, purged or
 # freed undumped, nothing is left charged to the budget, no connection is
 # left.
-# bblog-timeout: 1200
+# bblog-timeout: 1800
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
