@@ -395,15 +395,21 @@ bb_busy_sockets() {
 }
 
 # bb_record_start DIR [ARGS...]: `bblog record -D DIR` in the background,
-# returning once it holds the device (so it sees every dump from then on);
-# its pid is in $BB_PID.
+# returning once it holds the device (so it sees every dump from then on)
+# and has done its start-up checks: it opens the index DIR/records last,
+# after switching user (-u) and checking the directory as that user, so a
+# test may change the directory as soon as this returns.  If record exits
+# during start-up, this returns too (the caller checks its status).  Its
+# pid is in $BB_PID.
 bb_record_start() {
 	local dir=$1 i=0
 	shift
 	bb_bg rec bblog record -D "$dir" "$@"
-	until ls -l /proc/$BB_PID/fd 2>/dev/null | grep -q tcp_bblog; do
+	until ls -l /proc/$BB_PID/fd 2>/dev/null | grep -q "$dir/records\$"; do
+		# exited (a zombie until reaped: no fds)
+		case $(cut -d' ' -f3 /proc/$BB_PID/stat 2>/dev/null) in Z|"") return 0 ;; esac
 		i=$((i + 1))
-		[ $i -lt 200 ] || die "bblog record did not open the device: $(cat $BB_DIR/rec.out)"
+		[ $i -lt 400 ] || die "bblog record did not start: $(cat $BB_DIR/rec.out)"
 		usleep 50000
 	done
 }

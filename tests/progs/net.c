@@ -198,11 +198,17 @@ static void server_accept(int lfd, int ep, struct sconn *conns,
 	}
 }
 
+/*
+ * --timeout defaults to 300 s (server: per connection; client: the whole
+ * command): a watchdog against hangs, not a deadline.  A debug VM sharing
+ * two cores with three others runs 3 to 5 times slower than alone, and the
+ * guest's own per-test timeout (600 s) stays the backstop.
+ */
 int cmd_server(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
 	const char *addr = NULL, *ready = NULL, *accept_wait = NULL;
-	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 60, stall_ms = 0;
+	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 300, stall_ms = 0;
 	int v6 = 0, echo = 0, c, lfd, one = 1, on_listener = 0;
 	unsigned int accepted = 0, active = 0, closed = 0;
 	struct epoll_event ev;
@@ -474,7 +480,7 @@ int cmd_client(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
 	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffiles[8];
-	unsigned int port = 0, nconns = 1, timeout = 60, close_first = 0, hold = 0;
+	unsigned int port = 0, nconns = 1, timeout = 300, close_first = 0, hold = 0;
 	unsigned int pause_ms = 0, i, last_open = 0;
 	unsigned long long bytes = 0;
 	size_t chunk = 16384;

@@ -74,7 +74,7 @@ cycle() {
 	if [ $((n % 2)) = 0 ]; then kill -9 $slow; else kill $slow; fi
 	kill $never $drain
 	wait $slow $never $drain 2> /dev/null || true
-	bb_wait_for $BB_DIR/cli$n.out '^keeping' 120
+	bb_wait_for $BB_DIR/cli$n.out '^keeping' 600
 	rmmod tcp_bblog || die "cycle $n: rmmod failed"
 	BB_LOADED=0
 	# SIGTERM: the client closes both connections and reports.
@@ -90,9 +90,9 @@ bb_wait_listen b 5201
 # Longer than the test may run: it ends only when stopped below.  Two
 # streams of 10 Mbit/s: segments pass the hooks all the time without
 # leaving the guest no CPU time for the cycles themselves (TCG).
-bb_bg_a iperfc iperf3 -c $BB_B4 -p 5201 -t 900 -P 2 -b 10M
+bb_bg_a iperfc iperf3 -c $BB_B4 -p 5201 -t 3600 -P 2 -b 10M
 pc=$BB_PID
-bb_server srv -p 5054 -n $((2 * cycles + 2)) --sink --timeout 120
+bb_server srv -p 5054 -n $((2 * cycles + 2)) --sink --timeout 1800
 srv=$BB_PID
 
 n=1
