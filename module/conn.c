@@ -3,7 +3,9 @@
  * The connection table and the record path: which sockets are logged, what
  * each mode does with a new event, and what happens at close.
  */
+#include <linux/pid.h>
 #include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sock_diag.h>
 #include <linux/string.h>
@@ -86,6 +88,7 @@ static void bblog_conn_free_rcu(struct rcu_head *head)
 	kfree(c->listen_id);
 	bblog_nstats_put(c->nstats);
 	put_user_ns(c->user_ns);
+	put_pid(c->owner);
 	kfree(c);
 }
 
@@ -192,6 +195,50 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	if (!c->clashed)
 		bblog_stat_inc(c->nstats, BBLOG_STAT_UNKEYED);
 	c->clashed = true;
+}
+
+/*
+ * Who owns the connection: the calling process, which connected or accepted
+ * it (the latest to do so: BBLOG_OWNER_*).  Process context only.
+ */
+static void bblog_conn_set_owner_locked(struct bblog_conn *c, u8 how)
+{
+	struct pid *old;
+
+	lockdep_assert_held(&c->lock);
+	if (!in_task())
+		return;
+	old = c->owner;
+	c->owner = get_pid(task_tgid(current));
+	put_pid(old);
+	c->ep.owner_how = how;
+	strscpy_pad(c->ep.owner_comm, current->comm, sizeof(c->ep.owner_comm));
+}
+
+/* The same for @sk's connection, if it has one. */
+void bblog_conn_owner(const struct sock *sk, u8 how)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		bblog_conn_set_owner_locked(c, how);
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The owner's thread group id in the initial pid namespace (@global), or in
+ * the caller's (0 if it cannot see it); 0 when unknown.
+ */
+u32 bblog_conn_owner_nr(const struct bblog_conn *c, bool global)
+{
+	if (!c->owner)
+		return 0;
+	return global ? pid_nr(c->owner) : pid_vnr(c->owner);
 }
 
 static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
@@ -306,6 +353,10 @@ int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason)
 	h->mode = c->mode;
 	h->state = c->dead ? TCP_CLOSE : READ_ONCE(c->sk->sk_state);
 	h->uid = c->ep.uid;
+	h->cgroup = c->ep.cgroup;
+	h->owner_pid = bblog_conn_owner_nr(c, true);
+	h->owner_how = c->ep.owner_how;
+	memcpy(h->owner_comm, c->ep.owner_comm, sizeof(h->owner_comm));
 	memcpy(h->ca_name, c->ep.ca_name, sizeof(h->ca_name));
 	bblog_logid_label(c, h->id, h->tag, NULL);
 	strscpy(h->reason, reason, sizeof(h->reason));

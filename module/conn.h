@@ -24,6 +24,8 @@ struct bblog_endpoint {
 	u32 netns;
 	u32 uid;
 	u64 cgroup;			/* cgroup v2 id of the socket; 0 unknown */
+	u8 owner_how;			/* BBLOG_OWNER_*, with bblog_conn.owner */
+	char owner_comm[BBLOG_COMM_LEN];
 	u16 family;
 	__be16 lport;
 	__be16 fport;
@@ -85,6 +87,7 @@ struct bblog_conn {
 	u64 overwritten;
 	u64 lost_export;
 	struct user_namespace *user_ns;	/* owner of the socket's network namespace */
+	struct pid *owner;		/* the process that connected or accepted it */
 	struct bblog_nstats *nstats;	/* its counters (a reference) */
 	char *listen_id;		/* listener: the ID its children join */
 	kuid_t listen_owner;		/* and the owner of its bucket */
@@ -116,6 +119,8 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode);
 int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason);
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
+void bblog_conn_owner(const struct sock *sk, u8 how);
+u32 bblog_conn_owner_nr(const struct bblog_conn *c, bool global);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
 void bblog_conn_passive_select(struct sock *sk);
 void bblog_conn_passive_established(const struct sock *sk);

@@ -217,6 +217,7 @@ void bblog_export_queue(struct bblog_dump_entry *d)
 	d->hdr.hdr.type = BBLOG_MSG_DUMP;
 	d->hdr.nrecords = d->ring.count;
 	d->hdr.record_size = sizeof(struct bblog_record);
+	d->hdr.header_size = sizeof(d->hdr);
 	d->hdr.hdr.length = sizeof(d->hdr) +
 			    (u64)d->ring.count * sizeof(struct bblog_record);
 

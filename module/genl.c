@@ -138,6 +138,7 @@ struct bblog_conn_view {
 	u32 records;
 	u32 flags;
 	u32 rule;
+	u32 owner_pid;		/* in the caller's pid namespace */
 	s8 mode;
 	u8 state;
 };
@@ -160,6 +161,7 @@ static void bblog_conn_view(struct bblog_conn *c, struct bblog_conn_view *v)
 		   (c->dead ? BBLOG_CF_CLOSED : 0) |
 		   (c->rule ? BBLOG_CF_RULE : 0);
 	v->rule = c->rule;
+	v->owner_pid = bblog_conn_owner_nr(c, false);
 	if (c->listener && c->listen_id)
 		strscpy(v->id, c->listen_id, sizeof(v->id));
 	else
@@ -189,7 +191,11 @@ static int bblog_genl_put_conn(struct sk_buff *msg, const struct bblog_conn_view
 	    nla_put_u32(msg, BBLOG_A_CONN_FLAGS, v->flags) ||
 	    (v->rule && nla_put_u32(msg, BBLOG_A_RULE_HANDLE, v->rule)) ||
 	    (v->ep.cgroup && nla_put_u64_64bit(msg, BBLOG_A_CGROUP, v->ep.cgroup,
-					       BBLOG_A_PAD)))
+					       BBLOG_A_PAD)) ||
+	    nla_put_u8(msg, BBLOG_A_OWNER_HOW, v->ep.owner_how) ||
+	    (v->ep.owner_how &&
+	     (nla_put_u32(msg, BBLOG_A_OWNER_PID, v->owner_pid) ||
+	      nla_put_string(msg, BBLOG_A_OWNER_COMM, v->ep.owner_comm))))
 		return -EMSGSIZE;
 	return 0;
 }

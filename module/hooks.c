@@ -152,10 +152,12 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 	    !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
 		bblog_conn_discard(s);
 	/* The 4-tuple is given up at CLOSE, taken again by a new connect(). */
-	if (newstate == TCP_CLOSE)
+	if (newstate == TCP_CLOSE) {
 		bblog_conn_tuple_change(s, true);
-	else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
+	} else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		bblog_conn_tuple_change(s, false);
+		bblog_conn_owner(s, BBLOG_OWNER_CONNECT);	/* connect()'s caller */
+	}
 	bblog_log_simple(sk, BBLOG_EV_STATE, 0, oldstate, newstate);
 	if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
 		bblog_conn_passive_established(s);
@@ -499,6 +501,30 @@ static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 
 static bool bblog_kp_registered[ARRAY_SIZE(bblog_kps)];
 
+/*
+ * inet_csk_accept() returns a passive connection to the process that
+ * accepts it: its owner.  The return handler runs in that process, from
+ * the return trampoline (never the int3 trap).  A blocking accept() holds
+ * an instance while it waits; beyond maxactive of them at once, an accepted
+ * connection's owner stays unknown (BBLOG_OWNER_NONE in its dumps).
+ */
+static int bblog_krp_accept(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_return_value(regs);
+
+	if (sk && bblog_conn_any())
+		bblog_conn_owner(sk, BBLOG_OWNER_ACCEPT);
+	return 0;
+}
+
+static struct kretprobe bblog_krp = {
+	.kp.symbol_name	= "inet_csk_accept",
+	.handler	= bblog_krp_accept,
+	.maxactive	= 256,
+};
+
+static bool bblog_krp_registered;
+
 /* Some registered kprobe still traps (int3): not optimized yet, not on ftrace. */
 static bool bblog_kprobes_trapping(void)
 {
@@ -526,6 +552,11 @@ static void bblog_kprobes_register(void)
 				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
 		bblog_kp_registered[i] = !err;
 	}
+	err = register_kretprobe(&bblog_krp);
+	if (err)
+		pr_warn("kretprobe on %s failed (%d): owners of accepted connections are not known\n",
+			bblog_krp.kp.symbol_name, err);
+	bblog_krp_registered = !err;
 	/*
 	 * Kernels without kprobes on ftrace optimize a new kprobe into a jump
 	 * a few jiffies later; until then its hits are skipped (see
@@ -555,6 +586,8 @@ static void bblog_kprobes_unregister(void)
 {
 	int i;
 
+	if (bblog_krp_registered)
+		unregister_kretprobe(&bblog_krp);
 	for (i = ARRAY_SIZE(bblog_kps) - 1; i >= 0; i--)
 		if (bblog_kp_registered[i])
 			unregister_kprobe(&bblog_kps[i]);

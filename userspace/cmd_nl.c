@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "cgpath.h"
 #include "filter.h"
 #include "nl.h"
 #include "pcapng.h"
@@ -139,7 +141,8 @@ static int list_reply(struct nl_msg *msg, void *arg)
 	struct list_ctx *ctx = arg;
 	struct nlattr *tb[BBLOG_A_MAX + 1];
 	char la[INET6_ADDRSTRLEN], fa[INET6_ADDRSTRLEN];
-	const char *state, *mode;
+	const char *state, *mode, *cgp;
+	unsigned int how;
 	int family, m;
 	uint32_t flags;
 
@@ -152,6 +155,8 @@ static int list_reply(struct nl_msg *msg, void *arg)
 	m = tb[BBLOG_A_MODE] ? (int)nla_get_s32(tb[BBLOG_A_MODE]) : 0;
 	mode = m >= 0 && m <= BBLOG_MODE_MAX ? mode_names[m] : "?";
 	flags = (uint32_t)num_attr(tb[BBLOG_A_CONN_FLAGS]);
+	how = (unsigned int)num_attr(tb[BBLOG_A_OWNER_HOW]);
+	cgp = bblog_cgroup_path(num_attr(tb[BBLOG_A_CGROUP]));
 	if (ctx->json) {
 		printf("{\"cookie\":%" PRIu64 ",\"laddr\":\"%s\",\"lport\":%u,"
 		       "\"faddr\":\"%s\",\"fport\":%u,\"state\":\"%s\",\"mode\":\"%s\",\"id\":",
@@ -162,21 +167,37 @@ static int list_reply(struct nl_msg *msg, void *arg)
 		json_str(stdout, str_attr(tb[BBLOG_A_TAG]), BBLOG_TAG_LEN);
 		printf(",\"uid\":%" PRIu64 ",\"records\":%" PRIu64 ",\"lost_nomem\":%" PRIu64
 		       ",\"lost_limit\":%" PRIu64 ",\"overwritten\":%" PRIu64 ",\"flags\":%u"
-		       ",\"rule\":%" PRIu64 ",\"cgroup\":%" PRIu64 "}\n",
+		       ",\"rule\":%" PRIu64 ",\"cgroup\":%" PRIu64,
 		       num_attr(tb[BBLOG_A_UID]), num_attr(tb[BBLOG_A_RECORDS]),
 		       num_attr(tb[BBLOG_A_LOST_NOMEM]), num_attr(tb[BBLOG_A_LOST_LIMIT]),
 		       num_attr(tb[BBLOG_A_OVERWRITTEN]), flags, num_attr(tb[BBLOG_A_RULE_HANDLE]),
 		       num_attr(tb[BBLOG_A_CGROUP]));
+		if (cgp) {
+			fputs(",\"cgroup_path\":", stdout);
+			json_str(stdout, cgp, PATH_MAX);
+		}
+		printf(",\"owner_how\":\"%s\"", bblog_owner_how_name(how));
+		if (how) {
+			printf(",\"owner_pid\":%" PRIu64 ",\"owner_comm\":",
+			       num_attr(tb[BBLOG_A_OWNER_PID]));
+			json_str(stdout, str_attr(tb[BBLOG_A_OWNER_COMM]), BBLOG_COMM_LEN - 1);
+		}
+		fputs("}\n", stdout);
 	} else {
+		char owner[48] = "-";
+
+		if (how)
+			snprintf(owner, sizeof(owner), "%.15s[%" PRIu64 "]",
+				 str_attr(tb[BBLOG_A_OWNER_COMM]), num_attr(tb[BBLOG_A_OWNER_PID]));
 		if (!ctx->n)
-			printf("%-20s %-12s %-10s %-26s %-26s %7s %s\n", "cookie", "state",
-			       "mode", "local", "peer", "records", "id");
-		printf("%-20" PRIu64 " %-12s %-10s %-20s:%-5u %-20s:%-5u %7" PRIu64 " %s%s\n",
+			printf("%-20s %-12s %-10s %-26s %-26s %7s %-22s %s\n", "cookie", "state",
+			       "mode", "local", "peer", "records", "owner", "id");
+		printf("%-20" PRIu64 " %-12s %-10s %-20s:%-5u %-20s:%-5u %7" PRIu64 " %-22s %s%s\n",
 		       num_attr(tb[BBLOG_A_COOKIE]), state ? state : "?",
 		       flags & BBLOG_CF_TEMPLATE ? "template" : mode,
 		       la, (unsigned)num_attr(tb[BBLOG_A_LPORT]),
 		       fa, (unsigned)num_attr(tb[BBLOG_A_FPORT]),
-		       num_attr(tb[BBLOG_A_RECORDS]), str_attr(tb[BBLOG_A_ID]),
+		       num_attr(tb[BBLOG_A_RECORDS]), owner, str_attr(tb[BBLOG_A_ID]),
 		       flags & BBLOG_CF_CLOSED ? " (closed)" : "");
 	}
 	ctx->n++;

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgpath.h"
 #include "pcapng.h"
 #include "pcapread.h"
 #include "stream.h"
@@ -328,6 +329,21 @@ static char *format_line(const struct line_info *li, size_t *lenp)
 			(unsigned long long)l->lost_limit,
 			(unsigned long long)l->overwritten,
 			(unsigned long long)l->lost_export);
+	if (l) {
+		const char *cgp = bblog_cgroup_path(l->cgroup);
+
+		fprintf(f, ",\"uid\":%u,\"cgroup\":%llu", l->uid,
+			(unsigned long long)l->cgroup);
+		if (cgp) {
+			fputs(",\"cgroup_path\":", f);
+			json_str(f, cgp, PATH_MAX);
+		}
+		fprintf(f, ",\"owner_how\":\"%s\"", bblog_owner_how_name(l->owner_how));
+		if (l->owner_how) {
+			fprintf(f, ",\"owner_pid\":%u,\"owner_comm\":", l->owner_pid);
+			json_str(f, l->owner_comm, BBLOG_COMM_LEN - 1);
+		}
+	}
 	fprintf(f, ",\"cookie\":%llu,\"netns\":%u,\"stack\":\"%s\""
 		",\"compressor\":\"%s\",\"frag_seq\":%u%s}\n",
 		(unsigned long long)li->cookie, li->netns, BBLOG_PCAP_STACK_NAME,
@@ -578,7 +594,8 @@ static int open_file(struct conn *c, const struct bblog_dump *d)
 	}
 	c->dumptime = time(NULL);
 	if (bblog_pcapng_open(&c->w, out, d, (int64_t)c->dumptime,
-			      "bblog " BBLOG_TOOL_VERSION) < 0) {
+			      "bblog " BBLOG_TOOL_VERSION,
+			      bblog_cgroup_path(d->cgroup)) < 0) {
 		e = errno;
 		bblog_pcapng_close(&c->w);
 		unlinkat(dirfd_out, c->tmp, 0);

@@ -90,6 +90,16 @@ const char *bblog_ca_state_name(unsigned st)
 	return st < sizeof(n) / sizeof(n[0]) ? n[st] : NULL;
 }
 
+const char *bblog_owner_how_name(unsigned int how)
+{
+	switch (how) {
+	case BBLOG_OWNER_NONE: return "unknown";
+	case BBLOG_OWNER_CONNECT: return "connect";
+	case BBLOG_OWNER_ACCEPT: return "accept";
+	default: return "other";
+	}
+}
+
 const char *bblog_mode_name(int mode)
 {
 	switch (mode) {

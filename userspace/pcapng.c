@@ -456,11 +456,12 @@ static void clean_str(char *dst, const char *src, size_t max)
 
 int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 		      const struct bblog_dump *d, int64_t dumptime,
-		      const char *appl)
+		      const char *appl, const char *cgpath)
 {
 	unsigned char hdr[FBSD_HEADER_LEN], v[16];
 	char id[BBLOG_ID_LEN], tag[BBLOG_TAG_LEN], reason[BBLOG_REASON_LEN];
-	char ca[BBLOG_CA_NAME_LEN], l[80], f[80], text[512];
+	char ca[BBLOG_CA_NAME_LEN], comm[BBLOG_COMM_LEN], l[80], f[80];
+	char owner[64], cgp[512], text[1024];
 	struct blk k;
 	int n;
 
@@ -489,12 +490,28 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 	clean_str(tag, d->tag, sizeof(tag) - 1);
 	clean_str(reason, d->reason, sizeof(reason) - 1);
 	clean_str(ca, d->ca_name, sizeof(ca) - 1);
+	clean_str(comm, d->owner_comm, sizeof(comm) - 1);
 	fmt_endpoint(d, 0, l, sizeof(l));
 	fmt_endpoint(d, 1, f, sizeof(f));
+	if (d->owner_how)
+		snprintf(owner, sizeof(owner), "%s[%u] (%s)", comm, d->owner_pid,
+			 bblog_owner_how_name(d->owner_how));
+	else
+		snprintf(owner, sizeof(owner), "unknown");
+	cgp[0] = 0;
+	if (cgpath) {
+		clean_str(cgp, cgpath, sizeof(cgp) - 1);
+		/* a quote would end the value early */
+		for (n = 0; cgp[n]; n++)
+			if (cgp[n] == '"')
+				cgp[n] = '?';
+	}
 	n = snprintf(text, sizeof(text),
-		     "tcp_bblog connection %s -> %s id=\"%s\" tag=\"%s\" reason=\"%s\" cookie=%llu netns=%u uid=%u cc=%s mode=%s",
+		     "tcp_bblog connection %s -> %s id=\"%s\" tag=\"%s\" reason=\"%s\" cookie=%llu netns=%u uid=%u cc=%s mode=%s owner=%s cgroup=%llu%s%s%s",
 		     l, f, id, tag, reason, (unsigned long long)d->cookie,
-		     d->netns, d->uid, ca, bblog_mode_name(d->mode));
+		     d->netns, d->uid, ca, bblog_mode_name(d->mode), owner,
+		     (unsigned long long)d->cgroup, cgpath ? " cgroup_path=\"" : "",
+		     cgp, cgpath ? "\"" : "");
 	if (n > 0)
 		blk_opt(&k, PCAPNG_OPT_COMMENT, text, strlen(text));
 	if (appl)

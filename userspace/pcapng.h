@@ -158,11 +158,13 @@ struct bblog_pcapng {
 
 /*
  * Start a file: SHB and IDB.  dumptime = Unix time of processing; appl is
- * the shb_userappl text (NULL: none).
+ * the shb_userappl text (NULL: none); cgpath the path of d->cgroup (NULL:
+ * not known).  The SHB comment, which Wireshark shows in the capture file
+ * properties, names the connection, its ID, owner and cgroup.
  */
 int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 		      const struct bblog_dump *d, int64_t dumptime,
-		      const char *appl);
+		      const char *appl, const char *cgpath);
 /* Write one record (EPB or event CB, preceded by a skipped CB on a gap). */
 int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 			const struct bblog_record *r);
@@ -191,6 +193,8 @@ const char *bblog_fbsd_state_name(unsigned st);	/* NULL if unknown */
 const char *bblog_linux_state_name(unsigned st);
 const char *bblog_ca_state_name(unsigned st);
 const char *bblog_mode_name(int mode);
+/* BBLOG_OWNER_*: "unknown", "connect", "accept" ("other" beyond). */
+const char *bblog_owner_how_name(unsigned int how);
 /* A Linux errno (either sign) as FreeBSD numbers it; unknown ones as is. */
 unsigned bblog_errno_fbsd(int linux_errno);
 /* "a.b.c.d" or IPv6 text of a dump address (buf >= 46 bytes). */

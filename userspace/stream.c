@@ -2,6 +2,7 @@
 /* Parser of the /dev/tcp_bblog message stream.  See stream.h. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +11,29 @@
 
 #define HDR_LEN  ((uint64_t)sizeof(struct bblog_msg_hdr))
 #define DUMP_LEN ((uint64_t)sizeof(struct bblog_dump))
+#define DUMP_V1  ((uint64_t)BBLOG_DUMP_V1_SIZE)
+/* Largest dump header accepted: headers only grow at the end. */
+#define DUMP_MAX 4096u
 #define REC_LEN  ((uint64_t)sizeof(struct bblog_record))
 /* Largest record stride accepted: records only grow at the end. */
 #define REC_MAX  65536u
 
 _Static_assert(sizeof(struct bblog_msg_hdr) == 16, "msg hdr size");
-_Static_assert(sizeof(struct bblog_dump) == 272, "dump size");
+_Static_assert(sizeof(struct bblog_dump) == 304, "dump size");
 _Static_assert(sizeof(struct bblog_record) == 256, "record size");
 
 static void read_hdr(const unsigned char *p, struct bblog_msg_hdr *h)
 {
 	memcpy(h, p, sizeof(*h));
+}
+
+/* The size of the dump header at p (at least DUMP_V1 bytes there). */
+static uint64_t dump_hdr_size(const unsigned char *p)
+{
+	uint16_t hs;
+
+	memcpy(&hs, p + offsetof(struct bblog_dump, header_size), sizeof(hs));
+	return hs ? hs : DUMP_V1;
 }
 
 /*
@@ -34,16 +47,21 @@ static int plausible_dump(const unsigned char *p, size_t avail)
 
 	if (avail < HDR_LEN)
 		return -1;
+	uint64_t hs;
+
 	read_hdr(p, &h);
 	if (h.version != BBLOG_VERSION || h.type != BBLOG_MSG_DUMP ||
-	    h.length < DUMP_LEN || h.length > BBLOG_MSG_MAX)
+	    h.length < DUMP_V1 || h.length > BBLOG_MSG_MAX)
 		return 0;
-	if (avail < DUMP_LEN)
+	if (avail < DUMP_V1)
 		return -1;
-	memcpy(&d, p, sizeof(d));
+	hs = dump_hdr_size(p);
+	if (hs < DUMP_V1 || hs > DUMP_MAX || h.length < hs)
+		return 0;
+	memcpy(&d, p, DUMP_V1);
 	if (d.record_size < REC_LEN || d.record_size > REC_MAX)
 		return 0;
-	return h.length == DUMP_LEN + (uint64_t)d.nrecords * d.record_size;
+	return h.length == hs + (uint64_t)d.nrecords * d.record_size;
 }
 
 /* Bytes at the start of p[0..len) that cannot start a dump. */
@@ -87,7 +105,7 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
 {
 	const unsigned char *p = buf;
 	struct bblog_msg_hdr h;
-	uint64_t want;
+	uint64_t want, hs;
 
 	memset(m, 0, sizeof(*m));
 	if (len < HDR_LEN) {
@@ -125,18 +143,26 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
 		m->kind = BBLOG_MSGK_UNKNOWN;
 		return 1;
 	}
-	if (h.length < DUMP_LEN) {
-		corrupt(m, h.length, "dump message of %llu bytes, shorter than the %zu-byte dump header",
-			(unsigned long long)h.length, sizeof(struct bblog_dump));
+	if (h.length < DUMP_V1) {
+		corrupt(m, h.length, "dump message of %llu bytes, shorter than the %llu-byte dump header",
+			(unsigned long long)h.length, (unsigned long long)DUMP_V1);
 		return 1;
 	}
-	memcpy(&m->dump, p, sizeof(m->dump));
+	hs = dump_hdr_size(p);
+	if (hs < DUMP_V1 || hs > DUMP_MAX || h.length < hs) {
+		corrupt(m, h.length, "dump header_size %llu outside %llu..%u or beyond its message",
+			(unsigned long long)hs, (unsigned long long)DUMP_V1, DUMP_MAX);
+		return 1;
+	}
+	/* what the header has of the fields known here; the rest stays 0 */
+	memcpy(&m->dump, p, hs < DUMP_LEN ? hs : DUMP_LEN);
+	m->dump.header_size = (uint16_t)hs;
 	if (m->dump.record_size < REC_LEN || m->dump.record_size > REC_MAX) {
 		corrupt(m, h.length, "dump record_size %u outside %zu..%u",
 			m->dump.record_size, sizeof(struct bblog_record), REC_MAX);
 		return 1;
 	}
-	want = DUMP_LEN + (uint64_t)m->dump.nrecords * m->dump.record_size;
+	want = hs + (uint64_t)m->dump.nrecords * m->dump.record_size;
 	if (want != h.length) {
 		corrupt(m, h.length, "dump length %llu does not match its records (%llu)",
 			(unsigned long long)h.length, (unsigned long long)want);
@@ -153,7 +179,7 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
 		return 1;
 	}
 	m->kind = BBLOG_MSGK_DUMP;
-	m->records = p + DUMP_LEN;
+	m->records = p + hs;
 	return 1;
 }
 

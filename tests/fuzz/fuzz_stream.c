@@ -23,7 +23,7 @@ static void write_and_read(const struct bblog_msg *m)
 
 	if (!o)
 		return;
-	if (bblog_pcapng_open(&w, o, &m->dump, 0, "fuzz") == 0 &&
+	if (bblog_pcapng_open(&w, o, &m->dump, 0, "fuzz", NULL) == 0 &&
 	    bblog_pcapng_dump(&w, m) == 0) {
 		data = bblog_out_mem_data(o, &len);
 		bblog_pr_init(&pr, data, len);

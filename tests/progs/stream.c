@@ -96,6 +96,13 @@ int stream_load(const char *path, struct stream *s, int quiet)
 				       d->record_size, sizeof(struct bblog_record));
 			return -1;
 		}
+		/* The module built from this tree writes this tree's header. */
+		if (d->hdr.version == BBLOG_VERSION && d->header_size != sizeof(*d)) {
+			if (!quiet)
+				printf("error: offset %zu: header_size %u, want %zu\n", off,
+				       d->header_size, sizeof(*d));
+			return -1;
+		}
 		/* The dump header may grow at its end (uapi compatibility rule). */
 		if (h.length < sizeof(*d) + (uint64_t)d->nrecords * d->record_size ||
 		    (d->hdr.version == BBLOG_VERSION &&
@@ -427,6 +434,9 @@ int cmd_parse(int argc, char **argv)
 			put_json_str(stdout, d->reason, sizeof(d->reason));
 			printf(",\"ca\":");
 			put_json_str(stdout, d->ca_name, sizeof(d->ca_name));
+			printf(",\"cgroup\":%llu,\"owner_pid\":%u,\"owner_how\":%u,\"owner_comm\":",
+			       (unsigned long long)d->cgroup, d->owner_pid, d->owner_how);
+			put_json_str(stdout, d->owner_comm, sizeof(d->owner_comm));
 			printf(",\"lost_nomem\":%llu,\"lost_limit\":%llu,\"overwritten\":%llu,"
 			       "\"lost_export\":%llu,",
 			       (unsigned long long)d->lost_nomem, (unsigned long long)d->lost_limit,
@@ -451,6 +461,9 @@ int cmd_parse(int argc, char **argv)
 			put_escaped(stdout, d->reason, sizeof(d->reason));
 			printf(" ca=");
 			put_escaped(stdout, d->ca_name, sizeof(d->ca_name));
+			printf(" cgroup=%llu owner_pid=%u owner_how=%u owner_comm=",
+			       (unsigned long long)d->cgroup, d->owner_pid, d->owner_how);
+			put_escaped(stdout, d->owner_comm, sizeof(d->owner_comm));
 			printf(" lost_nomem=%llu lost_limit=%llu overwritten=%llu lost_export=%llu ",
 			       (unsigned long long)d->lost_nomem, (unsigned long long)d->lost_limit,
 			       (unsigned long long)d->overwritten,

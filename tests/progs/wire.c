@@ -705,6 +705,7 @@ int cmd_synth(int argc, char **argv)
 			d.cookie = 4242;
 			d.nrecords = cnt * 2;
 			d.record_size = sizeof(r);
+			d.header_size = sizeof(d);
 			d.seq = part;
 			d.family = v6 ? AF_INET6 : AF_INET;
 			d.flags = (v6 ? BBLOG_DF_IPV6 : 0) | (part ? BBLOG_DF_ENDED : 0);

@@ -141,6 +141,7 @@ void gen_dump(struct bblog_dump *d, int v6, uint64_t cookie, const char *id,
 	d->lost_export = 0;
 	d->netns = 4026531840u;
 	d->record_size = sizeof(struct bblog_record);
+	d->header_size = sizeof(*d);
 	d->seq = seq;
 	d->family = v6 ? 10 : 2;
 	d->flags = flags | (v6 ? BBLOG_DF_IPV6 : 0);

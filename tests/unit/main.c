@@ -28,6 +28,7 @@ int main(void)
 	suite_cli();
 	suite_faults();
 	suite_filter();
+	suite_owner();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

@@ -29,7 +29,7 @@
 #define F_CONT	"cont_443_198.51.100.2_51000.0.pcapng"
 #define F_V4	"web_.._.._etc_passwd_443_198.51.100.2_51000.0.pcapng"
 #define F_V6	"UNKNOWN_8080_2001:db8:ffff::2_40000.0.pcapng"
-#define DUMP_LEN	(272 + 4 * 256)		/* a golden_cont dump */
+#define DUMP_LEN	(sizeof(struct bblog_dump) + 4 * 256)		/* a golden_cont dump */
 
 static void build_all(struct gbuf *b)
 {
@@ -111,7 +111,7 @@ static void t_prefix(void)
 	size_t len, bnd[64], nb, cut, i, want;
 
 	cont_msgs(&b, m);
-	CHECK(bblog_pcapng_open(&w, o, &m[0].dump, 1750000000, "t") == 0);
+	CHECK(bblog_pcapng_open(&w, o, &m[0].dump, 1750000000, "t", NULL) == 0);
 	for (i = 0; i < 3; i++)
 		CHECK(bblog_pcapng_dump(&w, &m[i]) == 0);
 	img = bblog_out_mem_data(o, &len);
@@ -155,8 +155,8 @@ static void t_rollback_mem(void)
 	int i;
 
 	cont_msgs(&b, m);
-	CHECK(bblog_pcapng_open(&w1, o1, &m[0].dump, 1750000000, "t") == 0);
-	CHECK(bblog_pcapng_open(&w2, o2, &m[0].dump, 1750000000, "t") == 0);
+	CHECK(bblog_pcapng_open(&w1, o1, &m[0].dump, 1750000000, "t", NULL) == 0);
+	CHECK(bblog_pcapng_open(&w2, o2, &m[0].dump, 1750000000, "t", NULL) == 0);
 	for (i = 0; i < 3; i++)
 		CHECK(bblog_pcapng_dump(&w1, &m[i]) == 0);
 	CHECK(bblog_pcapng_dump(&w2, &m[0]) == 0 && bblog_pcapng_commit(&w2) == 0);
@@ -204,7 +204,7 @@ static void rollback_file(int xz)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	CHECK(fd >= 0);
 	CHECK(bblog_pcapng_open(&w, xz ? bblog_out_xz(fd) : bblog_out_fd(fd),
-				&m[0].dump, 1750000000, "t") == 0);
+				&m[0].dump, 1750000000, "t", NULL) == 0);
 	CHECK(bblog_pcapng_dump(&w, &m[0]) == 0 && bblog_pcapng_commit(&w) == 0);
 	one = fsize(path);
 	CHECK(one > 100);
@@ -237,7 +237,7 @@ static void rollback_file(int xz)
 		struct bblog_pcapng w2;
 		const unsigned char *p;
 
-		CHECK(bblog_pcapng_open(&w2, o, &m[0].dump, 1750000000, "t") == 0);
+		CHECK(bblog_pcapng_open(&w2, o, &m[0].dump, 1750000000, "t", NULL) == 0);
 		for (i = 0; i < 3; i++)
 			CHECK(bblog_pcapng_dump(&w2, &m[i]) == 0);
 		p = bblog_out_mem_data(o, &rlen);
@@ -291,7 +291,7 @@ static void t_xz_prefix(void)
 	cont_msgs(&b, m);
 	snprintf(path, sizeof(path), "%s/prefix.xz", tmpdir());
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	CHECK(bblog_pcapng_open(&w, bblog_out_xz(fd), &m[0].dump, 1750000000, "t") == 0);
+	CHECK(bblog_pcapng_open(&w, bblog_out_xz(fd), &m[0].dump, 1750000000, "t", NULL) == 0);
 	for (i = 0; i < 3; i++) {
 		CHECK(bblog_pcapng_dump(&w, &m[i]) == 0 && bblog_pcapng_commit(&w) == 0);
 		ends[i] = (size_t)fsize(path);

@@ -45,7 +45,7 @@ static unsigned char *write_golden(const struct golden *g, size_t *len)
 	unsigned char *copy;
 	uint32_t i;
 
-	CHECK(bblog_pcapng_open(&w, o, &g->dump, DUMPTIME, "bblog test") == 0);
+	CHECK(bblog_pcapng_open(&w, o, &g->dump, DUMPTIME, "bblog test", NULL) == 0);
 	for (i = 0; i < g->n; i++)
 		CHECK(bblog_pcapng_record(&w, &g->dump, &g->recs[i]) == 0);
 	data = bblog_out_mem_data(o, len);
@@ -393,7 +393,7 @@ static void t_dump_api(void)
 
 	golden_v4(&b, &g);
 	CHECK(bblog_msg_parse(b.p, b.len, &m) == 1);
-	CHECK(bblog_pcapng_open(&w, o, &m.dump, DUMPTIME, "bblog test") == 0);
+	CHECK(bblog_pcapng_open(&w, o, &m.dump, DUMPTIME, "bblog test", NULL) == 0);
 	CHECK(bblog_pcapng_dump(&w, &m) == 0);
 	CHECK_EQ(w.records, 9);
 	CHECK_EQ(w.packets, 3);

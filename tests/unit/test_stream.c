@@ -72,7 +72,7 @@ static void t_stream_golden(void)
 	CHECK_EQ(s.kind[0], BBLOG_MSGK_DUMP);
 	CHECK_EQ(s.nrec[0], 9);
 	CHECK_EQ(s.sn0[0], 10);
-	CHECK_EQ(s.len[0], 272 + 9 * 256);
+	CHECK_EQ(s.len[0], sizeof(struct bblog_dump) + 9 * 256);
 	CHECK_EQ(s.kind[1], BBLOG_MSGK_UNKNOWN);
 	CHECK_EQ(s.len[1], 40);
 	CHECK_EQ(s.kind[2], BBLOG_MSGK_DUMP);
@@ -186,13 +186,13 @@ static void t_stream_corrupt(void)
 	parse_chunked(b.p, b.len, b.len, &s);
 	CHECK_EQ(s.n, 5);
 	CHECK_EQ(s.kind[0], BBLOG_MSGK_CORRUPT);
-	CHECK_EQ(s.len[0], 372);
+	CHECK_EQ(s.len[0], sizeof(d) + 100);
 	CHECK_EQ(s.kind[1], BBLOG_MSGK_CORRUPT);
-	CHECK_EQ(s.len[1], 528);
+	CHECK_EQ(s.len[1], sizeof(d) + 256);
 	CHECK_EQ(s.kind[2], BBLOG_MSGK_CORRUPT);
 	CHECK_EQ(s.len[2], 100);
 	CHECK_EQ(s.kind[3], BBLOG_MSGK_CORRUPT);
-	CHECK_EQ(s.len[3], 528);
+	CHECK_EQ(s.len[3], sizeof(d) + 256);
 	CHECK_EQ(s.kind[4], BBLOG_MSGK_DUMP);
 	CHECK_EQ(s.nrec[4], 9);
 	CHECK_EQ(s.pending, 0);
@@ -316,6 +316,78 @@ static void t_stream_bigger_records(void)
 	gbuf_free(&b);
 }
 
+/* One dump of 2 records whose header is @hs bytes (0: the 272 of version 1). */
+static void add_sized(struct gbuf *b, uint16_t hs, uint64_t cookie)
+{
+	unsigned char h[512];
+	struct bblog_dump d;
+	struct bblog_record r[2];
+	size_t n = hs ? hs : BBLOG_DUMP_V1_SIZE;
+
+	gen_dump(&d, 0, cookie, "sized", 0, 0);
+	d.header_size = hs;
+	d.cgroup = 77;
+	d.owner_pid = 4321;
+	d.owner_how = BBLOG_OWNER_ACCEPT;
+	memcpy(d.owner_comm, "httpd", 6);
+	d.nrecords = 2;
+	d.hdr.length = n + sizeof(r);
+	memset(h, 0xee, sizeof(h));
+	memcpy(h, &d, n < sizeof(d) ? n : sizeof(d));
+	gbuf_add(b, h, n);
+	gen_record(&r[0], 7, BBLOG_EV_OUT);
+	gen_record(&r[1], 8, BBLOG_EV_IN);
+	gbuf_add(b, r, sizeof(r));
+}
+
+/*
+ * header_size: 0 is a version-1 header (272 bytes, no owner: zeroes); a
+ * larger one's unknown tail is skipped; one below 272 or beyond its message
+ * is corrupt, skipped by its length.
+ */
+static void t_stream_header_size(void)
+{
+	struct gbuf b = { 0 };
+	struct bblog_stream st;
+	struct bblog_msg m;
+	struct bblog_record r;
+	int i;
+
+	add_sized(&b, 0, 1);
+	add_sized(&b, sizeof(struct bblog_dump), 2);
+	add_sized(&b, 400, 3);
+	add_sized(&b, 200, 4);
+	add_sized(&b, 272, 5);
+	bblog_stream_init(&st);
+	bblog_stream_feed(&st, b.p, b.len);
+	for (i = 0; i < 5; i++) {
+		CHECK(bblog_stream_next(&st, &m) == 1);
+		if (i == 3) {
+			CHECK_EQ(m.kind, BBLOG_MSGK_CORRUPT);
+			CHECK(strstr(m.error, "header_size 200") != NULL);
+			CHECK_EQ(m.length, 200 + 2 * sizeof(r));
+			continue;
+		}
+		CHECK_EQ(m.kind, BBLOG_MSGK_DUMP);
+		if (m.kind != BBLOG_MSGK_DUMP)
+			continue;
+		CHECK_EQ(m.dump.cookie, (uint64_t)i + 1);
+		CHECK_EQ(m.dump.header_size, i == 0 || i == 4 ? 272 : i == 1 ? 304 : 400);
+		/* the owner: only where the header has it */
+		CHECK_EQ(m.dump.owner_pid, i == 0 || i == 4 ? 0 : 4321);
+		CHECK_EQ(m.dump.cgroup, i == 0 || i == 4 ? 0 : 77);
+		CHECK_EQ(m.dump.owner_how, i == 0 || i == 4 ? 0 : BBLOG_OWNER_ACCEPT);
+		CHECK(!strcmp(m.dump.owner_comm, i == 0 || i == 4 ? "" : "httpd"));
+		bblog_msg_record(&m, 0, &r);
+		CHECK_EQ(r.sn, 7);
+		bblog_msg_record(&m, 1, &r);
+		CHECK_EQ(r.sn, 8);
+	}
+	CHECK(bblog_stream_next(&st, &m) == 0);
+	bblog_stream_destroy(&st);
+	gbuf_free(&b);
+}
+
 /* LOST messages: totals parsed, a short one corrupt, a grown one accepted. */
 static void t_stream_lost(void)
 {
@@ -361,5 +433,6 @@ void suite_stream(void)
 	tap_run(t_stream_corrupt, "stream: corrupt dumps (record_size, length, family) skipped by their length");
 	tap_run(t_stream_resync, "stream: untrusted lengths resynchronise to the next dump in any chunking");
 	tap_run(t_stream_bigger_records, "stream: larger record_size of a newer version is accepted");
+	tap_run(t_stream_header_size, "stream: header_size 0 (version 1), larger, and corrupt ones");
 	tap_run(t_stream_lost, "stream: LOST messages parsed, short ones corrupt, grown ones accepted");
 }

@@ -12,5 +12,6 @@ void suite_readers(void);
 void suite_cli(void);
 void suite_faults(void);
 void suite_filter(void);
+void suite_owner(void);
 
 #endif

@@ -79,8 +79,9 @@
  * order" (ports, addresses and the TCP header bytes).
  *
  * Compatibility: structures only grow at their end and the sizes travel in
- * the stream (bblog_msg_hdr.length, bblog_dump.record_size), so a reader
- * uses the first sizeof() bytes it knows of a larger record.  Flag bits
+ * the stream (bblog_msg_hdr.length, bblog_dump.header_size and record_size),
+ * so a reader uses the first sizeof() bytes it knows of a larger header or
+ * record, and zeroes what a smaller one lacks.  Flag bits
  * outside the *_ALL masks are reserved and must be ignored by readers.
  */
 #ifndef _UAPI_LINUX_TCP_BBLOG_H
@@ -119,6 +120,7 @@
 #define BBLOG_TAG_LEN		32
 #define BBLOG_REASON_LEN	32
 #define BBLOG_CA_NAME_LEN	16
+#define BBLOG_COMM_LEN		16	/* a command name, as TASK_COMM_LEN */
 
 /*
  * Socket option numbers: a private range at level SOL_IP (and SOL_IPV6),
@@ -289,6 +291,21 @@ struct bblog_lost {
 	__u64 records;			/* 24 records they held */
 };					/* 32 */
 
+/*
+ * Who owns the connection (struct bblog_dump.owner_*, BBLOG_A_OWNER_*): the
+ * process (thread group id in the initial pid namespace, in dumps; in the
+ * caller's pid namespace, 0 if not visible there, in BBLOG_CMD_GET_CONN)
+ * and command name of the process that connected it or accepted it, the
+ * latest to do so.  Best effort: BBLOG_OWNER_NONE when neither happened
+ * while the module was loaded (a connection made before it was loaded, a
+ * passive connection dumped before accept()), or when more than 256
+ * blocking accept() calls wait at once.
+ */
+#define BBLOG_OWNER_NONE	0	/* unknown: pid 0, comm "" */
+#define BBLOG_OWNER_CONNECT	1	/* called connect() (or sendto() with Fast Open) */
+#define BBLOG_OWNER_ACCEPT	2	/* accept() returned it */
+#define BBLOG_OWNER_MAX		2
+
 /* struct bblog_dump.flags */
 #define BBLOG_DF_ENDED		0x0001	/* the connection has ended */
 #define BBLOG_DF_IPV6		0x0002	/* IPv6 addresses (else IPv4, first 4 bytes) */
@@ -324,13 +341,25 @@ struct bblog_dump {
 	__u8  faddr[16];		/* 104 network order */
 	__u8  mode;			/* 120 BBLOG_MODE_* when dumped */
 	__u8  state;			/* 121 sk_state when dumped */
-	__u8  pad[2];			/* 122 zero */
+	/*
+	 * 122: bytes of this header: the records start there.  0 in streams
+	 * of modules that wrote the first 272 bytes only (no owner fields).
+	 */
+	__u16 header_size;
 	__u32 uid;			/* 124 socket owner uid in the init user namespace */
 	char  ca_name[BBLOG_CA_NAME_LEN];	/* 128 congestion control */
 	char  id[BBLOG_ID_LEN];		/* 144 log ID, "" if none */
 	char  tag[BBLOG_TAG_LEN];	/* 208 */
 	char  reason[BBLOG_REASON_LEN];	/* 240 */
-};					/* 272 */
+	__u64 cgroup;			/* 272 cgroup v2 id of the socket, 0 unknown */
+	__u32 owner_pid;		/* 280 see BBLOG_OWNER_*; 0 unknown */
+	__u8  owner_how;		/* 284 BBLOG_OWNER_* */
+	__u8  pad2[3];			/* 285 zero */
+	char  owner_comm[BBLOG_COMM_LEN];	/* 288 its command name */
+};					/* 304 */
+
+/* Bytes of the dump header in streams whose header_size is 0. */
+#define BBLOG_DUMP_V1_SIZE	272
 
 /* Upper bound of one message: a dump of session_limit's maximum. */
 #define BBLOG_SESSION_LIMIT_MAX	100000
@@ -394,7 +423,10 @@ struct bblog_pcap_stackinfo {
  *                         BBLOG_A_MODE, BBLOG_A_ID, BBLOG_A_TAG, BBLOG_A_UID,
  *                         BBLOG_A_RECORDS, BBLOG_A_LOST_NOMEM,
  *                         BBLOG_A_LOST_LIMIT, BBLOG_A_OVERWRITTEN,
- *                         BBLOG_A_CONN_FLAGS.  Optional filter in the
+ *                         BBLOG_A_CONN_FLAGS, BBLOG_A_OWNER_HOW; when
+ *                         known, BBLOG_A_RULE_HANDLE, BBLOG_A_CGROUP,
+ *                         BBLOG_A_OWNER_PID and BBLOG_A_OWNER_COMM.
+ *                         Optional filter in the
  *                         request: BBLOG_A_COOKIE, BBLOG_A_ID.  Without
  *                         CAP_NET_ADMIN over the namespace a caller sees
  *                         only the connections of sockets it owns (uid),
@@ -489,7 +521,10 @@ struct bblog_pcap_stackinfo {
 #define BBLOG_A_COUNT		23	/* u32: connections a filter acted on */
 #define BBLOG_A_RULE_HANDLE	24	/* u32: the rule that selected it */
 #define BBLOG_A_CGROUP		25	/* u64: the socket's cgroup v2 id */
-#define BBLOG_A_MAX		25
+#define BBLOG_A_OWNER_PID	26	/* u32: see BBLOG_OWNER_* */
+#define BBLOG_A_OWNER_COMM	27	/* string, < BBLOG_COMM_LEN bytes */
+#define BBLOG_A_OWNER_HOW	28	/* u8: BBLOG_OWNER_* */
+#define BBLOG_A_MAX		28
 
 /* BBLOG_A_CONN_FLAGS */
 #define BBLOG_CF_AUTO		0x0001	/* selected by auto_ratio */
