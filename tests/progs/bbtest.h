@@ -65,6 +65,7 @@ int cmd_synth(int argc, char **argv);
 int cmd_sysctl(int argc, char **argv);
 int cmd_badcsum(int argc, char **argv);
 int cmd_sofuzz(int argc, char **argv);
+int cmd_genl_refuse(int argc, char **argv);
 
 /* stream.c: a validated view of a raw device stream. */
 struct dump_view {

@@ -42,6 +42,7 @@ static const struct {
 	  "sofuzz [--seed N] [--seconds S] [--threads T] [--iterations N] [--users]\n"
 	  "       [--sysctls] [--device] [--listen PORT] [-a ADDR -p PORT]... [--unloaded]\n"
 	  "       [--module-may-go] [--trace] | sofuzz --scenario" },
+	{ "genl-refuse", cmd_genl_refuse, "genl-refuse" },
 	{ "badcsum", cmd_badcsum,
 	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]" },
 };

@@ -6,12 +6,15 @@
 #    resets is dumped, from its creation on; the others stay in rings and
 #    list shows them with the rule; a port no rule names is not logged.
 # 2. First match wins: "sport 5062 mode off" before a port range; an ID
-#    derived from the port; hits and selected per rule.
+#    derived from the port; hits and selected per rule; a record limit and
+#    a counted ratio.
 # 3. A client-side rule on direction, destination prefix and uid.
 # 4. Sampling by ID: client and server, in two namespaces, keep the same IDs.
 # 5. Bulk set and dump of existing connections by filter.
 # 6. A cgroup rule (where the kernel keeps socket cgroups).
-# 7. Refusals: unprivileged changes, malformed rules; nothing changes, and
+# 7. Refusals: unprivileged changes, malformed rules (from bblog, and raw
+#    requests with malformed, oversized, unknown or missing attributes,
+#    each refused with an extended-ACK reason); nothing changes, and
 #    one namespace does not see another's rules.
 # Closed connections with an ID stay listed (closed_retention_ms): each
 # part lists its own ports.
@@ -91,6 +94,27 @@ bb_b bblog rule del $h2 || die "rule del"
 expect_eq "2: deleted" "$(bb_b bblog rule list --json | wc -l)" 1
 rc=0; bb_b bblog rule del $h2 2> $BB_DIR/e2 || rc=$?
 [ $rc != 0 ] && grep -q "no rule has this handle" $BB_DIR/e2 || die "2: del twice: $(cat $BB_DIR/e2)"
+bb_b bblog rule flush
+
+# 2. a record limit and a counted ratio (every third match)
+bb_b bblog rule add sport 5068 mode tail id lim limit 20 ratio 3 > /dev/null || die "rule add 2c"
+bb_server srv2l -p 5068 -n 6 --echo
+# --echo: every byte went both ways before it keeps them open
+bb_bg_a c2l bbtest client -a $BB_B4 -p 5068 -n 6 --bytes 30000 --echo --keep
+c2l=$BB_PID
+bb_wait_for $BB_DIR/c2l.out '^keeping' 120
+bb_b bblog list --json sport 5068 > $BB_DIR/l2l.json
+bb_b bblog rule list --json > $BB_DIR/rules2l.json
+kill $c2l
+bb_wait $c2l "client 2.3"
+bb_wait_for $BB_DIR/srv2l.out '^done' 60
+bb_show $BB_DIR/l2l.json $BB_DIR/rules2l.json
+expect_eq "2: ratio 3: two of the six connections logged" "$(wc -l < $BB_DIR/l2l.json)" 2
+expect_eq "2: hits and selected" "$(jq -r '"\(.hits)/\(.selected)"' $BB_DIR/rules2l.json)" 6/2
+expect_eq "2: limit 20: at most 20 records held" \
+	"$(jq -r '.records <= 20 and .records > 0' $BB_DIR/l2l.json | sort -u)" true
+expect_eq "2: limit 20: the older ones overwritten and counted" \
+	"$(jq -r '.overwritten > 0' $BB_DIR/l2l.json | sort -u)" true
 bb_b bblog rule flush
 
 # 3. client side: direction, destination prefix, uid
@@ -199,6 +223,10 @@ refuse "by-id without an ID" "sampling by ID needs an ID" bb_b bblog rule add mo
 refuse "a position past the end" "past the last rule" bb_b bblog rule add pos 5 mode tail
 refuse "bad triggers" "triggers:" bb_b bblog rule add mode tail triggers rst
 refuse "no mode" "needs a mode" bb_b bblog rule add sport 1
+# malformed requests, built byte by byte (bblog would not send them)
+bb_b bbtest genl-refuse > $BB_DIR/g7.txt ||
+	{ cat $BB_DIR/g7.txt; die "7: a malformed request was accepted, or refused without a reason"; }
+cat $BB_DIR/g7.txt
 expect_eq "7: the rules unchanged" "$(bb_b bblog rule list)" "$before"
 expect_eq "7: nobody may read them" "$(bb_b su -s /bin/sh nobody -c 'bblog rule list' | wc -l)" 1
 expect_eq "7: namespace a sees none of b's" "$(bb_a bblog rule list | wc -l)" 0
