@@ -99,8 +99,9 @@ bb_b bblog rule flush
 # 2. a record limit and a counted ratio (every third match)
 bb_b bblog rule add sport 5068 mode tail id lim limit 20 ratio 3 > /dev/null || die "rule add 2c"
 bb_server srv2l -p 5068 -n 6 --echo
-# --echo: every byte went both ways before it keeps them open
-bb_bg_a c2l bbtest client -a $BB_B4 -p 5068 -n 6 --bytes 30000 --echo --keep
+# --echo --lockstep: 30 chunks went each way (at least 60 segments,
+# whatever the offloads) before it keeps the connections open
+bb_bg_a c2l bbtest client -a $BB_B4 -p 5068 -n 6 --bytes 30000 --chunk 1000 --echo --lockstep --keep
 c2l=$BB_PID
 bb_wait_for $BB_DIR/c2l.out '^keeping' 120
 bb_b bblog list --json sport 5068 > $BB_DIR/l2l.json
