@@ -249,11 +249,21 @@ static void bblog_tp_bad_csum(void *data, const struct sk_buff *skb)
 		bblog_conn_log_tuple(&key, &ev);
 }
 
+/*
+ * An error reported to the socket's owner.  tcp_disconnect() reports one
+ * with no error (sk_err 0: a wakeup, e.g. when connect() fails and the
+ * socket is reset for another try): neither a record nor a trigger.
+ */
 static void bblog_tp_error_report(void *data, const struct sock *sk)
 {
+	int err;
+
 	if (!bblog_conn_any() || !bblog_is_tcp(sk))
 		return;
-	bblog_log_simple(sk, BBLOG_EV_SK_ERROR, -READ_ONCE(sk->sk_err), 0, 0);
+	err = READ_ONCE(sk->sk_err);
+	if (!err)
+		return;
+	bblog_log_simple(sk, BBLOG_EV_SK_ERROR, -err, 0, 0);
 	bblog_trigger(sk, BBLOG_TRIG_SK_ERROR);
 }
 
