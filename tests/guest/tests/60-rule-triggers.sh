@@ -113,18 +113,21 @@ bb_b bblog rule add passive sport 5086 mode tail triggers syn-retrans > /dev/nul
 bb_server srv3a -p 5085 --sink
 bb_server srv3b -p 5086 --sink
 bb_reader r3
-tc -n $BB_A qdisc add dev va root netem loss 100%
-bb_bg_a c3a bbtest client -a $BB_B4 -p 5085 --bytes 1000
-p=$BB_PID
-wait_rtx a 02 1
-tc -n $BB_A qdisc del dev va root
-bb_wait $p "client 3a"
-tc -n $BB_B qdisc add dev vb root netem loss 100%
-bb_bg_a c3b bbtest client -a $BB_B4 -p 5086 --bytes 1000
-p=$BB_PID
-wait_rtx b 03 1
-tc -n $BB_B qdisc del dev vb root
-bb_wait $p "client 3b"
+# handshake NAME PORT a|b DEV STATE: a client connects to PORT while
+# everything DEV (in that namespace) sends is dropped, until a socket there
+# in STATE (02 SYN_SENT, 03 SYN_RECV) retransmitted once.
+handshake() {
+	local p ns
+	[ $3 = a ] && ns=$BB_A || ns=$BB_B
+	tc -n $ns qdisc add dev $4 root netem loss 100%
+	bb_bg_a $1 bbtest client -a $BB_B4 -p $2 --bytes 1000
+	p=$BB_PID
+	wait_rtx $3 $5 1
+	tc -n $ns qdisc del dev $4 root
+	bb_wait $p "client $1"
+}
+handshake c3a 5085 a va 02
+handshake c3b 5086 b vb 03
 bb_wait_for $BB_DIR/srv3a.out '^done' 30
 bb_wait_for $BB_DIR/srv3b.out '^done' 30
 bb_settle
