@@ -17,6 +17,7 @@
 
 #include "conn.h"
 #include "export.h"
+#include "handshake.h"
 #include "listen.h"
 #include "logid.h"
 #include "policy.h"
@@ -148,6 +149,26 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 	}
 }
 
+/* The 4-tuple of a socket that has both ports, as its incoming segments' keys. */
+static void bblog_sk_tuple(const struct sock *sk, struct bblog_tuple *t)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	memset(t, 0, sizeof(*t));
+	t->net = sock_net(sk);
+	t->lport = inet->inet_sport;
+	t->fport = inet->inet_dport;
+	if (bblog_sk_is_ipv6(sk)) {
+		t->family = AF_INET6;
+		memcpy(t->laddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(t->faddr, &sk->sk_v6_daddr, 16);
+	} else {
+		t->family = AF_INET;
+		memcpy(t->laddr, &inet->inet_rcv_saddr, 4);
+		memcpy(t->faddr, &inet->inet_daddr, 4);
+	}
+}
+
 /*
  * Once the socket has both ports, file the connection under its 4-tuple so
  * that incoming segments find it.  A twin still filed under the tuple is
@@ -169,13 +190,7 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	    !inet_sk(sk)->inet_sport)
 		return;
 	bblog_conn_snapshot(c, sk);
-	memset(t, 0, sizeof(*t));
-	t->net = sock_net(sk);
-	t->family = c->ep.family;
-	t->lport = c->ep.lport;
-	t->fport = c->ep.fport;
-	memcpy(t->laddr, c->ep.laddr, sizeof(t->laddr));
-	memcpy(t->faddr, c->ep.faddr, sizeof(t->faddr));
+	bblog_sk_tuple(sk, t);
 	c->key_tried = true;
 	if (!rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
 					   bblog_tuple_params)) {
@@ -453,6 +468,29 @@ static u32 bblog_conn_end_reason(const struct bblog_conn *c)
 	return BBLOG_END_OTHER;
 }
 
+/*
+ * The slot of the connection's next record, its serial number in @sn (the
+ * number is used up even when the record is not kept: the gap counts it);
+ * NULL when the mode keeps no more or memory is short (counted).
+ */
+static struct bblog_record *bblog_conn_slot_locked(struct bblog_conn *c, u32 *sn)
+{
+	struct bblog_record *rec;
+
+	lockdep_assert_held(&c->lock);
+	*sn = c->sn++;
+	if (!bblog_conn_make_room(c))
+		return NULL;
+	rec = bblog_ring_reserve(&c->ring, GFP_ATOMIC);
+	if (!rec) {
+		c->lost_nomem++;
+		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
+		return NULL;
+	}
+	bblog_stat_inc(c->nstats, BBLOG_STAT_RECORDS);
+	return rec;
+}
+
 void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 			   const struct bblog_event *ev)
 {
@@ -471,17 +509,110 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 
 	if (unlikely(!c->key_tried))
 		bblog_conn_try_key(c, sk);
-	sn = c->sn++;
-	if (!bblog_conn_make_room(c))
+	rec = bblog_conn_slot_locked(c, &sn);
+	if (rec)
+		bblog_record_fill(rec, sk, ev, sn);
+}
+
+/*
+ * Add a record made elsewhere (a handshake kept before the connection
+ * existed) with the connection's next serial number, as if logged now.
+ */
+static void bblog_conn_append_locked(struct bblog_conn *c,
+				     const struct bblog_record *r)
+{
+	struct bblog_record *rec;
+	u32 sn;
+
+	lockdep_assert_held(&c->lock);
+	if (c->dead || c->listener || c->mode <= BBLOG_MODE_OFF)
 		return;
-	rec = bblog_ring_reserve(&c->ring, GFP_ATOMIC);
-	if (!rec) {
-		c->lost_nomem++;
-		bblog_stat_inc(c->nstats, BBLOG_STAT_LOST_NOMEM);
+	rec = bblog_conn_slot_locked(c, &sn);
+	if (!rec)
 		return;
+	*rec = *r;
+	rec->sn = sn;
+}
+
+/*
+ * Put @n records made before the connection existed (its handshake) first
+ * in its history: appended, then rotated to the front and the serial
+ * numbers given anew, while nothing of the connection has been dumped,
+ * lost or overwritten and it holds only its first few records; else they
+ * stay where they were appended.  @lost: records of it not kept.
+ */
+static void bblog_conn_prepend_locked(struct bblog_conn *c,
+				      const struct bblog_record *rec,
+				      unsigned int n, unsigned int lost)
+{
+	u32 k = c->ring.count, total, i, j;
+	u64 over = c->overwritten;
+	struct bblog_record tmp;
+	bool front;
+
+	lockdep_assert_held(&c->lock);
+	if (c->dead || c->listener || c->mode <= BBLOG_MODE_OFF)
+		return;
+	front = !c->dump_seq && c->sn == k && k <= 4 && !c->overwritten &&
+		!c->lost_nomem && !c->lost_limit;
+	if (lost) {
+		c->lost_nomem += lost;
+		bblog_stat_add(c->nstats, BBLOG_STAT_LOST_NOMEM, lost);
+		c->sn += lost;
+		front = false;
 	}
-	bblog_record_fill(rec, sk, ev, sn);
-	bblog_stat_inc(c->nstats, BBLOG_STAT_RECORDS);
+	for (i = 0; i < n; i++)
+		bblog_conn_append_locked(c, &rec[i]);
+	total = c->ring.count;
+	if (!front || total != k + n || c->overwritten != over)
+		return;
+	for (i = 0; i < n; i++) {
+		tmp = *bblog_ring_at(&c->ring, total - 1);
+		for (j = total - 1; j > 0; j--)
+			*bblog_ring_at(&c->ring, j) = *bblog_ring_at(&c->ring, j - 1);
+		*bblog_ring_at(&c->ring, 0) = tmp;
+	}
+	for (i = 0; i < total; i++)
+		bblog_ring_at(&c->ring, i)->sn = i;
+	c->sn = total;
+}
+
+/*
+ * A passive child's first segment: it has its 4-tuple now, so the records
+ * of its handshake, kept until now (handshake.c), become its first ones.
+ * Taken from the table whether the child is logged or not.
+ */
+void bblog_conn_passive_first(const struct sock *sk)
+{
+	const struct bblog_record *rec;
+	struct bblog_tuple key;
+	struct bblog_conn *c;
+	struct bblog_hs *hs;
+	unsigned int n, lost;
+	bool claimed = false;
+
+	if (!inet_sk(sk)->inet_dport)
+		return;
+	bblog_sk_tuple(sk, &key);
+	hs = bblog_hs_take(&key);
+	if (!hs)
+		return;
+	n = bblog_hs_records(hs, &rec, &lost);
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		if (c->passive && !c->dead && c->mode > BBLOG_MODE_OFF) {
+			bblog_conn_prepend_locked(c, rec, n, lost);
+			claimed = true;
+		}
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+	if (!claimed)
+		bblog_stat_inc(bblog_net_stats(sock_net(sk)),
+			       BBLOG_STAT_HANDSHAKES_UNCLAIMED);
+	bblog_hs_put(hs);
 }
 
 /* An event of @sk: recorded if the socket is logged. */

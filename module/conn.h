@@ -123,6 +123,7 @@ void bblog_conn_owner(const struct sock *sk, u8 how);
 u32 bblog_conn_owner_nr(const struct bblog_conn *c, bool global);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
 void bblog_conn_passive_select(struct sock *sk);
+void bblog_conn_passive_first(const struct sock *sk);
 void bblog_conn_passive_established(const struct sock *sk);
 void bblog_conn_listen(struct sock *sk, bool listening);
 void bblog_conn_tuple_change(const struct sock *sk, bool closing);

@@ -35,6 +35,7 @@
 #include <trace/events/tcp.h>
 
 #include "conn.h"
+#include "handshake.h"
 #include "hooks.h"
 #include "record.h"
 #include "rule.h"
@@ -90,13 +91,13 @@ static int bblog_tcp_offset(const struct sk_buff *skb)
 }
 
 /*
- * The 4-tuple of a received TCP segment, as the receiving socket sees it,
- * and the offset of its TCP header in @ev.  False if @skb is not a TCP
- * segment with its header.
+ * The 4-tuple of a TCP segment, as the socket that receives it (@out false)
+ * or sends it sees it, and the offset of its TCP header in @ev.  False if
+ * @skb is not a TCP segment with its header.
  */
-static bool bblog_tuple_from_skb(struct bblog_tuple *key, const struct net *net,
-				 const struct sk_buff *skb,
-				 struct bblog_event *ev)
+static bool bblog_tuple_of_skb(struct bblog_tuple *key, const struct net *net,
+			       const struct sk_buff *skb, bool out,
+			       struct bblog_event *ev)
 {
 	const struct tcphdr *th;
 	struct tcphdr _th;
@@ -110,18 +111,25 @@ static bool bblog_tuple_from_skb(struct bblog_tuple *key, const struct net *net,
 	memset(key, 0, sizeof(*key));
 	if (ip_hdr(skb)->version == 4) {
 		key->family = AF_INET;
-		memcpy(key->laddr, &ip_hdr(skb)->daddr, 4);
-		memcpy(key->faddr, &ip_hdr(skb)->saddr, 4);
+		memcpy(out ? key->faddr : key->laddr, &ip_hdr(skb)->daddr, 4);
+		memcpy(out ? key->laddr : key->faddr, &ip_hdr(skb)->saddr, 4);
 	} else {
 		key->family = AF_INET6;
-		memcpy(key->laddr, &ipv6_hdr(skb)->daddr, 16);
-		memcpy(key->faddr, &ipv6_hdr(skb)->saddr, 16);
+		memcpy(out ? key->faddr : key->laddr, &ipv6_hdr(skb)->daddr, 16);
+		memcpy(out ? key->laddr : key->faddr, &ipv6_hdr(skb)->saddr, 16);
 	}
 	key->net = net;
-	key->lport = th->dest;
-	key->fport = th->source;
+	key->lport = out ? th->source : th->dest;
+	key->fport = out ? th->dest : th->source;
 	ev->th_off = off;
 	return true;
+}
+
+static bool bblog_tuple_from_skb(struct bblog_tuple *key, const struct net *net,
+				 const struct sk_buff *skb,
+				 struct bblog_event *ev)
+{
+	return bblog_tuple_of_skb(key, net, skb, false, ev);
 }
 
 /* sock:inet_sock_set_state: fires before the new state is stored. */
@@ -389,18 +397,43 @@ static struct sock *bblog_kp_sk(struct pt_regs *regs)
 	return (struct sock *)regs_get_kernel_argument(regs, 0);
 }
 
+/* A segment to a listener: a SYN is kept for the connection it may make. */
+static void bblog_kp_listen(struct sock *sk, struct sk_buff *skb)
+{
+	struct bblog_event ev = { .id = BBLOG_EV_IN };
+	const struct tcphdr *th;
+	struct bblog_tuple key;
+
+	if (!skb_transport_header_was_set(skb))
+		return;
+	th = tcp_hdr(skb);
+	if (!th->syn || th->ack || th->rst)
+		return;
+	if (bblog_tuple_from_skb(&key, sock_net(sk), skb, &ev))
+		bblog_hs_syn(sk, skb, &key, ev.th_off);
+}
+
 /* Incoming segments outside ESTABLISHED: tcp_rcv_state_process(sk, skb). */
 static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk;
 
-	if ((!bblog_conn_any() && !bblog_rules_any()) || bblog_kp_trapped_hit())
+	if (bblog_kp_trapped_hit())
 		return 0;
 	sk = bblog_kp_sk(regs);
+	if (sk->sk_state == TCP_LISTEN) {
+		bblog_kp_listen(sk, (struct sk_buff *)regs_get_kernel_argument(regs, 1));
+		return 0;
+	}
+	if (!bblog_conn_any() && !bblog_rules_any() && !bblog_hs_pending())
+		return 0;
 	/* A passive child's first segment: the rules can see its peer now. */
 	if (sk->sk_state == TCP_SYN_RECV && bblog_rules_any())
 		bblog_conn_passive_select(sk);
-	if (sk->sk_state != TCP_LISTEN) {
+	/* ... and it has its 4-tuple: its handshake's records become its own */
+	if (sk->sk_state == TCP_SYN_RECV && bblog_hs_pending())
+		bblog_conn_passive_first(sk);
+	{
 		struct sk_buff *skb;
 		struct bblog_event ev = { .id = BBLOG_EV_IN };
 
@@ -610,6 +643,15 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	struct sock *sk = skb->sk;
 	int off;
 
+	/* a SYN-ACK, sent by a request socket (not with a SYN cookie) */
+	if (sk && sk->sk_state == TCP_NEW_SYN_RECV && bblog_hs_pending()) {
+		struct bblog_event ev = { .id = BBLOG_EV_OUT };
+		struct bblog_tuple key;
+
+		if (bblog_tuple_of_skb(&key, state->net, skb, true, &ev))
+			bblog_hs_synack(skb, &key, ev.th_off);
+		return NF_ACCEPT;
+	}
 	if (!bblog_conn_any() || !sk || !sk_fullsock(sk) || !bblog_is_tcp(sk))
 		return NF_ACCEPT;
 	off = bblog_tcp_offset(skb);

@@ -9,6 +9,7 @@
 #include "dev.h"
 #include "export.h"
 #include "genl.h"
+#include "handshake.h"
 #include "hooks.h"
 #include "sockopt.h"
 #include "sysctl.h"
@@ -28,6 +29,10 @@ static int __init bblog_mod_init(void)
 	err = bblog_dev_init();
 	if (err)
 		goto err_dev;
+
+	err = bblog_hs_init();
+	if (err)
+		goto err_hs;
 
 	/*
 	 * The hooks before the socket options and netlink, which make
@@ -55,6 +60,8 @@ err_genl:
 err_sockopt:
 	bblog_hooks_uninit();
 err_hooks:
+	bblog_hs_uninit();
+err_hs:
 	bblog_dev_uninit();
 err_dev:
 	bblog_sysctl_uninit();
@@ -70,6 +77,7 @@ static void __exit bblog_mod_exit(void)
 	bblog_genl_uninit();
 	bblog_sockopt_uninit();
 	bblog_hooks_uninit();
+	bblog_hs_uninit();
 	bblog_dev_uninit();
 	bblog_conn_uninit();
 	bblog_export_flush();

@@ -33,6 +33,9 @@ enum bblog_stat {
 	BBLOG_STAT_LOST_EXPORT,		/* records in those dumps */
 	BBLOG_STAT_BUF_RECORDS,		/* records taken with BBLOG_SO_BUF */
 	BBLOG_STAT_DISCARDED,		/* of conns: never connections (purged) */
+	BBLOG_STAT_HANDSHAKES,		/* passive handshakes kept before the child */
+	BBLOG_STAT_HANDSHAKES_UNKEPT,	/* SYNs not kept: the table was full */
+	BBLOG_STAT_HANDSHAKES_UNCLAIMED,	/* kept, and no logged child took them */
 	BBLOG_STAT_NR
 };
 

@@ -378,6 +378,9 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
 	BBLOG_COUNTER("dump_records_queued", BBLOG_GAUGE_QUEUED_RECORDS),
 	BBLOG_COUNTER("kprobe_missed", BBLOG_GAUGE_KPROBE_MISSED),
+	BBLOG_COUNTER("handshakes", BBLOG_STAT_HANDSHAKES),
+	BBLOG_COUNTER("handshakes_unkept", BBLOG_STAT_HANDSHAKES_UNKEPT),
+	BBLOG_COUNTER("handshakes_unclaimed", BBLOG_STAT_HANDSHAKES_UNCLAIMED),
 	{ }
 };
 

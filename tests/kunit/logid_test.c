@@ -22,6 +22,7 @@
 #include "bblog-src/module/hooks.c"
 #include "bblog-src/module/match.c"
 #include "bblog-src/module/rule.c"
+#include "bblog-src/module/handshake.c"
 
 #define BBLOG_TEST_SOCKS 4
 

@@ -616,6 +616,7 @@ struct bblog_pcap_stackinfo {
 	"dumps,dump_records,dump_failed,delivered,conns,auto_selected," \
 	"triggered,trigger_limited,unkeyed,export_dropped,lost_export," \
 	"buf_records,discarded,conns_active,budget_used,budget_unpriv_used," \
-	"dumps_queued,dump_records_queued,kprobe_missed"
+	"dumps_queued,dump_records_queued,kprobe_missed,handshakes," \
+	"handshakes_unkept,handshakes_unclaimed"
 
 #endif /* _UAPI_LINUX_TCP_BBLOG_H */

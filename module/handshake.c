@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The handshakes of passive connections that do not exist yet.
+ *
+ * Between a SYN and the ACK that completes the handshake, a listener holds
+ * only a request socket; the connection (the child socket) is created from
+ * that ACK.  The segments of the time before it, the SYN (and each copy of
+ * it the client sends again) and each SYN-ACK sent (retransmissions too),
+ * are kept here by 4-tuple when a connection they make may be logged (its
+ * listener has a template, or the namespace has rules or auto_*), and
+ * become the first records of the child once it has its 4-tuple (its
+ * first segment, bblog_conn_passive_first()).
+ *
+ * Memory is bounded: at most BBLOG_HS_MAX handshakes host-wide, of
+ * BBLOG_HS_RECORDS records each; a SYN that finds the table full is not
+ * kept and counted (stat_handshakes_unkept), so is a record beyond an entry's
+ * room (in the entry: the child's first serial number gap shows it).
+ * A handshake no child claims within BBLOG_HS_AGE (the request gave up,
+ * was reset, or its child is not logged) is freed and counted
+ * (stat_handshakes_unclaimed).  SYN-ACKs with a SYN cookie are sent
+ * without a socket (tcp_make_synack()), so a connection validated by a
+ * cookie has its SYN and not its SYN-ACK.
+ */
+#include <linux/jiffies.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "conn.h"
+#include "handshake.h"
+#include "record.h"
+#include "rule.h"
+#include "stats.h"
+#include "sysctl.h"
+
+#define BBLOG_HS_MAX		1024
+#define BBLOG_HS_AGE		(75 * HZ)	/* past SYN-ACK retries' 63 s */
+#define BBLOG_HS_GC		(5 * HZ)
+
+struct bblog_hs {
+	struct rhash_head node;
+	struct bblog_tuple key;
+	struct list_head age;		/* in bblog_hs_ages, oldest first */
+	struct rcu_head rcu;
+	spinlock_t lock;		/* n, lost, gone, rec */
+	unsigned long born;		/* jiffies */
+	struct bblog_nstats *nstats;	/* its namespace's counters */
+	u8 n;
+	u8 lost;
+	bool gone;			/* taken or expired: add nothing */
+	struct bblog_record rec[BBLOG_HS_RECORDS];
+};
+
+static const struct rhashtable_params bblog_hs_params = {
+	.key_len		= sizeof(struct bblog_tuple),
+	.key_offset		= offsetof(struct bblog_hs, key),
+	.head_offset		= offsetof(struct bblog_hs, node),
+	.automatic_shrinking	= true,
+};
+
+static struct rhashtable bblog_hs_table;
+static LIST_HEAD(bblog_hs_ages);
+static DEFINE_SPINLOCK(bblog_hs_lock);	/* bblog_hs_ages, bblog_hs_count */
+static unsigned int bblog_hs_count;
+static atomic_t bblog_hs_any = ATOMIC_INIT(0);	/* entries exist */
+static void bblog_hs_gc(struct work_struct *work);
+static DECLARE_DELAYED_WORK(bblog_hs_work, bblog_hs_gc);
+
+static void bblog_hs_free_rcu(struct rcu_head *head)
+{
+	struct bblog_hs *hs = container_of(head, struct bblog_hs, rcu);
+
+	bblog_nstats_put(hs->nstats);
+	kfree(hs);
+}
+
+/* Out of the table and the age list (once); freed by bblog_hs_put(). */
+static void bblog_hs_unlink(struct bblog_hs *hs)
+{
+	spin_lock_bh(&bblog_hs_lock);
+	list_del(&hs->age);
+	bblog_hs_count--;
+	if (!bblog_hs_count)
+		atomic_set(&bblog_hs_any, 0);
+	spin_unlock_bh(&bblog_hs_lock);
+	rhashtable_remove_fast(&bblog_hs_table, &hs->node, bblog_hs_params);
+}
+
+void bblog_hs_put(struct bblog_hs *hs)
+{
+	call_rcu(&hs->rcu, bblog_hs_free_rcu);
+}
+
+/* May a connection accepted by @lsk be logged? */
+static bool bblog_hs_wanted(const struct sock *lsk)
+{
+	const struct bblog_net *bn = bblog_net(sock_net(lsk));
+
+	if (READ_ONCE(bn->disable_all))
+		return false;
+	if (bblog_conn_lookup(lsk) || bblog_rules_exist(sock_net(lsk)))
+		return true;
+	return READ_ONCE(bn->auto_all) && READ_ONCE(bn->auto_ratio) &&
+	       READ_ONCE(bn->auto_mode) > BBLOG_MODE_OFF;
+}
+
+static void bblog_hs_add_locked(struct bblog_hs *hs, u8 id, u8 state,
+				const struct sk_buff *skb, int th_off)
+{
+	struct bblog_record *rec;
+
+	lockdep_assert_held(&hs->lock);
+	if (hs->gone)
+		return;
+	if (hs->n == BBLOG_HS_RECORDS) {
+		hs->lost++;
+		return;
+	}
+	rec = &hs->rec[hs->n++];
+	memset(rec, 0, sizeof(*rec));
+	rec->time_ns = ktime_get_boot_fast_ns();
+	rec->jiffies = (u32)jiffies;
+	rec->event = id;
+	rec->state = state;
+	bblog_record_copy_hdr(rec, skb, th_off);
+}
+
+/* The entry of @key, created if @create; NULL if none (or no room). */
+static struct bblog_hs *bblog_hs_find(const struct bblog_tuple *key, bool create)
+{
+	struct bblog_hs *hs, *old;
+
+	hs = rhashtable_lookup(&bblog_hs_table, key, bblog_hs_params);
+	if (hs || !create)
+		return hs;
+	hs = kzalloc(sizeof(*hs), GFP_ATOMIC | __GFP_NOWARN);
+	if (!hs)
+		return NULL;
+	hs->key = *key;
+	spin_lock_init(&hs->lock);
+	hs->born = jiffies;
+	spin_lock_bh(&bblog_hs_lock);
+	if (bblog_hs_count >= BBLOG_HS_MAX) {
+		spin_unlock_bh(&bblog_hs_lock);
+		kfree(hs);
+		return NULL;
+	}
+	bblog_hs_count++;
+	atomic_set(&bblog_hs_any, 1);
+	list_add_tail(&hs->age, &bblog_hs_ages);
+	spin_unlock_bh(&bblog_hs_lock);
+	hs->nstats = bblog_nstats_get(bblog_net_stats((struct net *)key->net));
+	old = rhashtable_lookup_get_insert_fast(&bblog_hs_table, &hs->node,
+						bblog_hs_params);
+	if (old) {
+		/* another CPU's SYN of the same tuple won */
+		spin_lock_bh(&bblog_hs_lock);
+		list_del(&hs->age);
+		bblog_hs_count--;
+		spin_unlock_bh(&bblog_hs_lock);
+		bblog_nstats_put(hs->nstats);
+		kfree(hs);
+		return IS_ERR(old) ? NULL : old;
+	}
+	bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES);
+	return hs;
+}
+
+void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
+		  const struct bblog_tuple *key, int th_off)
+{
+	struct bblog_hs *hs;
+
+	if (!bblog_hs_wanted(lsk))
+		return;
+	rcu_read_lock();
+	hs = bblog_hs_find(key, true);
+	if (!hs) {
+		bblog_stat_inc(bblog_net_stats(sock_net(lsk)), BBLOG_STAT_HANDSHAKES_UNKEPT);
+	} else {
+		spin_lock_bh(&hs->lock);
+		bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_LISTEN, skb, th_off);
+		spin_unlock_bh(&hs->lock);
+	}
+	rcu_read_unlock();
+}
+
+void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
+		     int th_off)
+{
+	struct bblog_hs *hs;
+
+	if (!atomic_read(&bblog_hs_any))
+		return;
+	rcu_read_lock();
+	hs = bblog_hs_find(key, false);
+	if (hs) {
+		spin_lock_bh(&hs->lock);
+		bblog_hs_add_locked(hs, BBLOG_EV_OUT, TCP_SYN_RECV, skb, th_off);
+		spin_unlock_bh(&hs->lock);
+	}
+	rcu_read_unlock();
+}
+
+bool bblog_hs_pending(void)
+{
+	return atomic_read(&bblog_hs_any);
+}
+
+/*
+ * The handshake of the connection with @key, taken out of the table (its
+ * records stay as they are: read them with bblog_hs_records(), then
+ * bblog_hs_put() it); NULL if there is none.
+ */
+struct bblog_hs *bblog_hs_take(const struct bblog_tuple *key)
+{
+	struct bblog_hs *hs;
+	bool mine = false;
+
+	if (!atomic_read(&bblog_hs_any))
+		return NULL;
+	rcu_read_lock();
+	hs = bblog_hs_find(key, false);
+	if (hs) {
+		spin_lock_bh(&hs->lock);
+		if (!hs->gone) {
+			hs->gone = true;
+			mine = true;
+		}
+		spin_unlock_bh(&hs->lock);
+	}
+	rcu_read_unlock();
+	if (!mine)
+		return NULL;
+	bblog_hs_unlink(hs);
+	return hs;
+}
+
+/* The records of a handshake taken, and how many it could not keep. */
+unsigned int bblog_hs_records(const struct bblog_hs *hs,
+			      const struct bblog_record **rec, unsigned int *lost)
+{
+	*rec = hs->rec;
+	*lost = hs->lost;
+	return hs->n;
+}
+
+/* Free the handshakes no child claimed in time (all: @all). */
+static void bblog_hs_expire(bool all)
+{
+	struct bblog_hs *hs;
+
+	for (;;) {
+		bool mine = false;
+
+		spin_lock_bh(&bblog_hs_lock);
+		hs = list_first_entry_or_null(&bblog_hs_ages, struct bblog_hs, age);
+		if (hs && !all && time_before(jiffies, hs->born + BBLOG_HS_AGE))
+			hs = NULL;
+		if (hs)
+			list_move_tail(&hs->age, &bblog_hs_ages);
+		spin_unlock_bh(&bblog_hs_lock);
+		if (!hs)
+			return;
+		spin_lock_bh(&hs->lock);
+		if (!hs->gone) {
+			hs->gone = true;
+			mine = true;
+		}
+		spin_unlock_bh(&hs->lock);
+		if (!mine)
+			continue;	/* being taken: its taker unlinks it */
+		bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_UNCLAIMED);
+		bblog_hs_unlink(hs);
+		bblog_hs_put(hs);
+	}
+}
+
+static void bblog_hs_gc(struct work_struct *work)
+{
+	bblog_hs_expire(false);
+	schedule_delayed_work(&bblog_hs_work, BBLOG_HS_GC);
+}
+
+int bblog_hs_init(void)
+{
+	int err = rhashtable_init(&bblog_hs_table, &bblog_hs_params);
+
+	if (err)
+		return err;
+	schedule_delayed_work(&bblog_hs_work, BBLOG_HS_GC);
+	return 0;
+}
+
+/* After the hooks are gone: nothing adds to the table any more. */
+void bblog_hs_uninit(void)
+{
+	cancel_delayed_work_sync(&bblog_hs_work);
+	bblog_hs_expire(true);
+	rcu_barrier();
+	rhashtable_destroy(&bblog_hs_table);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _BBLOG_HANDSHAKE_H
+#define _BBLOG_HANDSHAKE_H
+
+#include <linux/types.h>
+#include <linux/tcp_bblog.h>
+
+struct bblog_hs;
+struct bblog_tuple;
+struct sk_buff;
+struct sock;
+
+/* Records a handshake keeps: the SYN and SYN-ACKs, retransmissions too. */
+#define BBLOG_HS_RECORDS	8
+
+int bblog_hs_init(void);
+void bblog_hs_uninit(void);
+bool bblog_hs_pending(void);
+void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
+		  const struct bblog_tuple *key, int th_off);
+void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
+		     int th_off);
+struct bblog_hs *bblog_hs_take(const struct bblog_tuple *key);
+unsigned int bblog_hs_records(const struct bblog_hs *hs,
+			      const struct bblog_record **rec, unsigned int *lost);
+void bblog_hs_put(struct bblog_hs *hs);
+
+#endif /* _BBLOG_HANDSHAKE_H */
