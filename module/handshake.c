@@ -128,6 +128,15 @@ static void bblog_hs_add_locked(struct bblog_hs *hs, u8 id, u8 state,
 	bblog_record_copy_hdr(rec, skb, th_off);
 }
 
+/* The sequence number in the TCP header of @rec (the SYN's: its ISN). */
+static u32 bblog_hs_isn(const struct bblog_record *rec)
+{
+	__be32 seq;
+
+	memcpy(&seq, rec->th + 4, sizeof(seq));
+	return be32_to_cpu(seq);
+}
+
 /* The entry of @key, created if @create; NULL if none (or no room). */
 static struct bblog_hs *bblog_hs_find(const struct bblog_tuple *key, bool create)
 {
@@ -182,6 +191,16 @@ void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 		bblog_stat_inc(bblog_net_stats(sock_net(lsk)), BBLOG_STAT_HANDSHAKES_UNKEPT);
 	} else {
 		spin_lock_bh(&hs->lock);
+		/*
+		 * A SYN with another initial sequence number: a new connection
+		 * on the 4-tuple of a handshake that never made one.
+		 */
+		if (hs->n && bblog_hs_isn(&hs->rec[0]) != ntohl(tcp_hdr(skb)->seq)) {
+			hs->n = 0;
+			hs->lost = 0;
+			bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_UNCLAIMED);
+			bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES);
+		}
 		bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_LISTEN, skb, th_off);
 		spin_unlock_bh(&hs->lock);
 	}
