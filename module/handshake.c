@@ -95,7 +95,7 @@ void bblog_hs_put(struct bblog_hs *hs)
 }
 
 /* May a connection accepted by @lsk be logged? */
-static bool bblog_hs_wanted(const struct sock *lsk)
+bool bblog_hs_wanted(const struct sock *lsk)
 {
 	const struct bblog_net *bn = bblog_net(sock_net(lsk));
 
@@ -183,8 +183,6 @@ void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 {
 	struct bblog_hs *hs;
 
-	if (!bblog_hs_wanted(lsk))
-		return;
 	rcu_read_lock();
 	hs = bblog_hs_find(key, true);
 	if (!hs) {

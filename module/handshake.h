@@ -16,6 +16,8 @@ struct sock;
 int bblog_hs_init(void);
 void bblog_hs_uninit(void);
 bool bblog_hs_pending(void);
+bool bblog_hs_wanted(const struct sock *lsk);
+/* A SYN to @lsk, which bblog_hs_wanted(). */
 void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 		  const struct bblog_tuple *key, int th_off);
 void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,

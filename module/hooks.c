@@ -407,7 +407,7 @@ static void bblog_kp_listen(struct sock *sk, struct sk_buff *skb)
 	if (!skb_transport_header_was_set(skb))
 		return;
 	th = tcp_hdr(skb);
-	if (!th->syn || th->ack || th->rst)
+	if (!th->syn || th->ack || th->rst || !bblog_hs_wanted(sk))
 		return;
 	if (bblog_tuple_from_skb(&key, sock_net(sk), skb, &ev))
 		bblog_hs_syn(sk, skb, &key, ev.th_off);
