@@ -24,13 +24,18 @@
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/sock_diag.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <linux/workqueue.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
 #include "conn.h"
+#include "export.h"
 #include "handshake.h"
+#include "listen.h"
+#include "policy.h"
 #include "record.h"
 #include "rule.h"
 #include "stats.h"
@@ -50,6 +55,7 @@ struct bblog_hs {
 	struct bblog_nstats *nstats;	/* its namespace's counters */
 	u8 n;
 	u8 lost;
+	bool rst;			/* a reset was received */
 	bool gone;			/* taken or expired: add nothing */
 	struct bblog_record rec[BBLOG_HS_RECORDS];
 };
@@ -222,6 +228,37 @@ void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 	rcu_read_unlock();
 }
 
+/*
+ * A segment at LOCAL_IN on the 4-tuple of a handshake: the SYN sent again
+ * (the same initial sequence number; a listener's request socket answers
+ * it, so bblog_hs_syn() does not see it) and a reset.  The first SYN is
+ * kept by bblog_hs_syn(), the last ACK by the child it creates.
+ */
+void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
+		 int th_off)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	struct bblog_hs *hs;
+
+	th = skb_header_pointer(skb, th_off, sizeof(_th), &_th);
+	if (!th || !(th->rst || (th->syn && !th->ack)))
+		return;
+	rcu_read_lock();
+	hs = bblog_hs_find(key, false);
+	if (hs) {
+		spin_lock_bh(&hs->lock);
+		if (th->rst ||
+		    (hs->n && bblog_hs_isn(&hs->rec[0]) == ntohl(th->seq)))
+			bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_SYN_RECV, skb,
+					    th_off);
+		if (th->rst && !hs->gone)
+			hs->rst = true;
+		spin_unlock_bh(&hs->lock);
+	}
+	rcu_read_unlock();
+}
+
 bool bblog_hs_pending(void)
 {
 	return atomic_read(&bblog_hs_any);
@@ -263,6 +300,185 @@ unsigned int bblog_hs_records(const struct bblog_hs *hs,
 	*rec = hs->rec;
 	*lost = hs->lost;
 	return hs->n;
+}
+
+/* The 4-tuple of a request socket, as its segments' keys. */
+static void bblog_req_tuple(const struct request_sock *req, struct bblog_tuple *t)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+	memset(t, 0, sizeof(*t));
+	t->net = read_pnet(&ireq->ireq_net);
+	t->lport = htons(ireq->ir_num);
+	t->fport = ireq->ir_rmt_port;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (req->rsk_ops->family == AF_INET6) {
+		t->family = AF_INET6;
+		memcpy(t->laddr, &ireq->ir_v6_loc_addr, 16);
+		memcpy(t->faddr, &ireq->ir_v6_rmt_addr, 16);
+		return;
+	}
+#endif
+	t->family = AF_INET;
+	memcpy(t->laddr, &ireq->ir_loc_addr, 4);
+	memcpy(t->faddr, &ireq->ir_rmt_addr, 4);
+}
+
+/* What a connection of @key accepted by @lsk would have been given. */
+struct bblog_hs_choice {
+	s8 mode;
+	bool inherited;
+	bool auto_selected;
+	char id[BBLOG_ID_LEN];
+};
+
+static void bblog_hs_choose(const struct sock *lsk, const struct bblog_tuple *key,
+			    struct bblog_hs_choice *ch)
+{
+	struct bblog_net *bn = bblog_net(sock_net(lsk));
+	struct bblog_rule_action a;
+	struct bblog_match_key k;
+	struct bblog_template t;
+	int mode;
+
+	memset(ch, 0, sizeof(*ch));
+	if (bblog_listen_template(lsk, &t)) {
+		ch->mode = t.mode;
+		ch->inherited = true;
+		strscpy(ch->id, t.id, sizeof(ch->id));
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.family = key->family;
+	k.dir = BBLOG_DIR_PASSIVE;
+	k.lport = ntohs(key->lport);
+	k.fport = ntohs(key->fport);
+	memcpy(k.laddr, key->laddr, sizeof(k.laddr));
+	memcpy(k.faddr, key->faddr, sizeof(k.faddr));
+	k.uid = lsk->sk_uid;
+	if (bblog_rules_exist(sock_net(lsk)) && bblog_rules_select_key(lsk, &k, &a)) {
+		ch->mode = a.mode;
+		strscpy(ch->id, a.id, sizeof(ch->id));
+		return;
+	}
+	mode = READ_ONCE(bn->auto_mode);
+	if (READ_ONCE(bn->auto_all) && mode > BBLOG_MODE_OFF &&
+	    bblog_ratio_select(&bn->auto_counter, READ_ONCE(bn->auto_ratio))) {
+		ch->mode = mode;
+		ch->auto_selected = true;
+	}
+}
+
+/*
+ * The records of a handshake that made no connection, as a dump of its
+ * own: its request socket's cookie (the one its child would have had), the
+ * listener's owner and cgroup, and a last record, the end of the
+ * connection, with how it ended.
+ */
+static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
+			  const struct sock *lsk, const struct bblog_hs_choice *ch)
+{
+	struct net *net = sock_net(lsk);
+	struct bblog_dump_entry *d;
+	struct bblog_record *rec;
+	struct bblog_dump *h;
+	u32 cookie[2];
+	unsigned int i;
+
+	d = bblog_dump_alloc(GFP_ATOMIC);
+	if (!d) {
+		bblog_stat_inc(hs->nstats, BBLOG_STAT_DUMP_FAILED);
+		return;
+	}
+	d->net_cookie = net->net_cookie;
+	d->user_ns = get_user_ns(net->user_ns);
+	d->nstats = bblog_nstats_get(hs->nstats);
+	d->ring.charge.ns = d->nstats;
+	d->ring.charge.unpriv = d->user_ns != &init_user_ns;
+	h = &d->hdr;
+	sock_diag_save_cookie(req_to_sk((struct request_sock *)req), cookie);
+	h->cookie = (u64)cookie[1] << 32 | cookie[0];
+	h->boot_offset_ns = ktime_get_real_ns() - ktime_get_boottime_ns();
+	h->netns = net->ns.inum;
+	h->family = hs->key.family;
+	h->flags = BBLOG_DF_ENDED |
+		   (hs->key.family == AF_INET6 ? BBLOG_DF_IPV6 : 0) |
+		   (ch->auto_selected ? BBLOG_DF_AUTO : 0) |
+		   (ch->inherited ? BBLOG_DF_LISTENER : 0);
+	h->lport = (__force u16)hs->key.lport;
+	h->fport = (__force u16)hs->key.fport;
+	memcpy(h->laddr, hs->key.laddr, sizeof(h->laddr));
+	memcpy(h->faddr, hs->key.faddr, sizeof(h->faddr));
+	h->mode = ch->mode;
+	h->state = TCP_CLOSE;
+	h->uid = from_kuid_munged(&init_user_ns, lsk->sk_uid);
+	h->cgroup = bblog_sock_cgroup_id(lsk);
+	h->owner_how = BBLOG_OWNER_NONE;
+	if (inet_csk(lsk)->icsk_ca_ops)
+		strscpy(h->ca_name, inet_csk(lsk)->icsk_ca_ops->name,
+			sizeof(h->ca_name));
+	strscpy(h->id, ch->id, sizeof(h->id));
+	strscpy(h->reason, "handshake failed", sizeof(h->reason));
+
+	for (i = 0; i <= hs->n; i++) {
+		rec = bblog_ring_reserve(&d->ring, GFP_ATOMIC);
+		if (!rec) {
+			h->lost_nomem++;
+			bblog_stat_inc(hs->nstats, BBLOG_STAT_LOST_NOMEM);
+			continue;
+		}
+		bblog_stat_inc(hs->nstats, BBLOG_STAT_RECORDS);
+		if (i < hs->n) {
+			*rec = hs->rec[i];
+			rec->sn = i;
+			continue;
+		}
+		/* the end, after the records the entry had no room for */
+		memset(rec, 0, sizeof(*rec));
+		rec->time_ns = ktime_get_boot_fast_ns();
+		rec->jiffies = (u32)jiffies;
+		rec->sn = i + hs->lost;
+		rec->event = BBLOG_EV_CONNEND;
+		rec->state = TCP_CLOSE;
+		rec->arg1 = hs->rst ? BBLOG_END_RST_RECV :
+			    req->num_timeout ? BBLOG_END_TIMEOUT : BBLOG_END_OTHER;
+	}
+	h->lost_nomem += hs->lost;
+	bblog_stat_add(hs->nstats, BBLOG_STAT_LOST_NOMEM, hs->lost);
+	bblog_export_queue(d);
+}
+
+/*
+ * A request socket is freed.  If its handshake is still in the table, it
+ * made no connection (a child takes it at its first segment, long before
+ * its request goes): its SYN-ACKs reached the retry limit, it was reset,
+ * or its listener went.  It is dumped if the connection would have been
+ * logged in a mode that dumps at close.  A request with a SYN cookie is
+ * freed at once by design: its handshake waits for the ACK that validates
+ * the cookie, or expires.  So does a Fast Open one, whose child was made
+ * by its SYN.
+ */
+void bblog_hs_req_end(const struct request_sock *req)
+{
+	const struct sock *lsk = req->rsk_listener;
+	struct bblog_hs_choice ch;
+	struct bblog_tuple key;
+	struct bblog_hs *hs;
+
+	if (!bblog_hs_pending() || req->syncookie || !lsk ||
+	    tcp_rsk(req)->tfo_listener)
+		return;
+	bblog_req_tuple(req, &key);
+	hs = bblog_hs_take(&key);
+	if (!hs)
+		return;
+	bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_FAILED);
+	if (!READ_ONCE(bblog_net(sock_net(lsk))->disable_all)) {
+		bblog_hs_choose(lsk, &key, &ch);
+		if (bblog_mode_dumps_at_close(ch.mode))
+			bblog_hs_dump(hs, req, lsk, &ch);
+	}
+	bblog_hs_put(hs);
 }
 
 /* Free the handshakes no child claimed in time (all: @all). */

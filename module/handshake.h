@@ -7,6 +7,7 @@
 
 struct bblog_hs;
 struct bblog_tuple;
+struct request_sock;
 struct sk_buff;
 struct sock;
 
@@ -22,6 +23,9 @@ void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 		  const struct bblog_tuple *key, int th_off);
 void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 		     int th_off);
+void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
+		 int th_off);
+void bblog_hs_req_end(const struct request_sock *req);
 struct bblog_hs *bblog_hs_take(const struct bblog_tuple *key);
 unsigned int bblog_hs_records(const struct bblog_hs *hs,
 			      const struct bblog_record **rec, unsigned int *lost);

@@ -510,6 +510,17 @@ static int bblog_kp_simple_retransmit(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * A request socket is freed (tcp_v4_reqsk_destructor(req) and the IPv6
+ * one): a handshake that made no connection ends.
+ */
+static int bblog_kp_reqsk_destructor(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (bblog_hs_pending() && !bblog_kp_trapped_hit())
+		bblog_hs_req_end((struct request_sock *)regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+
 static struct kprobe bblog_kps[] = {
 	{
 		.symbol_name	= "tcp_rcv_state_process",
@@ -531,6 +542,16 @@ static struct kprobe bblog_kps[] = {
 		.symbol_name	= "tcp_simple_retransmit",
 		.pre_handler	= bblog_kp_simple_retransmit,
 	},
+	{
+		.symbol_name	= "tcp_v4_reqsk_destructor",
+		.pre_handler	= bblog_kp_reqsk_destructor,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.symbol_name	= "tcp_v6_reqsk_destructor",
+		.pre_handler	= bblog_kp_reqsk_destructor,
+	},
+#endif
 };
 
 /* What is not recorded without each kprobe. */
@@ -540,6 +561,10 @@ static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 	"tail loss probes",
 	"zero-window and keepalive probes",
 	"retransmissions after a path MTU reduction",
+	"IPv4 handshakes that made no connection",
+#if IS_ENABLED(CONFIG_IPV6)
+	"IPv6 handshakes that made no connection",
+#endif
 };
 
 static bool bblog_kp_registered[ARRAY_SIZE(bblog_kps)];
@@ -667,8 +692,14 @@ static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
 	struct bblog_tuple key;
 
-	if (bblog_conn_any() && bblog_tuple_from_skb(&key, state->net, skb, &ev))
+	if (!bblog_conn_any() && !bblog_hs_pending())
+		return NF_ACCEPT;
+	if (!bblog_tuple_from_skb(&key, state->net, skb, &ev))
+		return NF_ACCEPT;
+	if (bblog_conn_any())
 		bblog_conn_log_tuple(&key, &ev);
+	if (bblog_hs_pending())
+		bblog_hs_in(skb, &key, ev.th_off);
 	return NF_ACCEPT;
 }
 

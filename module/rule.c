@@ -126,19 +126,31 @@ static bool bblog_rule_samples(struct bblog_rule *r, const char *id)
  */
 bool bblog_rules_select(struct sock *sk, bool passive, struct bblog_rule_action *a)
 {
-	struct bblog_net *bn = bblog_net(sock_net(sk));
-	const struct bblog_rule_set *set;
 	struct bblog_match_key k;
-	struct bblog_rule *r = NULL;
 
 	if (!bblog_rules_exist(sock_net(sk)))
 		return false;
+	bblog_match_key_of(sk, passive ? BBLOG_DIR_PASSIVE : BBLOG_DIR_ACTIVE, &k);
+	return bblog_rules_select_key(sk, &k, a);
+}
+
+/*
+ * As bblog_rules_select(), for a connection whose key @k is known without
+ * a socket of its own (a passive handshake that made none): @sk is the
+ * socket whose cgroup it is in (its listener).
+ */
+bool bblog_rules_select_key(const struct sock *sk, const struct bblog_match_key *k,
+			    struct bblog_rule_action *a)
+{
+	struct bblog_net *bn = bblog_net(sock_net(sk));
+	const struct bblog_rule_set *set;
+	struct bblog_rule *r = NULL;
+
 	rcu_read_lock();
 	set = rcu_dereference(bn->rules);
 	if (!set)
 		goto out;
-	bblog_match_key_of(sk, passive ? BBLOG_DIR_PASSIVE : BBLOG_DIR_ACTIVE, &k);
-	r = bblog_rules_first(set, sk, &k);
+	r = bblog_rules_first(set, sk, k);
 	if (!r)
 		goto out;
 	atomic64_inc(&r->hits);
@@ -146,7 +158,7 @@ bool bblog_rules_select(struct sock *sk, bool passive, struct bblog_rule_action 
 	a->mode = r->mode;
 	a->limit = r->limit;
 	a->triggers = r->triggers;
-	bblog_id_expand(r->id, &k, a->id, sizeof(a->id));
+	bblog_id_expand(r->id, k, a->id, sizeof(a->id));
 	if (a->mode > BBLOG_MODE_OFF && !bblog_rule_samples(r, a->id))
 		a->mode = BBLOG_MODE_OFF;
 	if (a->mode > BBLOG_MODE_OFF)

@@ -57,6 +57,8 @@ struct bblog_rule *bblog_rules_first(const struct bblog_rule_set *set,
 				     const struct sock *sk,
 				     const struct bblog_match_key *k);
 bool bblog_rules_select(struct sock *sk, bool passive, struct bblog_rule_action *a);
+bool bblog_rules_select_key(const struct sock *sk, const struct bblog_match_key *k,
+			    struct bblog_rule_action *a);
 u32 bblog_rules_trigger_mask(const struct net *net);
 
 int bblog_rule_add(struct net *net, struct bblog_rule *r, u32 pos, u32 *handle);

@@ -36,6 +36,7 @@ enum bblog_stat {
 	BBLOG_STAT_HANDSHAKES,		/* passive handshakes kept before the child */
 	BBLOG_STAT_HANDSHAKES_UNKEPT,	/* SYNs not kept: the table was full */
 	BBLOG_STAT_HANDSHAKES_UNCLAIMED,	/* kept, and no logged child took them */
+	BBLOG_STAT_HANDSHAKES_FAILED,	/* kept, and their request made no child */
 	BBLOG_STAT_NR
 };
 

@@ -381,6 +381,7 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("handshakes", BBLOG_STAT_HANDSHAKES),
 	BBLOG_COUNTER("handshakes_unkept", BBLOG_STAT_HANDSHAKES_UNKEPT),
 	BBLOG_COUNTER("handshakes_unclaimed", BBLOG_STAT_HANDSHAKES_UNCLAIMED),
+	BBLOG_COUNTER("handshakes_failed", BBLOG_STAT_HANDSHAKES_FAILED),
 	{ }
 };
 

@@ -305,6 +305,23 @@ bb_records() { bbtest parse "$1" --records --cookie "$2" | grep '^rec '; }
 # settings before connect() are records too: BBLOG_EV_SOCKOPT).
 bb_first_seg() { bb_records "$1" "$2" | grep -v ' th_len=0 ' | head -n 1; }
 
+# bb_passive_start RAW COOKIE: how a passive connection's history starts,
+# "in/S out/SA state/10/3" when it has its handshake (the SYN received, the
+# SYN-ACK sent, then its creation: LISTEN to SYN_RECV).
+bb_passive_start() {
+	bb_records "$1" "$2" | head -n 3 | while read -r r; do
+		case $(bb_get "$r" evname) in
+		state) printf 'state/%s/%s' "$(bb_get "$r" arg1)" "$(bb_get "$r" arg2)" ;;
+		*) printf '%s/%s ' "$(bb_get "$r" evname)" "$(bb_get "$r" tflags)" ;;
+		esac
+	done
+}
+
+# bb_first_seg_est RAW COOKIE: the first segment after the SYNs.
+bb_first_seg_est() {
+	bb_records "$1" "$2" | grep -v ' th_len=0 ' | grep -v ' tflags=SA* ' | head -n 1
+}
+
 # bb_settle [SECONDS]: let the scenario's connections end and the dumps
 # they make at close reach the readers.  A blind sleep is not enough in
 # software emulation beside other busy VMs, so this watches progress:

@@ -77,13 +77,14 @@ check "$c1" "C1 (auto_ratio)" 3 "" 0 1
 expect_eq "dumps in all (the listeners and the clients log nothing)" \
 	"$(bb_ndumps $BB_DIR/r.txt)" 4
 
-# Every connection's history starts when the kernel created it: its state
-# change from LISTEN, then the handshake's last ACK.
+# Every connection's history starts with its handshake: the SYN received,
+# the SYN-ACK sent, its creation (a state change from LISTEN), then the
+# handshake's last ACK.
 for c in $a1 $a2 $b1; do
 	bb_records $BB_DIR/r.raw "$c" | head -n 4
-	r=$(bb_records $BB_DIR/r.raw "$c" | head -n 1)
-	expect_eq "cookie $c: first record" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" state/10/3
-	r=$(bb_first_seg $BB_DIR/r.raw "$c")
+	expect_eq "cookie $c: first records" "$(bb_passive_start $BB_DIR/r.raw "$c")" \
+		"in/S out/SA state/10/3"
+	r=$(bb_first_seg_est $BB_DIR/r.raw "$c")
 	expect_eq "cookie $c: first segment" "$(bb_get "$r" evname)/$(bb_get "$r" tflags)/$(bb_get "$r" payload_len)" in/A/0
 done
 d=$(bb_dump $BB_DIR/r.txt "$a2")
