@@ -545,9 +545,8 @@ static void bblog_conn_prepend_locked(struct bblog_conn *c,
 				      const struct bblog_record *rec,
 				      unsigned int n, unsigned int lost)
 {
-	u32 k = c->ring.count, total, i, j;
+	u32 k = c->ring.count, total, i;
 	u64 over = c->overwritten;
-	struct bblog_record tmp;
 	bool front;
 
 	lockdep_assert_held(&c->lock);
@@ -566,12 +565,7 @@ static void bblog_conn_prepend_locked(struct bblog_conn *c,
 	total = c->ring.count;
 	if (!front || total != k + n || c->overwritten != over)
 		return;
-	for (i = 0; i < n; i++) {
-		tmp = *bblog_ring_at(&c->ring, total - 1);
-		for (j = total - 1; j > 0; j--)
-			*bblog_ring_at(&c->ring, j) = *bblog_ring_at(&c->ring, j - 1);
-		*bblog_ring_at(&c->ring, 0) = tmp;
-	}
+	bblog_ring_rotate_newest(&c->ring, n);
 	for (i = 0; i < total; i++)
 		bblog_ring_at(&c->ring, i)->sn = i;
 	c->sn = total;

@@ -225,6 +225,35 @@ struct bblog_record *bblog_ring_at(struct bblog_ring *ring, u32 idx)
 	return NULL;
 }
 
+static void bblog_ring_reverse(struct bblog_ring *ring, u32 lo, u32 hi)
+{
+	struct bblog_record tmp;
+
+	while (lo + 1 < hi) {
+		struct bblog_record *a = bblog_ring_at(ring, lo++);
+		struct bblog_record *b = bblog_ring_at(ring, --hi);
+
+		tmp = *a;
+		*a = *b;
+		*b = tmp;
+	}
+}
+
+/*
+ * Move the newest @n records in front of the others, each group in its
+ * order (records made before the ones already there, appended late).
+ */
+void bblog_ring_rotate_newest(struct bblog_ring *ring, u32 n)
+{
+	u32 total = ring->count;
+
+	if (!n || n >= total)
+		return;
+	bblog_ring_reverse(ring, 0, total);
+	bblog_ring_reverse(ring, 0, n);
+	bblog_ring_reverse(ring, n, total);
+}
+
 /* Move every chunk of @ring, the spare too, to the list @to: it empties. */
 void bblog_ring_take_chunks(struct bblog_ring *ring, struct list_head *to)
 {

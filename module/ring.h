@@ -56,6 +56,7 @@ void bblog_ring_free(struct bblog_ring *ring);
 void bblog_ring_take_chunks(struct bblog_ring *ring, struct list_head *to);
 void bblog_chunks_free(struct list_head *chunks);
 struct bblog_record *bblog_ring_at(struct bblog_ring *ring, u32 idx);
+void bblog_ring_rotate_newest(struct bblog_ring *ring, u32 n);
 
 struct bblog_chunk *bblog_chunk_alloc(const struct bblog_charge *charge,
 				      gfp_t gfp);

@@ -92,6 +92,35 @@ static void bblog_ring_move_test(struct kunit *test)
 }
 
 /*
+ * A passive connection's handshake, appended after its first records, goes
+ * in front of them in its order: small rings, and across chunk boundaries.
+ */
+static void bblog_ring_rotate_test(struct kunit *test)
+{
+	static const u32 cases[][2] = {		/* { first records, appended } */
+		{ 0, 3 }, { 1, 0 }, { 1, 2 }, { 3, 8 }, { 4, 1 },
+		{ BBLOG_CHUNK_RECORDS - 2, 5 }, { BBLOG_CHUNK_RECORDS, 1 },
+		{ 2, BBLOG_CHUNK_RECORDS + 1 },
+	};
+	struct bblog_ring ring;
+	u32 i, k, n;
+
+	bblog_budget_set_limit(U64_MAX);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		k = cases[i][0];
+		n = cases[i][1];
+		bblog_ring_init(&ring);
+		/* the first records are numbered n.., the appended 0..n-1 */
+		bblog_ring_push(test, &ring, n, k, 1U << 30);
+		bblog_ring_push(test, &ring, 0, n, 1U << 30);
+		bblog_ring_rotate_newest(&ring, n);
+		bblog_ring_expect(test, &ring, 0, k + n);
+		bblog_ring_free(&ring);
+	}
+	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
+}
+
+/*
  * BBLOG_SO_BUF's pattern: peek a batch, hand it over, drop through its last
  * serial number while the ring goes on filling (and, as a TAIL ring,
  * overwriting): it never holds more than its limit and nothing unread is
@@ -230,6 +259,7 @@ static void bblog_ring_share_test(struct kunit *test)
 static struct kunit_case bblog_ring_cases[] = {
 	KUNIT_CASE(bblog_ring_tail_test),
 	KUNIT_CASE(bblog_ring_move_test),
+	KUNIT_CASE(bblog_ring_rotate_test),
 	KUNIT_CASE(bblog_ring_peek_drop_test),
 	KUNIT_CASE(bblog_ring_budget_test),
 	KUNIT_CASE(bblog_ring_share_test),
