@@ -15,11 +15,18 @@
  * BBLOG_HS_RECORDS records each; a SYN that finds the table full is not
  * kept and counted (stat_handshakes_unkept), so is a record beyond an entry's
  * room (in the entry: the child's first serial number gap shows it).
- * A handshake no child claims within BBLOG_HS_AGE (the request gave up,
- * was reset, or its child is not logged) is freed and counted
- * (stat_handshakes_unclaimed).  SYN-ACKs with a SYN cookie are sent
- * without a socket (tcp_make_synack()), so a connection validated by a
- * cookie has its SYN and not its SYN-ACK.
+ * A request that ends without a child (its SYN-ACKs reached the retry
+ * limit, it was reset, its listener closed) ends its handshake: dumped by
+ * itself if the connection would have been logged in a mode that dumps at
+ * close (bblog_hs_req_end(), stat_handshakes_failed).  A handshake no one
+ * claims within BBLOG_HS_AGE (its child is not logged, or a SYN cookie's
+ * ACK never came) is freed and counted (stat_handshakes_unclaimed).
+ *
+ * With SYN cookies there is no request socket: the SYN-ACK is sent without
+ * an owner and found here by its 4-tuple, and a connection the cookie
+ * validates has both; a cookie handshake that fails is never known to
+ * have ended, and expires.  A Fast Open connection is made by its SYN:
+ * the SYN is its first record, its SYN-ACK is its own.
  */
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
@@ -214,9 +221,14 @@ void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 		     int th_off)
 {
+	const struct tcphdr *th;
+	struct tcphdr _th;
 	struct bblog_hs *hs;
 
 	if (!atomic_read(&bblog_hs_any))
+		return;
+	th = skb_header_pointer(skb, th_off, sizeof(_th), &_th);
+	if (!th || !th->syn || !th->ack)
 		return;
 	rcu_read_lock();
 	hs = bblog_hs_find(key, false);

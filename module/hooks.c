@@ -668,8 +668,11 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	struct sock *sk = skb->sk;
 	int off;
 
-	/* a SYN-ACK, sent by a request socket (not with a SYN cookie) */
-	if (sk && sk->sk_state == TCP_NEW_SYN_RECV && bblog_hs_pending()) {
+	/*
+	 * A SYN-ACK, sent by a request socket, or by none with a SYN cookie
+	 * (tcp_make_synack() leaves such a segment without an owner).
+	 */
+	if ((!sk || sk->sk_state == TCP_NEW_SYN_RECV) && bblog_hs_pending()) {
 		struct bblog_event ev = { .id = BBLOG_EV_OUT };
 		struct bblog_tuple key;
 

@@ -11,7 +11,8 @@
 # 4. auto_*: the same;
 # 5. a handshake that times out (SYN-ACKs dropped) and 6. one the client
 #    resets: dumped with reason "handshake failed", SYN to end;
-# 7. the counters: every handshake kept was taken by its child or failed.
+# 7. SYN cookies: the same first records;
+# and the counters: every handshake kept was taken by its child or failed.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -70,6 +71,14 @@ bb_a bbtest client -a $BB_B4 -p 5094 --bytes 1000 > /dev/null || die "client 4"
 bb_wait_for $BB_DIR/srv4.out '^done' 30
 bb_sysctl b auto_ratio 0
 
+# 7. SYN cookies for every SYN (tcp_syncookies 2): no request socket, and
+#    the SYN-ACK is sent without an owner, found by its 4-tuple
+bb_b sh -c 'echo 2 > /proc/sys/net/ipv4/tcp_syncookies'
+bb_server srv7 -p 5097 --sink --listener --mode tail-auto --id hs-7
+bb_a bbtest client -a $BB_B4 -p 5097 --bytes 1000 > /dev/null || die "client 7"
+bb_wait_for $BB_DIR/srv7.out '^done' 30
+bb_b sh -c 'echo 1 > /proc/sys/net/ipv4/tcp_syncookies'
+
 # 5. a handshake that times out: every SYN-ACK dropped at the client, one
 #    retry on each side (the request gives up about 3 s after the SYN)
 bb_b sh -c 'echo 1 > /proc/sys/net/ipv4/tcp_synack_retries'
@@ -104,7 +113,7 @@ bb_stop $BB_PID
 bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
 cat $BB_DIR/r.txt
 
-for n in 1 3 4; do
+for n in 1 3 4 7; do
 	s=$(bb_cookie $BB_DIR/srv$n.out 1 accepted)
 	expect_eq "$n: the first records" "$(bb_passive_start $BB_DIR/r.raw $s)" "in/S out/SA state/10/3"
 	d=$(bb_dump $BB_DIR/r.txt $s)
@@ -135,5 +144,5 @@ expect_eq "6: the reset" "$(grep -c ' evname=in .* tflags=R' $BB_DIR/s6.recs)" 1
 expect_eq "6: how it ended (BBLOG_END_RST_RECV)" "$(tail -n 1 $BB_DIR/s6.recs | bbf arg1)" 1
 expect_eq "handshakes kept/unclaimed/unkept/failed" \
 	"$(( $(cat $P/stat_handshakes) - h0 ))/$(cat $P/stat_handshakes_unclaimed)/$(cat $P/stat_handshakes_unkept)/$(cat $P/stat_handshakes_failed)" \
-	"6/0/0/2"
+	"7/0/0/2"
 bb_end
