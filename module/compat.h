@@ -46,12 +46,17 @@
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #include <net/rstreason.h>
+#define BBLOG_HAVE_RST_REASON
 #define BBLOG_TP_SEND_RESET_ARGS \
 	const struct sock *sk, const struct sk_buff *skb, \
 	const enum sk_rst_reason reason
+#define BBLOG_TP_RST_REASON		bblog_rst_reason(reason)
+#define BBLOG_TP_RST_REASON_RAW		((u32)reason)
 #else
 #define BBLOG_TP_SEND_RESET_ARGS \
 	const struct sock *sk, const struct sk_buff *skb
+#define BBLOG_TP_RST_REASON		0
+#define BBLOG_TP_RST_REASON_RAW		0
 #endif
 
 /* 6.17: tcp_retransmit_skb also fires for failed retransmissions. */

@@ -36,6 +36,7 @@
 
 #include "conn.h"
 #include "handshake.h"
+#include "reason.h"
 #include "hooks.h"
 #include "record.h"
 #include "rule.h"
@@ -188,7 +189,8 @@ static void bblog_tp_retransmit_skb(void *data, BBLOG_TP_RETRANSMIT_ARGS)
 static void bblog_tp_send_reset(void *data, BBLOG_TP_SEND_RESET_ARGS)
 {
 	if (bblog_conn_any() && sk && sk_fullsock(sk) && bblog_is_tcp(sk)) {
-		bblog_log_simple(sk, BBLOG_EV_RST_SENT, 0, 0, 0);
+		bblog_log_simple(sk, BBLOG_EV_RST_SENT, 0, BBLOG_TP_RST_REASON,
+				 BBLOG_TP_RST_REASON_RAW);
 		bblog_trigger(sk, BBLOG_TRIG_RST_SENT);
 	}
 }

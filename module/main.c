@@ -11,6 +11,7 @@
 #include "genl.h"
 #include "handshake.h"
 #include "hooks.h"
+#include "reason.h"
 #include "sockopt.h"
 #include "sysctl.h"
 
@@ -18,6 +19,7 @@ static int __init bblog_mod_init(void)
 {
 	int err;
 
+	bblog_reason_init();
 	err = bblog_conn_init();
 	if (err)
 		goto err_conn;

@@ -246,12 +246,18 @@ static void print_record(const struct bblog_record *r, uint64_t cookie, uint32_t
 	printf("rec cookie=%llu seq=%u sn=%u time_ns=%llu ev=%u evname=%s state=%u ca=%u "
 	       "th_len=%u flags=0x%x seq_no=%u ack_no=%u tflags=%s win=%u payload_len=%u "
 	       "snd_cwnd=%u snd_ssthresh=%u srtt_us=%u snd_una=%u snd_nxt=%u rcv_nxt=%u "
-	       "retrans_out=%u total_retrans=%u arg1=%u arg2=%u err=%d\n",
+	       "retrans_out=%u total_retrans=%u arg1=%u arg2=%u err=%d",
 	       (unsigned long long)cookie, seq, r->sn, (unsigned long long)r->time_ns, r->event,
 	       ev_name(r->event), r->state, r->ca_state, r->th_len, r->flags, tseq, tack, fls,
 	       win, r->payload_len, r->snd_cwnd, r->snd_ssthresh, r->srtt_us, r->snd_una,
 	       r->snd_nxt, r->rcv_nxt, r->retrans_out, r->total_retrans, r->arg1, r->arg2,
 	       r->err);
+	if (r->event == BBLOG_EV_RST_SENT) {
+		char name[64];
+
+		printf(" rst_reason=%s", rst_reason_name(r->arg1, name, sizeof(name)));
+	}
+	printf("\n");
 }
 
 /* Per-cookie summary (--conn). */

@@ -79,6 +79,31 @@ const char *mode_name(int mode)
 	return "?";
 }
 
+/*
+ * The name of a reset reason as a RST_SENT record carries it (1 + its index
+ * in BBLOG_RST_REASON_NAMES): "none" for 0, "unknown" past the list.
+ */
+const char *rst_reason_name(unsigned int code, char *buf, size_t len)
+{
+	const char *p = BBLOG_RST_REASON_NAMES, *end;
+	unsigned int i;
+
+	if (!code)
+		return "none";
+	for (i = 1; ; i++) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		if (i == code) {
+			snprintf(buf, len, "%.*s", (int)(end - p), p);
+			return buf;
+		}
+		if (!*end)
+			return "unknown";
+		p = end + 1;
+	}
+}
+
 const char *ev_name(unsigned int ev)
 {
 	switch (ev) {

@@ -168,6 +168,10 @@
  * Reset sent.  A reset the socket sends itself (abort, SO_LINGER 0, close
  * with unread data) is also an OUT record; one the kernel sends for it in
  * reply to a segment (from its control socket) has this record only.
+ * arg1 = why, where the kernel says (6.10 and later; 6.12 also for the
+ * resets a socket sends itself): 1 + the index of Linux's reason in
+ * BBLOG_RST_REASON_NAMES, 0 if not known; arg2 = the kernel's own number
+ * for it (enum sk_rst_reason, which differs between kernels).
  */
 #define BBLOG_EV_RST_SENT	131
 #define BBLOG_EV_RST_RECV	132	/* reset received */
@@ -185,6 +189,20 @@
  * MTU probe failed: arg1 = the path MTU now (icsk_pmtu_cookie)
  */
 #define BBLOG_EV_PMTU_RETRANS	140
+
+/*
+ * Linux's reset reasons (enum sk_rst_reason, lower case, without
+ * SK_RST_REASON_), in an order that never changes: new ones are appended.
+ */
+#define BBLOG_RST_REASON_NAMES \
+	"not_specified,no_socket,tcp_invalid_ack_sequence,tcp_rfc7323_paws," \
+	"tcp_too_old_ack,tcp_ack_unsent_data,tcp_flags,tcp_old_ack," \
+	"tcp_abort_on_data,tcp_timewait_socket,invalid_syn," \
+	"tcp_abort_on_close,tcp_abort_on_linger,tcp_abort_on_memory," \
+	"tcp_state,tcp_keepalive_timeout,tcp_disconnect_with_data," \
+	"mptcp_rst_eunspec,mptcp_rst_emptcp,mptcp_rst_eresource," \
+	"mptcp_rst_eprohibit,mptcp_rst_ewq2big,mptcp_rst_ebadperf," \
+	"mptcp_rst_emiddlebox,error"
 
 /* How a connection ended (BBLOG_EV_CONNEND arg1), the first that applies. */
 #define BBLOG_END_OTHER		0	/* none below: e.g. closed before connecting */

@@ -53,4 +53,21 @@ done
 # The reset received is logged with its header.
 r=$(bb_records $BB_DIR/r.raw "$c1" | grep ' evname=in ' | grep ' tflags=R' | head -n 1)
 [ -n "$r" ] || die "client 1: no incoming segment with RST among the records"
+# Why each reset was sent, where the kernel says: a reason for every reset
+# a socket sends itself since 6.12 (6.10 and 6.11 say "not specified"),
+# none before 6.10.
+kv=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+for c in $s1 $c2; do
+	bb_records $BB_DIR/r.raw "$c" | grep ' evname=rst_sent ' > $BB_DIR/rst.$c
+	cat $BB_DIR/rst.$c
+	r=$(bb_get "$(head -n 1 $BB_DIR/rst.$c)" rst_reason)
+	if [ "$kv" -ge 6012 ]; then
+		case $r in
+		tcp_*) echo "# cookie $c: reset reason $r" ;;
+		*) die "cookie $c: reset reason '$r', want one of TCP's" ;;
+		esac
+	elif [ "$kv" -lt 6010 ]; then
+		expect_eq "cookie $c: reset reason (none before 6.10)" "$r" none
+	fi
+done
 bb_end
