@@ -52,6 +52,13 @@
 	const enum sk_rst_reason reason
 #define BBLOG_TP_RST_REASON		bblog_rst_reason(reason)
 #define BBLOG_TP_RST_REASON_RAW		((u32)reason)
+/*
+ * The names of this kernel's reasons, in its order, from its own list
+ * (DEFINE_RST_REASON(FN, FNe), the idiom of net/core/skbuff.c's drop
+ * reason names).
+ */
+#define BBLOG_RST_KNAME(name)		#name,
+#define BBLOG_RST_KNAME_END(name)
 #else
 #define BBLOG_TP_SEND_RESET_ARGS \
 	const struct sock *sk, const struct sk_buff *skb

@@ -16,9 +16,6 @@
 #include "reason.h"
 
 #ifdef BBLOG_HAVE_RST_REASON
-#define BBLOG_RST_KNAME(name)		#name,
-#define BBLOG_RST_KNAME_END(name)
-
 static const char *const bblog_rst_knames[] = {
 	DEFINE_RST_REASON(BBLOG_RST_KNAME, BBLOG_RST_KNAME_END)
 };
