@@ -178,10 +178,12 @@ static struct bblog_hs *bblog_hs_find(const struct bblog_tuple *key, bool create
 	old = rhashtable_lookup_get_insert_fast(&bblog_hs_table, &hs->node,
 						bblog_hs_params);
 	if (old) {
-		/* another CPU's SYN of the same tuple won */
+		/* another CPU's SYN of the same tuple won (or no memory) */
 		spin_lock_bh(&bblog_hs_lock);
 		list_del(&hs->age);
 		bblog_hs_count--;
+		if (!bblog_hs_count)
+			atomic_set(&bblog_hs_any, 0);
 		spin_unlock_bh(&bblog_hs_lock);
 		bblog_nstats_put(hs->nstats);
 		kfree(hs);
