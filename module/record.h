@@ -16,6 +16,8 @@ struct bblog_event {
 	u32 arg2;
 	const struct sk_buff *skb;	/* segment whose TCP header is logged, or NULL */
 	int th_off;			/* offset of that header from skb->data */
+	const u8 *data;			/* BBLOG_EV_USER: its data, or NULL */
+	u8 data_len;			/* at most BBLOG_USER_DATA_LEN */
 };
 
 void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,

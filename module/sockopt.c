@@ -142,6 +142,30 @@ static int bblog_set_id(struct sock *sk, sockptr_t arg, unsigned int len)
 	return err;
 }
 
+/* BBLOG_SO_LOG: an application event, recorded if the connection logs. */
+static int bblog_set_log(struct sock *sk, sockptr_t arg, unsigned int len)
+{
+	struct bblog_user_event u = { };
+	struct bblog_event ev = { .id = BBLOG_EV_USER };
+	struct bblog_conn *c;
+
+	if (len < offsetof(struct bblog_user_event, data) || len > sizeof(u))
+		return -EINVAL;
+	if (copy_from_sockptr(&u, arg, len))
+		return -EFAULT;
+	c = bblog_conn_lookup(sk);
+	if (!c)
+		return 0;
+	ev.arg1 = u.type;
+	ev.arg2 = u.subtype;
+	ev.data = u.data;
+	ev.data_len = len - offsetof(struct bblog_user_event, data);
+	spin_lock_bh(&c->lock);
+	bblog_conn_log_locked(c, sk, &ev);
+	spin_unlock_bh(&c->lock);
+	return 0;
+}
+
 int bblog_sockopt_set(struct sock *sk, int optval, sockptr_t arg,
 		      unsigned int len)
 {
@@ -170,6 +194,9 @@ int bblog_sockopt_set(struct sock *sk, int optval, sockptr_t arg,
 			break;
 		c = bblog_conn_lookup(sk);
 		err = c ? bblog_logid_set_tag(c, str) : -ENOENT;
+		break;
+	case BBLOG_SO_LOG:
+		err = bblog_set_log(sk, arg, len);
 		break;
 	case BBLOG_SO_DUMP:
 	case BBLOG_SO_DUMPID:

@@ -98,10 +98,11 @@ fi
 # triggers, NAT, the wire oracle, unloading and failed loads while the
 # probes run, who may do what without privilege, the stress tests and the
 # socket-option fuzzer (its errnos come through the newer socket layer),
-# owners (a kretprobe on inet_csk_accept(), whose arguments changed) and
-# the triggers rules set (error reports differ).
+# owners (a kretprobe on inet_csk_accept(), whose arguments changed), the
+# triggers rules set (error reports differ), the passive handshake (kprobes
+# on the request sockets' destructors) and application events.
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,5[1-49]-*,60-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,5[1-49]-*,6[0-2]-*,80-*")
 	full=0
 fi
 pids=()

@@ -67,6 +67,12 @@ static void detail_str(const unsigned char *rec, char *b, size_t len)
 			 a2 ? " errno" : "");
 		if (a2)
 			snprintf(b + strlen(b), len - strlen(b), "=%u", a2);
+	} else if (ev == BBLOG_EV_RST_SENT) {
+		char rn[40];
+
+		x = bblog_rst_reason_name(a1, rn, sizeof(rn));
+		if (x)
+			snprintf(b, len, " reason=%s", x);
 	} else if (ev == BBLOG_EV_PMTU_RETRANS) {
 		snprintf(b, len, " pmtu=%u", a1);
 	} else if (ev == BBLOG_EV_PROBE0 || ev == BBLOG_EV_KEEPALIVE) {
@@ -142,6 +148,10 @@ static void print_item(const struct bblog_pr_item *it, int json,
 			       "\"seq\":%u,\"ack\":%u,\"flags\":\"%s\",\"win\":%u",
 			       s, it->sport, d, it->dport, it->seq, it->ack, fl,
 			       it->win);
+		if (it->comment[0]) {
+			fputs(",\"comment\":", stdout);
+			json_str(stdout, it->comment, sizeof(it->comment));
+		}
 		printf(",\"len\":%u,\"cwnd\":%u,\"ssthresh\":%u,\"srtt\":%u,"
 		       "\"rttvar\":%u,\"snd_una\":%u,\"snd_nxt\":%u,\"rcv_nxt\":%u,"
 		       "\"snd_wnd\":%u,\"rcv_wnd\":%u,\"errno\":%d,\"flex1\":%u,"
@@ -156,6 +166,14 @@ static void print_item(const struct bblog_pr_item *it, int json,
 		return;
 	}
 	printf("%s %6u %-18s %-12s", t, get_le32(r + TLB_SN), ev, st);
+	/* an application event: its words, as the file's comment has them */
+	if (r[TLB_EVENTID] == BBLOG_EV_USER && it->comment[0]) {
+		const char *c;
+
+		putchar(' ');
+		for (c = it->comment; *c; c++)
+			putchar(*c >= 0x20 && *c < 0x7f ? *c : '?');
+	}
 	if (it->have_tcp)
 		printf(" %s.%u > %s.%u seq %u ack %u flags %s len %u", s,
 		       it->sport, d, it->dport, it->seq, it->ack, fl, plen);

@@ -193,3 +193,23 @@ unsigned bblog_errno_fbsd(int linux_errno)
 			return map[i].fb;
 	return e;
 }
+
+const char *bblog_rst_reason_name(unsigned int code, char *buf, size_t len)
+{
+	const char *p = BBLOG_RST_REASON_NAMES, *end;
+	unsigned int i;
+
+	for (i = 1; code; i++) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		if (i == code) {
+			snprintf(buf, len, "%.*s", (int)(end - p), p);
+			return buf;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return NULL;
+}

@@ -79,6 +79,23 @@ static void blk_opt(struct blk *k, uint16_t code, const void *val, size_t n)
 	blk_bytes(k, val, n);
 }
 
+/* Standard option in a custom block's all-little-endian form. */
+static void blk_opt_le(struct blk *k, uint16_t code, const void *val, size_t n)
+{
+	unsigned char *p;
+
+	if (n > 0xffff) {
+		k->overflow = 1;
+		return;
+	}
+	p = blk_put(k, 4);
+	if (!p)
+		return;
+	put_le16(p, code);
+	put_le16(p + 2, (uint16_t)n);
+	blk_bytes(k, val, n);
+}
+
 /* Netflix custom option; le selects the all-little-endian custom-block form. */
 static void blk_nflx_opt(struct blk *k, int le, uint32_t type,
 			 const void *val, size_t n)
@@ -547,6 +564,35 @@ int bblog_pcapng_skipped(struct bblog_pcapng *w, uint32_t count)
 	return blk_end(w, &k);
 }
 
+/*
+ * An application event in words, for the block's comment: "app event
+ * type=T subtype=S: DATA", printable ASCII as it is, other bytes as \xHH.
+ */
+size_t bblog_user_event_text(const struct bblog_record *r, char *buf, size_t len)
+{
+	uint32_t n = r->payload_len < BBLOG_USER_DATA_LEN ? r->payload_len :
+		     BBLOG_USER_DATA_LEN;
+	size_t o;
+	uint32_t i;
+	int k;
+
+	k = snprintf(buf, len, "app event type=%u subtype=%u%s", r->arg1, r->arg2,
+		     n ? ": " : "");
+	if (k < 0 || (size_t)k >= len)
+		return len ? strlen(buf) : 0;
+	o = (size_t)k;
+	for (i = 0; i < n && o + 5 <= len; i++) {
+		unsigned char c = r->th[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	buf[o] = 0;
+	return o;
+}
+
 int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 			const struct bblog_record *r)
 {
@@ -586,6 +632,12 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 		blk_h32(&k, BBLOG_PEN_NFLX);
 		blk_le32(&k, NFLX_EVENT_BLOCK);
 		blk_nflx_opt(&k, 1, NFLX_OPT_TCPINFO, rec, FBSD_TCPINFO_LEN);
+		if (r->event == BBLOG_EV_USER && (r->flags & BBLOG_RF_USER)) {
+			char text[16 + 64 + 4 * BBLOG_USER_DATA_LEN];
+
+			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text,
+				   bblog_user_event_text(r, text, sizeof(text)));
+		}
 		blk_le32(&k, 0);
 	}
 	if (blk_end(w, &k) < 0)

@@ -121,6 +121,9 @@ uint64_t bblog_record_wall_us(const struct bblog_dump *d,
 /* The 208-byte FreeBSD tcp_log_header of a dump. */
 void bblog_fbsd_header(const struct bblog_dump *d, uint64_t body_len,
 		       unsigned char out[FBSD_HEADER_LEN]);
+/* An application event (BBLOG_EV_USER) in words; returns its length. */
+size_t bblog_user_event_text(const struct bblog_record *r, char *buf, size_t len);
+
 /* The 328-byte FreeBSD tcp_log_buffer v9 of a record (little-endian). */
 void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 		       unsigned char out[FBSD_RECORD_LEN]);
@@ -195,6 +198,8 @@ const char *bblog_ca_state_name(unsigned st);
 const char *bblog_mode_name(int mode);
 /* BBLOG_OWNER_*: "unknown", "connect", "accept" ("other" beyond). */
 const char *bblog_owner_how_name(unsigned int how);
+/* A RST_SENT record's reason (its arg1): NULL for 0 and past the list. */
+const char *bblog_rst_reason_name(unsigned int code, char *buf, size_t len);
 /* A Linux errno (either sign) as FreeBSD numbers it; unknown ones as is. */
 unsigned bblog_errno_fbsd(int linux_errno);
 /* "a.b.c.d" or IPv6 text of a dump address (buf >= 46 bytes). */

@@ -154,6 +154,14 @@ static void rec_opt(struct bblog_pr *r, uint16_t code, const unsigned char *v,
 		c->it->direction = g32(r, v) & 3;
 		return;
 	}
+	if (code == PCAPNG_OPT_COMMENT) {
+		size_t k = len < sizeof(c->it->comment) - 1 ? len :
+			   sizeof(c->it->comment) - 1;
+
+		memcpy(c->it->comment, v, k);
+		c->it->comment[k] = 0;
+		return;
+	}
 	if (nflx(r, code, v, len, c->le, &d, &n) == NFLX_OPT_TCPINFO &&
 	    n >= FBSD_TCPINFO_LEN) {
 		memcpy(c->it->rec, d, FBSD_TCPINFO_LEN);

@@ -49,6 +49,7 @@ struct bblog_pr_item {
 	uint32_t seq, ack;
 	uint8_t thflags;
 	uint32_t skipped;		/* BBLOG_PR_SKIPPED: count */
+	char comment[320];		/* the block's opt_comment, "" if none */
 };
 
 int bblog_pr_init(struct bblog_pr *r, const void *buf, size_t len);

@@ -167,7 +167,7 @@ static const char *en(int e)
 /* ------------------------------------------------------------- options */
 
 enum { OPT_MODE, OPT_ID, OPT_TAG, OPT_DUMP, OPT_DUMPID, OPT_BUF, OPT_IDCNT,
-       OPT_UNUSED7, OPT_UNUSED15, OPT_END, OPT_BELOW, OPT_NR };
+       OPT_LOG, OPT_UNUSED8, OPT_UNUSED15, OPT_END, OPT_BELOW, OPT_NR };
 
 static const struct {
 	int opt;
@@ -182,7 +182,8 @@ static const struct {
 	[OPT_DUMPID]	= { BBLOG_SO_DUMPID, "DUMPID", 1, 0, 1 },
 	[OPT_BUF]	= { BBLOG_SO_BUF, "BUF", 0, 1, 0 },
 	[OPT_IDCNT]	= { BBLOG_SO_ID_CNT, "ID_CNT", 0, 1, 0 },
-	[OPT_UNUSED7]	= { BBLOG_SO_BASE + 7, "BASE+7", 0, 0, 0 },
+	[OPT_LOG]	= { BBLOG_SO_LOG, "LOG", 1, 0, 0 },
+	[OPT_UNUSED8]	= { BBLOG_SO_BASE + 8, "BASE+8", 0, 0, 0 },
 	[OPT_UNUSED15]	= { BBLOG_SO_BASE + 15, "BASE+15", 0, 0, 0 },
 	[OPT_END]	= { BBLOG_SO_END, "END", 0, 0, 0 },
 	[OPT_BELOW]	= { BBLOG_SO_BASE - 1, "BASE-1", 0, 0, 0 },
@@ -202,6 +203,7 @@ static const int errs_set[OPT_NR][10] = {
 	[OPT_TAG]	= { ERRS_COMMON, EBUSY, ENOENT },
 	[OPT_DUMP]	= { ERRS_COMMON, EBUSY, ENOBUFS },
 	[OPT_DUMPID]	= { ERRS_COMMON, EBUSY, ENOBUFS },
+	[OPT_LOG]	= { ERRS_COMMON, EBUSY },
 };
 static const int errs_get[OPT_NR][10] = {
 	[OPT_MODE]	= { ERRS_COMMON },
@@ -617,13 +619,13 @@ static int gen_opt(struct rng *r, int dir)
 	unsigned int k = rnd(r, 100);
 
 	if (k < 6)
-		return OPT_UNUSED7 + (int)rnd(r, 4);
+		return OPT_UNUSED8 + (int)rnd(r, 4);
 	if (k < 12)	/* the other direction's */
 		return dir == DIR_SET ? (pct(r, 50) ? OPT_BUF : OPT_IDCNT) :
-		       OPT_TAG + (int)rnd(r, 3);
+		       (int[]){ OPT_TAG, OPT_DUMP, OPT_DUMPID, OPT_LOG }[rnd(r, 4)];
 	if (dir == DIR_SET)
 		return (int[]){ OPT_MODE, OPT_MODE, OPT_MODE, OPT_ID, OPT_ID, OPT_TAG,
-				OPT_DUMP, OPT_DUMPID }[rnd(r, 8)];
+				OPT_DUMP, OPT_DUMPID, OPT_LOG }[rnd(r, 9)];
 	return (int[]){ OPT_MODE, OPT_MODE, OPT_ID, OPT_ID, OPT_BUF, OPT_BUF, OPT_BUF,
 			OPT_IDCNT }[rnd(r, 8)];
 }
@@ -738,7 +740,7 @@ static void expect(const struct thread *t, const struct slot *s, const struct ca
 		es_add(ok, EFAULT);
 		*succeed = 0;
 	}
-	if (g.unloaded || !(dir ? opts[o].get : opts[o].set) || o >= OPT_UNUSED7) {
+	if (g.unloaded || !(dir ? opts[o].get : opts[o].set) || o >= OPT_UNUSED8) {
 		/* Options outside the range never reach the module. */
 		es_add(ok, ENOPROTOOPT);
 		*succeed = 0;
@@ -809,6 +811,12 @@ static void expect(const struct thread *t, const struct slot *s, const struct ca
 			if (!t->priv && (s->foreign || s->kind == K_MPTCP))
 				es_add(ok, EPERM);
 			break;
+		case OPT_LOG:
+			if (len < 8 || len > (long long)sizeof(struct bblog_user_event)) {
+				es_add(ok, EINVAL);
+				*succeed = 0;
+			}
+			break;
 		}
 		return;
 	}
@@ -872,7 +880,7 @@ static void expect(const struct thread *t, const struct slot *s, const struct ca
 static int known_event(unsigned int ev)
 {
 	return ev == BBLOG_EV_IN || ev == BBLOG_EV_OUT || ev == BBLOG_EV_RTO ||
-	       ev == BBLOG_EV_SOCKOPT || ev == BBLOG_EV_CONNEND ||
+	       ev == BBLOG_EV_SOCKOPT || ev == BBLOG_EV_CONNEND || ev == BBLOG_EV_USER ||
 	       (ev >= BBLOG_EV_STATE && ev <= BBLOG_EV_PMTU_RETRANS);
 }
 
@@ -903,7 +911,9 @@ static void check_records(struct thread *t, struct slot *s, struct call *c,
 		    r.pad[0] || r.pad[1] || r.pad[2] || r.pad[3] ||
 		    (r.th_len && (r.th_len < 20 || r.th_len > 60)) ||
 		    !!r.th_len != !!(r.flags & BBLOG_RF_HDR) || r.state > 12 ||
-		    (r.event == BBLOG_EV_SOCKOPT && r.arg1 > 1)) {
+		    (r.event == BBLOG_EV_SOCKOPT && r.arg1 > 1) ||
+		    !!(r.flags & BBLOG_RF_USER) != (r.event == BBLOG_EV_USER) ||
+		    (r.event == BBLOG_EV_USER && r.payload_len > BBLOG_USER_DATA_LEN)) {
 			fail(t, c, "record %u of %u is not sane: event %u flags %#x tcp_flags %#x "
 			     "th_len %u state %u arg1 %u", i, n, r.event, r.flags, r.tcp_flags,
 			     r.th_len, r.state, r.arg1);
@@ -1020,7 +1030,8 @@ static void plan_call(struct thread *t, struct rng *r, struct call *c, int dir, 
 		c->slen = gen_string(r, c->str, sizeof(c->str), t->idx);
 		switch (rnd(r, 10)) {
 		case 0: case 1: case 2: case 3: case 4:	/* the natural length */
-			c->len = opts[c->o].str ? c->slen + (pct(r, 80) ? 1 : 0) : 4;
+			c->len = opts[c->o].str ? c->slen + (pct(r, 80) ? 1 : 0) :
+				 c->o == OPT_LOG ? 8 + c->slen % (BBLOG_USER_DATA_LEN + 1) : 4;
 			break;
 		case 5:
 			c->len = pct(r, 50) ? -1 : INT_MIN;

@@ -71,7 +71,7 @@ enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
        O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
-       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID };
+       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -105,6 +105,7 @@ static const struct option net_opts[] = {
 	{ "bind-port", required_argument, NULL, O_BINDPORT },
 	{ "dstopts", no_argument, NULL, O_DSTOPTS },
 	{ "uid", required_argument, NULL, O_UID },
+	{ "log", required_argument, NULL, O_LOG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -479,7 +480,7 @@ static void graceful_close(struct cconn *cc, char *buf)
 int cmd_client(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
-	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffiles[8];
+	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffiles[8], *logmsg = NULL;
 	unsigned int port = 0, nconns = 1, timeout = 300, close_first = 0, hold = 0;
 	unsigned int pause_ms = 0, i, last_open = 0;
 	unsigned long long bytes = 0;
@@ -531,6 +532,7 @@ int cmd_client(int argc, char **argv)
 		case O_DSTOPTS: dstopts = 1; break;
 		case O_GETMODE: getmode = 1; break;
 		case O_UID: uid = (long)parse_u64(optarg, "--uid"); break;
+		case O_LOG: logmsg = optarg; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
 	}
@@ -605,6 +607,19 @@ int cmd_client(int argc, char **argv)
 		cc->cookie = sock_cookie(cc->fd);
 		printf("conn n=%u cookie=%llu lport=%u fport=%u\n", cc->n,
 		       (unsigned long long)cc->cookie, sock_lport(cc->fd), sock_fport(cc->fd));
+	}
+
+	/* An application event before the data: type 1, subtype the conn's number. */
+	for (i = 0; logmsg && i < nconns; i++) {
+		struct bblog_user_event ue = { .type = 1, .subtype = conns[i].n };
+		size_t ml = strlen(logmsg) < sizeof(ue.data) ? strlen(logmsg) : sizeof(ue.data);
+
+		memcpy(ue.data, logmsg, ml);
+		if (setsockopt(conns[i].fd, SOL_IP, BBLOG_SO_LOG, &ue,
+			       (socklen_t)(offsetof(struct bblog_user_event, data) + ml)) < 0) {
+			printf("error n=%u op=log errno=%s\n", conns[i].n, errname(errno));
+			failed = 1;
+		}
 	}
 
 	/* 2. Data. */

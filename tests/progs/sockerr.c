@@ -539,7 +539,19 @@ static void direction_cases(void)
 	check_fails("BUF set (get-only)", r, errno);
 	r = setsockopt(fd, SOL_IP, BBLOG_SO_ID_CNT, buf, 4);
 	check_fails("ID_CNT set (get-only)", r, errno);
-	for (k = 7; k < 16; k += 8) {
+	l = sizeof(buf);
+	r = getsockopt(fd, SOL_IP, BBLOG_SO_LOG, buf, &l);
+	check_fails("LOG get (set-only)", r, errno);
+	/* An application event: type and subtype at least, data within the structure. */
+	r = setsockopt(fd, SOL_IP, BBLOG_SO_LOG, buf, 7);
+	check("LOG set of 7 bytes", r, errno, EINVAL);
+	r = setsockopt(fd, SOL_IP, BBLOG_SO_LOG, buf, sizeof(struct bblog_user_event) + 1);
+	check("LOG set longer than struct bblog_user_event", r, errno, EINVAL);
+	r = setsockopt(fd, SOL_IP, BBLOG_SO_LOG, NULL, 8);
+	check("LOG set from a NULL pointer", r, errno, EFAULT);
+	r = setsockopt(fd, SOL_IP, BBLOG_SO_LOG, buf, 8);
+	check("LOG set on a connection not logged (nothing recorded)", r, errno, 0);
+	for (k = 8; k < 16; k += 7) {
 		char d[64];
 
 		snprintf(d, sizeof(d), "unused option BASE+%d set", k);

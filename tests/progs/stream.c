@@ -257,6 +257,14 @@ static void print_record(const struct bblog_record *r, uint64_t cookie, uint32_t
 
 		printf(" rst_reason=%s", rst_reason_name(r->arg1, name, sizeof(name)));
 	}
+	if (r->event == BBLOG_EV_USER && (r->flags & BBLOG_RF_USER)) {
+		char data[BBLOG_USER_DATA_LEN + 1] = "";
+
+		memcpy(data, r->th, r->payload_len < BBLOG_USER_DATA_LEN ?
+		       r->payload_len : BBLOG_USER_DATA_LEN);
+		printf(" user_data=");
+		put_escaped(stdout, data, sizeof(data));
+	}
 	printf("\n");
 }
 

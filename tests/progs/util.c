@@ -111,6 +111,7 @@ const char *ev_name(unsigned int ev)
 	case BBLOG_EV_OUT: return "out";
 	case BBLOG_EV_RTO: return "rto";
 	case BBLOG_EV_SOCKOPT: return "sockopt";
+	case BBLOG_EV_USER: return "user";
 	case BBLOG_EV_CONNEND: return "connend";
 	case BBLOG_EV_STATE: return "state";
 	case BBLOG_EV_RETRANS: return "retrans";

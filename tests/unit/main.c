@@ -29,6 +29,7 @@ int main(void)
 	suite_faults();
 	suite_filter();
 	suite_owner();
+	suite_events();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

@@ -13,5 +13,6 @@ void suite_cli(void);
 void suite_faults(void);
 void suite_filter(void);
 void suite_owner(void);
+void suite_events(void);
 
 #endif

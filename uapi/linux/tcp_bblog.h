@@ -54,6 +54,13 @@
  *                    during the read stay in the ring, within its limit.
  *   BBLOG_SO_ID_CNT  get, __u32: number of connections sharing the ID
  *                    (open and retained closed ones); ENOENT without an ID.
+ *   BBLOG_SO_LOG     struct bblog_user_event, set: an application event in
+ *                    the connection's history (FreeBSD's TCP_USER_LOG), its
+ *                    first 8 bytes (type, subtype) and up to
+ *                    BBLOG_USER_DATA_LEN bytes of data; a BBLOG_EV_USER
+ *                    record.  EINVAL if shorter than 8 bytes or longer than
+ *                    the structure.  Returns 0 and records nothing when the
+ *                    connection is not being logged.
  *
  * Device (/dev/tcp_bblog, read-only)
  *   open() needs CAP_NET_ADMIN over the caller's network namespace (EPERM).
@@ -134,6 +141,15 @@
 #define BBLOG_SO_DUMPID		(BBLOG_SO_BASE + 4)
 #define BBLOG_SO_BUF		(BBLOG_SO_BASE + 5)
 #define BBLOG_SO_ID_CNT		(BBLOG_SO_BASE + 6)
+#define BBLOG_SO_LOG		(BBLOG_SO_BASE + 7)
+
+/* BBLOG_SO_LOG's value: the application's own numbers and bytes. */
+#define BBLOG_USER_DATA_LEN	56
+struct bblog_user_event {
+	__u32 type;
+	__u32 subtype;
+	__u8  data[BBLOG_USER_DATA_LEN];	/* e.g. text, not NUL-terminated */
+};
 #define BBLOG_SO_END		(BBLOG_SO_BASE + 16)	/* end of the reserved range */
 
 /*
@@ -150,6 +166,12 @@
 #define BBLOG_EV_TIMER		BBLOG_EV_RTO	/* the name of version 1 */
 /* a BBLOG_SO_* option was set: arg1 = option - BBLOG_SO_BASE, arg2 = value */
 #define BBLOG_EV_SOCKOPT	40
+/*
+ * an application event (BBLOG_SO_LOG; FreeBSD's TCP_LOG_USER_EVENT):
+ * arg1 = type, arg2 = subtype, th[0..payload_len) = its data
+ * (BBLOG_RF_USER), th_len 0
+ */
+#define BBLOG_EV_USER		59
 /*
  * end of the connection (last record): arg1 = BBLOG_END_*, arg2 = the last
  * socket error (positive errno, 0 if none)
@@ -216,7 +238,8 @@
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */
 #define BBLOG_RF_SNAPSHOT	0x0002	/* the TCP state fields are valid */
-#define BBLOG_RF_ALL		0x0003
+#define BBLOG_RF_USER		0x0004	/* th[0..payload_len) holds user data */
+#define BBLOG_RF_ALL		0x0007
 
 /* struct bblog_record.tcp_flags: facts about the connection */
 #define BBLOG_TF_NODELAY	0x0001

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records that carry words: an application's event (BBLOG_SO_LOG) becomes
+ * the comment of its custom block, which bblog show prints and Wireshark
+ * shows (frame.comment); a reset's reason is named from the uapi's list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/tcp_bblog.h>
+
+#include "bytes.h"
+#include "gen.h"
+#include "pcapng.h"
+#include "pcapread.h"
+#include "tap.h"
+#include "tests.h"
+
+static void user_event(struct bblog_record *r, uint32_t sn, uint32_t type,
+		       uint32_t subtype, const void *data, uint32_t n)
+{
+	gen_record(r, sn, BBLOG_EV_USER);
+	r->th_len = 0;
+	r->flags = BBLOG_RF_SNAPSHOT | BBLOG_RF_USER;
+	r->arg1 = type;
+	r->arg2 = subtype;
+	memset(r->th, 0, sizeof(r->th));
+	memcpy(r->th, data, n);
+	r->payload_len = n;
+}
+
+static void t_user_event_text(void)
+{
+	struct bblog_record r;
+	char text[512];
+
+	user_event(&r, 1, 7, 2, "request 17 started", 18);
+	bblog_user_event_text(&r, text, sizeof(text));
+	CHECKF(!strcmp(text, "app event type=7 subtype=2: request 17 started"), "%s", text);
+	/* bytes that are not printable, and the escape itself, as \xHH */
+	user_event(&r, 1, 0, 0, "a\n\\\x00\xff", 5);
+	bblog_user_event_text(&r, text, sizeof(text));
+	CHECKF(!strcmp(text, "app event type=0 subtype=0: a\\x0a\\x5c\\x00\\xff"), "%s", text);
+	user_event(&r, 1, 1, 1, "", 0);
+	bblog_user_event_text(&r, text, sizeof(text));
+	CHECKF(!strcmp(text, "app event type=1 subtype=1"), "%s", text);
+	/* a length past the data area is cut to it; a short buffer is cut */
+	user_event(&r, 1, 1, 1, "x", 1);
+	r.payload_len = 1000;
+	bblog_user_event_text(&r, text, sizeof(text));
+	CHECKF(strlen(text) <= strlen("app event type=1 subtype=1: ") + 4 * BBLOG_USER_DATA_LEN,
+	       "%zu bytes", strlen(text));
+	CHECK(bblog_user_event_text(&r, text, 12) == strlen(text) && strlen(text) < 12);
+}
+
+static void t_rst_reason_names(void)
+{
+	char b[64];
+
+	CHECK(bblog_rst_reason_name(0, b, sizeof(b)) == NULL);
+	CHECK(!strcmp(bblog_rst_reason_name(1, b, sizeof(b)), "not_specified"));
+	CHECK(!strcmp(bblog_rst_reason_name(12, b, sizeof(b)), "tcp_abort_on_close"));
+	CHECK(!strcmp(bblog_rst_reason_name(25, b, sizeof(b)), "error"));
+	CHECK(bblog_rst_reason_name(26, b, sizeof(b)) == NULL);
+}
+
+/* A file with a reset sent and two application events, read back. */
+static void t_user_event_file(void)
+{
+	static const char msg[] = "request 17 started";
+	struct bblog_out *o = bblog_out_mem();
+	struct bblog_record r;
+	struct bblog_pcapng w;
+	struct bblog_pr_item it;
+	struct bblog_dump d;
+	struct bblog_pr pr;
+	const unsigned char *data;
+	char path[1024], *out = NULL;
+	int comments = 0, events = 0;
+	size_t n;
+
+	gen_dump(&d, 0, 77, "app", 0, 0);
+	CHECK(bblog_pcapng_open(&w, o, &d, 1750000000, "t", NULL) == 0);
+	gen_record(&r, 0, BBLOG_EV_RST_SENT);
+	r.th_len = 0;
+	r.flags = BBLOG_RF_SNAPSHOT;
+	r.arg1 = 12;
+	CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	user_event(&r, 1, 1, 2, msg, sizeof(msg) - 1);
+	CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	user_event(&r, 2, 3, 4, "", 0);
+	CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	CHECK(bblog_pcapng_commit(&w) == 0);
+	data = bblog_out_mem_data(o, &n);
+
+	bblog_pr_init(&pr, data, n);
+	while (bblog_pr_next(&pr, &it) == 1) {
+		if (!it.have_rec)
+			continue;
+		if (it.rec[TLB_EVENTID] != BBLOG_EV_USER) {
+			CHECKF(!it.comment[0], "event %u has a comment", it.rec[TLB_EVENTID]);
+			continue;
+		}
+		events++;
+		if (it.comment[0])
+			comments++;
+		if (get_le32(it.rec + TLB_SN) == 1)
+			CHECKF(!strcmp(it.comment, "app event type=1 subtype=2: request 17 started"),
+			       "%s", it.comment);
+		else
+			CHECKF(!strcmp(it.comment, "app event type=3 subtype=4"), "%s", it.comment);
+	}
+	CHECK(events == 2 && comments == 2);
+
+	snprintf(path, sizeof(path), "%s", path_in_tmp("events.pcapng"));
+	CHECK(write_file(path, data, n) == 0);
+	bblog_pcapng_close(&w);
+
+	CHECK(run(&out, NULL, "'%s' show '%s'", bblog_bin(), path) == 0);
+	CHECKF(out && strstr(out, "TCP_LOG_USER_EVENT") &&
+	       strstr(out, "app event type=1 subtype=2: request 17 started"), "%s", out ? out : "");
+	CHECKF(out && strstr(out, "rst-sent") && strstr(out, "reason=tcp_abort_on_close"),
+	       "%s", out ? out : "");
+	free(out);
+	out = NULL;
+	CHECK(run(&out, NULL, "'%s' show --json '%s'", bblog_bin(), path) == 0);
+	CHECKF(out && strstr(out, "\"comment\":\"app event type=1 subtype=2: request 17 started\""),
+	       "%s", out ? out : "");
+	free(out);
+	out = NULL;
+	/* Wireshark: the event's FreeBSD name, and the words as a packet comment */
+	if (have_cmd("tshark")) {
+		CHECK(run(&out, NULL, "tshark -r '%s' -Y 'frame.comment contains \"request 17\"' "
+			  "-T fields -e bblog.event_id -e bblog.flex_1 -e bblog.flex_2", path) == 0);
+		CHECKF(out && !strcmp(out, "59\t1\t2\n"), "tshark: %s", out ? out : "");
+		free(out);
+	}
+}
+
+void suite_events(void)
+{
+	tap_run(t_user_event_text, "events: an application event in words, bytes escaped, cut to its area");
+	tap_run(t_rst_reason_names, "events: reset reasons named from BBLOG_RST_REASON_NAMES, 1-based");
+	tap_run(t_user_event_file, "events: application events as custom block comments (pcapread, show, tshark)");
+}
