@@ -122,7 +122,7 @@ void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,
 	if (ev->skb) {
 		bblog_record_copy_hdr(rec, ev->skb, ev->th_off);
 	} else if (ev->data) {
-		BUILD_BUG_ON(BBLOG_USER_DATA_LEN > sizeof(rec->th));
+		BUILD_BUG_ON(sizeof(rec->th) < BBLOG_USER_DATA_LEN);
 		rec->payload_len = min_t(u8, ev->data_len, BBLOG_USER_DATA_LEN);
 		memcpy(rec->th, ev->data, rec->payload_len);
 		rec->flags |= BBLOG_RF_USER;

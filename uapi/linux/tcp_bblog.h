@@ -142,6 +142,7 @@
 #define BBLOG_SO_BUF		(BBLOG_SO_BASE + 5)
 #define BBLOG_SO_ID_CNT		(BBLOG_SO_BASE + 6)
 #define BBLOG_SO_LOG		(BBLOG_SO_BASE + 7)
+#define BBLOG_SO_END		(BBLOG_SO_BASE + 16)	/* end of the reserved range */
 
 /* BBLOG_SO_LOG's value: the application's own numbers and bytes. */
 #define BBLOG_USER_DATA_LEN	56
@@ -150,7 +151,6 @@ struct bblog_user_event {
 	__u32 subtype;
 	__u8  data[BBLOG_USER_DATA_LEN];	/* e.g. text, not NUL-terminated */
 };
-#define BBLOG_SO_END		(BBLOG_SO_BASE + 16)	/* end of the reserved range */
 
 /*
  * Event ids (struct bblog_record.event).  Events FreeBSD has keep FreeBSD's
