@@ -66,6 +66,25 @@
 #define BBLOG_TP_RST_REASON_RAW		0
 #endif
 
+/*
+ * skb:kfree_skb: the drop reason since 5.17, named by DEFINE_DROP_REASON
+ * since 6.0 (net/dropreason.h); 6.11 adds the receiving socket.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#include <net/dropreason.h>
+#define BBLOG_HAVE_DROP_REASON
+#define BBLOG_DROP_KNAME(name)		#name,
+#define BBLOG_DROP_KNAME_END(name)
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define BBLOG_TP_KFREE_SKB_ARGS \
+	struct sk_buff *skb, void *location, enum skb_drop_reason reason, \
+	struct sock *rx_sk
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#define BBLOG_TP_KFREE_SKB_ARGS \
+	struct sk_buff *skb, void *location, enum skb_drop_reason reason
+#endif
+
 /* 6.17: tcp_retransmit_skb also fires for failed retransmissions. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 #define BBLOG_TP_RETRANSMIT_ARGS \

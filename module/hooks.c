@@ -31,6 +31,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <trace/events/skb.h>
 #include <trace/events/sock.h>
 #include <trace/events/tcp.h>
 
@@ -283,6 +284,45 @@ struct bblog_tracepoint {
 	struct tracepoint *tp;
 };
 
+#ifdef BBLOG_TP_KFREE_SKB_ARGS
+/*
+ * A packet dropped (kfree_skb(), not consume_skb()): a TCP segment of a
+ * logged connection is recorded with the reason.  One its socket sends
+ * (its source is the socket's) goes to that socket; any other is looked up
+ * by its 4-tuple as received.  Every drop anywhere passes here: the cost
+ * before the first test is a tracepoint call.
+ */
+static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
+{
+	struct bblog_event ev = {
+		.id = BBLOG_EV_DROP, .skb = skb,
+		.arg1 = bblog_drop_reason(reason), .arg2 = (u32)reason,
+	};
+	struct sock *sk = skb->sk;
+	struct bblog_tuple key;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	/* an IP packet: its network header was set by whoever set protocol */
+	if (!bblog_conn_any() ||
+	    (skb->protocol != htons(ETH_P_IP) && skb->protocol != htons(ETH_P_IPV6)))
+		return;
+	ev.th_off = bblog_tcp_offset(skb);
+	if (ev.th_off < 0)
+		return;
+	th = skb_header_pointer(skb, ev.th_off, sizeof(_th), &_th);
+	if (!th)
+		return;
+	if (sk && sk_fullsock(sk) && bblog_is_tcp(sk) &&
+	    th->source == inet_sk(sk)->inet_sport && th->dest == inet_sk(sk)->inet_dport) {
+		bblog_conn_log(sk, &ev);
+		return;
+	}
+	if (skb->dev && bblog_tuple_from_skb(&key, dev_net(skb->dev), skb, &ev))
+		bblog_conn_log_tuple(&key, &ev);
+}
+#endif
+
 /*
  * Registered in this order, unregistered in the reverse: tcp_destroy_sock
  * is there before inet_sock_set_state can make a connection entry and
@@ -298,6 +338,9 @@ static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
 	{ "inet_sk_error_report", bblog_tp_error_report },
 	{ "tcp_bad_csum", bblog_tp_bad_csum },
+#ifdef BBLOG_TP_KFREE_SKB_ARGS
+	{ "kfree_skb", bblog_tp_kfree_skb },
+#endif
 };
 
 /* A prototype that drifts from the kernel's breaks the build here. */
@@ -312,6 +355,9 @@ static void __maybe_unused bblog_check_prototypes(void)
 	check_trace_callback_type_tcp_cong_state_set(bblog_tp_cong_state_set);
 	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
 	check_trace_callback_type_tcp_bad_csum(bblog_tp_bad_csum);
+#ifdef BBLOG_TP_KFREE_SKB_ARGS
+	check_trace_callback_type_kfree_skb(bblog_tp_kfree_skb);
+#endif
 }
 
 static void bblog_find_tracepoint(struct tracepoint *tp, void *priv)

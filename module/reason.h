@@ -9,5 +9,9 @@ void bblog_reason_init(void);
 /* 1 + the index in BBLOG_RST_REASON_NAMES of the kernel's reason; 0: none. */
 u32 bblog_rst_reason(unsigned int kreason);
 #endif
+#ifdef BBLOG_HAVE_DROP_REASON
+/* 1 + the index in BBLOG_DROP_REASON_NAMES of the kernel's reason; 0: none. */
+u32 bblog_drop_reason(unsigned int kreason);
+#endif
 
 #endif /* _BBLOG_REASON_H */

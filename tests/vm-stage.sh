@@ -100,9 +100,10 @@ fi
 # socket-option fuzzer (its errnos come through the newer socket layer),
 # owners (a kretprobe on inet_csk_accept(), whose arguments changed), the
 # triggers rules set (error reports differ), the passive handshake (kprobes
-# on the request sockets' destructors) and application events.
+# on the request sockets' destructors), application events and drop
+# reasons (kfree_skb gained an argument in 6.11).
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,5[1-49]-*,6[0-2]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,5[1-49]-*,6[0-3]-*,80-*")
 	full=0
 fi
 pids=()

@@ -166,8 +166,9 @@ static void print_item(const struct bblog_pr_item *it, int json,
 		return;
 	}
 	printf("%s %6u %-18s %-12s", t, get_le32(r + TLB_SN), ev, st);
-	/* an application event: its words, as the file's comment has them */
-	if (r[TLB_EVENTID] == BBLOG_EV_USER && it->comment[0]) {
+	/* an application event or a drop: its words, as the file's comment has them */
+	if ((r[TLB_EVENTID] == BBLOG_EV_USER || r[TLB_EVENTID] == BBLOG_EV_DROP) &&
+	    it->comment[0]) {
 		const char *c;
 
 		putchar(' ');

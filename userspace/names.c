@@ -46,7 +46,7 @@ static const char *const fbsd_events[] = {
 static const char *const linux_events[] = {
 	"state", "retrans", "synack-retrans", "rst-sent", "rst-recv",
 	"ca-state", "rcvbuf", "bad-csum", "sk-error", "tlp", "probe0",
-	"keepalive", "pmtu-retrans",
+	"keepalive", "pmtu-retrans", "drop",
 };
 
 const char *bblog_event_name(unsigned ev)
@@ -194,9 +194,10 @@ unsigned bblog_errno_fbsd(int linux_errno)
 	return e;
 }
 
-const char *bblog_rst_reason_name(unsigned int code, char *buf, size_t len)
+/* The @code-th (from 1) name of the comma-separated list @p; NULL if none. */
+static const char *reason_name(const char *p, unsigned int code, char *buf, size_t len)
 {
-	const char *p = BBLOG_RST_REASON_NAMES, *end;
+	const char *end;
 	unsigned int i;
 
 	for (i = 1; code; i++) {
@@ -212,4 +213,14 @@ const char *bblog_rst_reason_name(unsigned int code, char *buf, size_t len)
 		p = end + 1;
 	}
 	return NULL;
+}
+
+const char *bblog_rst_reason_name(unsigned int code, char *buf, size_t len)
+{
+	return reason_name(BBLOG_RST_REASON_NAMES, code, buf, len);
+}
+
+const char *bblog_drop_reason_name(unsigned int code, char *buf, size_t len)
+{
+	return reason_name(BBLOG_DROP_REASON_NAMES, code, buf, len);
 }

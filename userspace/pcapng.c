@@ -593,11 +593,34 @@ size_t bblog_user_event_text(const struct bblog_record *r, char *buf, size_t len
 	return o;
 }
 
+size_t bblog_drop_text(const struct bblog_dump *d, const struct bblog_record *r,
+		       char *buf, size_t len)
+{
+	unsigned thl = bblog_record_th_len(r);
+	char rn[48];
+	const char *why = bblog_drop_reason_name(r->arg1, rn, sizeof(rn));
+	uint16_t sport;
+	int k;
+
+	if (thl >= 20) {
+		memcpy(&sport, r->th, 2);
+		k = snprintf(buf, len, "drop %s seq %u len %u: %s",
+			     sport == d->lport ? "out" : "in", get_be32(r->th + 4),
+			     r->payload_len, why ? why : "reason unknown");
+	} else {
+		k = snprintf(buf, len, "drop: %s", why ? why : "reason unknown");
+	}
+	if (k < 0)
+		k = 0;
+	return (size_t)k < len ? (size_t)k : len ? len - 1 : 0;
+}
+
 int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 			const struct bblog_record *r)
 {
 	unsigned char rec[FBSD_RECORD_LEN], pkt[BBLOG_SNAPLEN];
-	unsigned thl = bblog_record_th_len(r);
+	/* a dropped segment is an event, not a second copy of the packet */
+	unsigned thl = r->event == BBLOG_EV_DROP ? 0 : bblog_record_th_len(r);
 	uint64_t us = bblog_record_wall_us(d, r);
 	struct blk k;
 
@@ -611,6 +634,10 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 	w->have_sn = 1;
 	w->last_sn = r->sn;
 	bblog_fbsd_record(d, r, rec);
+	/* the block carries no header bytes: its words say which segment */
+	if (r->event == BBLOG_EV_DROP)
+		put_le16(rec + TLB_EVENTFLAGS,
+			 (uint16_t)(get_le16(rec + TLB_EVENTFLAGS) & ~FBSD_TLB_HDR));
 
 	if (thl) {
 		uint32_t pktlen, caplen = build_packet(d, r, thl, pkt, &pktlen);
@@ -637,6 +664,11 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 
 			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text,
 				   bblog_user_event_text(r, text, sizeof(text)));
+		} else if (r->event == BBLOG_EV_DROP) {
+			char text[160];
+
+			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text,
+				   bblog_drop_text(d, r, text, sizeof(text)));
 		}
 		blk_le32(&k, 0);
 	}

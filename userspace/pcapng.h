@@ -200,6 +200,11 @@ const char *bblog_mode_name(int mode);
 const char *bblog_owner_how_name(unsigned int how);
 /* A RST_SENT record's reason (its arg1): NULL for 0 and past the list. */
 const char *bblog_rst_reason_name(unsigned int code, char *buf, size_t len);
+/* A DROP record's reason (its arg1): NULL for 0 and past the list. */
+const char *bblog_drop_reason_name(unsigned int code, char *buf, size_t len);
+/* A DROP record in words: "drop in|out seq S len L: REASON"; its length. */
+size_t bblog_drop_text(const struct bblog_dump *d, const struct bblog_record *r,
+		       char *buf, size_t len);
 /* A Linux errno (either sign) as FreeBSD numbers it; unknown ones as is. */
 unsigned bblog_errno_fbsd(int linux_errno);
 /* "a.b.c.d" or IPv6 text of a dump address (buf >= 46 bytes). */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bbtest badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6]
- *                [--seq N] [--ack N]
+ *                [--seq N] [--ack N] [--good]
  *
  * Sends one TCP segment (ACK, 4 bytes of payload) whose TCP checksum is
  * wrong, through a packet socket on IFACE, to the host whose MAC address is
  * MAC.  A packet socket's frames carry no checksum offload state, so the
  * receiver verifies the checksum and drops the segment (tcp_bad_csum).
+ * With --good the checksum is right: the segment reaches TCP, which judges
+ * it by its sequence and acknowledgment numbers.
  * IPv6 addresses are written [ADDR]:PORT.
  */
 #include <errno.h>
@@ -51,6 +53,7 @@ int cmd_badcsum(int argc, char **argv)
 		{ "dmac", required_argument, NULL, 'm' },
 		{ "seq", required_argument, NULL, 'q' },
 		{ "ack", required_argument, NULL, 'a' },
+		{ "good", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ifname = NULL, *dmac = NULL, *src = NULL, *dst = NULL;
@@ -61,7 +64,7 @@ int cmd_badcsum(int argc, char **argv)
 	uint16_t sport, dport, good;
 	size_t iplen, len;
 	struct sockaddr_ll ll = { 0 };
-	int v6 = 0, c, fd;
+	int v6 = 0, c, fd, right = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "6i:s:d:", lo, NULL)) != -1) {
@@ -73,6 +76,7 @@ int cmd_badcsum(int argc, char **argv)
 		case 'm': dmac = optarg; break;
 		case 'q': seq = (uint32_t)parse_u64(optarg, "--seq"); break;
 		case 'a': ack = (uint32_t)parse_u64(optarg, "--ack"); break;
+		case 'g': right = 1; break;
 		default: goto usage;
 		}
 	}
@@ -115,7 +119,7 @@ int cmd_badcsum(int argc, char **argv)
 		sum = csum_add(0, pseudo, 12);
 	}
 	good = csum_fold(csum_add(sum, th, 24));
-	put16(th + 16, (uint16_t)(good ^ 0x5a5a));
+	put16(th + 16, right ? good : (uint16_t)(good ^ 0x5a5a));
 
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0)
@@ -131,9 +135,9 @@ int cmd_badcsum(int argc, char **argv)
 		die("badcsum: sendto: %s", strerror(errno));
 	close(fd);
 	printf("badcsum sent sport=%u dport=%u csum=0x%04x good=0x%04x\n", sport, dport,
-	       good ^ 0x5a5a, good);
+	       right ? good : good ^ 0x5a5a, good);
 	return 0;
 usage:
 	die("usage: bbtest badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] "
-	    "[--seq N] [--ack N]");
+	    "[--seq N] [--ack N] [--good]");
 }

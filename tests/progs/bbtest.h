@@ -21,6 +21,7 @@ int parse_mode(const char *s, int *mode);
 const char *mode_name(int mode);
 const char *ev_name(unsigned int ev);
 const char *rst_reason_name(unsigned int code, char *buf, size_t len);
+const char *drop_reason_name(unsigned int code, char *buf, size_t len);
 const char *tcp_state_name(unsigned int st);
 unsigned long long parse_u64(const char *s, const char *what);
 void set_timeout(unsigned int secs);

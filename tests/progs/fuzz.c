@@ -881,7 +881,7 @@ static int known_event(unsigned int ev)
 {
 	return ev == BBLOG_EV_IN || ev == BBLOG_EV_OUT || ev == BBLOG_EV_RTO ||
 	       ev == BBLOG_EV_SOCKOPT || ev == BBLOG_EV_CONNEND || ev == BBLOG_EV_USER ||
-	       (ev >= BBLOG_EV_STATE && ev <= BBLOG_EV_PMTU_RETRANS);
+	       (ev >= BBLOG_EV_STATE && ev <= BBLOG_EV_DROP);
 }
 
 /* The records BBLOG_SO_BUF returned: whole, sane, sn growing. */

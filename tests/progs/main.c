@@ -44,7 +44,8 @@ static const struct {
 	  "       [--module-may-go] [--trace] | sofuzz --scenario" },
 	{ "genl-refuse", cmd_genl_refuse, "genl-refuse" },
 	{ "badcsum", cmd_badcsum,
-	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]" },
+	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]\n"
+	  "        [--good]" },
 };
 
 static void usage(FILE *f)

@@ -257,6 +257,11 @@ static void print_record(const struct bblog_record *r, uint64_t cookie, uint32_t
 
 		printf(" rst_reason=%s", rst_reason_name(r->arg1, name, sizeof(name)));
 	}
+	if (r->event == BBLOG_EV_DROP) {
+		char name[64];
+
+		printf(" drop_reason=%s", drop_reason_name(r->arg1, name, sizeof(name)));
+	}
 	if (r->event == BBLOG_EV_USER && (r->flags & BBLOG_RF_USER)) {
 		char data[BBLOG_USER_DATA_LEN + 1] = "";
 

@@ -80,12 +80,12 @@ const char *mode_name(int mode)
 }
 
 /*
- * The name of a reset reason as a RST_SENT record carries it (1 + its index
- * in BBLOG_RST_REASON_NAMES): "none" for 0, "unknown" past the list.
+ * The name of a reason as a record carries it (1 + its index in the list
+ * @p): "none" for 0, "unknown" past the list.
  */
-const char *rst_reason_name(unsigned int code, char *buf, size_t len)
+static const char *list_name(const char *p, unsigned int code, char *buf, size_t len)
 {
-	const char *p = BBLOG_RST_REASON_NAMES, *end;
+	const char *end;
 	unsigned int i;
 
 	if (!code)
@@ -102,6 +102,16 @@ const char *rst_reason_name(unsigned int code, char *buf, size_t len)
 			return "unknown";
 		p = end + 1;
 	}
+}
+
+const char *rst_reason_name(unsigned int code, char *buf, size_t len)
+{
+	return list_name(BBLOG_RST_REASON_NAMES, code, buf, len);
+}
+
+const char *drop_reason_name(unsigned int code, char *buf, size_t len)
+{
+	return list_name(BBLOG_DROP_REASON_NAMES, code, buf, len);
 }
 
 const char *ev_name(unsigned int ev)
@@ -126,6 +136,7 @@ const char *ev_name(unsigned int ev)
 	case BBLOG_EV_PROBE0: return "probe0";
 	case BBLOG_EV_KEEPALIVE: return "keepalive";
 	case BBLOG_EV_PMTU_RETRANS: return "pmtu_retrans";
+	case BBLOG_EV_DROP: return "drop";
 	}
 	return "unknown";
 }

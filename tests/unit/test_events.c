@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <linux/tcp_bblog.h>
 
@@ -138,9 +139,60 @@ static void t_user_event_file(void)
 	}
 }
 
+/* A dropped segment: an event block with its words, not a second packet. */
+static void t_drop_file(void)
+{
+	struct bblog_out *o = bblog_out_mem();
+	struct bblog_record r;
+	struct bblog_pcapng w;
+	struct bblog_pr_item it;
+	struct bblog_dump d;
+	struct bblog_pr pr;
+	const unsigned char *data;
+	char path[1024], b[64], *out = NULL;
+	int drops = 0, packets = 0;
+	size_t n;
+
+	CHECK(!strcmp(bblog_drop_reason_name(34, b, sizeof(b)), "tcp_invalid_sequence"));
+	CHECK(bblog_drop_reason_name(0, b, sizeof(b)) == NULL);
+	gen_dump(&d, 0, 78, "drop", 0, 0);
+	CHECK(bblog_pcapng_open(&w, o, &d, 1750000000, "t", NULL) == 0);
+	gen_record(&r, 0, BBLOG_EV_IN);
+	gen_th(&r, ntohs(d.fport), ntohs(d.lport), 5000, 1, 0x10, 0, 100);
+	CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	r.sn = 1;
+	r.event = BBLOG_EV_DROP;
+	r.arg1 = 34;
+	r.arg2 = 999;
+	CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	CHECK(bblog_pcapng_commit(&w) == 0);
+	data = bblog_out_mem_data(o, &n);
+	bblog_pr_init(&pr, data, n);
+	while (bblog_pr_next(&pr, &it) == 1) {
+		if (it.packet)
+			packets++;
+		if (!it.have_rec || it.rec[TLB_EVENTID] != BBLOG_EV_DROP)
+			continue;
+		drops++;
+		CHECK(!it.packet);
+		CHECK(!(get_le16(it.rec + TLB_EVENTFLAGS) & FBSD_TLB_HDR));
+		CHECKF(!strcmp(it.comment, "drop in seq 5000 len 100: tcp_invalid_sequence"),
+		       "%s", it.comment);
+	}
+	CHECK(drops == 1 && packets == 1);
+	snprintf(path, sizeof(path), "%s", path_in_tmp("drop.pcapng"));
+	CHECK(write_file(path, data, n) == 0);
+	bblog_pcapng_close(&w);
+	CHECK(run(&out, NULL, "'%s' show '%s'", bblog_bin(), path) == 0);
+	CHECKF(out && strstr(out, " drop ") &&
+	       strstr(out, "drop in seq 5000 len 100: tcp_invalid_sequence"), "%s", out ? out : "");
+	free(out);
+}
+
 void suite_events(void)
 {
 	tap_run(t_user_event_text, "events: an application event in words, bytes escaped, cut to its area");
 	tap_run(t_rst_reason_names, "events: reset reasons named from BBLOG_RST_REASON_NAMES, 1-based");
 	tap_run(t_user_event_file, "events: application events as custom block comments (pcapread, show, tshark)");
+	tap_run(t_drop_file, "events: a dropped segment is an event block named in words, not a packet");
 }

@@ -211,6 +211,15 @@ struct bblog_user_event {
  * MTU probe failed: arg1 = the path MTU now (icsk_pmtu_cookie)
  */
 #define BBLOG_EV_PMTU_RETRANS	140
+/*
+ * a segment of the connection the stack dropped (skb:kfree_skb, 6.0 and
+ * later): arg1 = 1 + the index of Linux's reason in
+ * BBLOG_DROP_REASON_NAMES (0 if not known), arg2 = the kernel's own number
+ * for it (enum skb_drop_reason); the segment's header in th, its payload
+ * length in payload_len.  An incoming segment was recorded (IN) before it
+ * was dropped; an outgoing one may have been (OUT).
+ */
+#define BBLOG_EV_DROP		141
 
 /*
  * Linux's reset reasons (enum sk_rst_reason, lower case, without
@@ -225,6 +234,35 @@ struct bblog_user_event {
 	"mptcp_rst_eunspec,mptcp_rst_emptcp,mptcp_rst_eresource," \
 	"mptcp_rst_eprohibit,mptcp_rst_ewq2big,mptcp_rst_ebadperf," \
 	"mptcp_rst_emiddlebox,error"
+
+/*
+ * Linux's drop reasons (enum skb_drop_reason, lower case, without
+ * SKB_DROP_REASON_), in an order that never changes: new ones are appended.
+ */
+#define BBLOG_DROP_REASON_NAMES \
+	"not_specified,no_socket,pkt_too_small,tcp_csum,socket_filter," \
+	"udp_csum,netfilter_drop,otherhost,ip_csum,ip_inhdr,ip_rpfilter," \
+	"unicast_in_l2_multicast,xfrm_policy,ip_noproto,socket_rcvbuff," \
+	"proto_mem,tcp_auth_hdr,tcp_md5notfound,tcp_md5unexpected," \
+	"tcp_md5failure,tcp_aonotfound,tcp_aounexpected,tcp_aokeynotfound," \
+	"tcp_aofailure,socket_backlog,tcp_flags,tcp_abort_on_data," \
+	"tcp_zerowindow,tcp_old_data,tcp_overwindow,tcp_ofomerge," \
+	"tcp_rfc7323_paws,tcp_old_sequence,tcp_invalid_sequence," \
+	"tcp_invalid_ack_sequence,tcp_reset,tcp_invalid_syn,tcp_close," \
+	"tcp_fastopen,tcp_old_ack,tcp_too_old_ack,tcp_ack_unsent_data," \
+	"tcp_ofo_queue_prune,tcp_ofo_drop,ip_outnoroutes,bpf_cgroup_egress," \
+	"ipv6disabled,neigh_createfail,neigh_failed,neigh_queuefull," \
+	"neigh_dead,tc_egress,security_hook,qdisc_drop,cpu_backlog,xdp," \
+	"tc_ingress,unhandled_proto,skb_csum,skb_gso_seg,skb_ucopy_fault," \
+	"dev_hdr,dev_ready,full_ring,nomem,hdr_trunc,tap_filter," \
+	"tap_txfilter,icmp_csum,invalid_proto,ip_inaddrerrors,ip_innoroutes," \
+	"pkt_too_big,dup_frag,frag_reasm_timeout,frag_too_far,tcp_minttl," \
+	"ipv6_bad_exthdr,ipv6_ndisc_frag,ipv6_ndisc_hop_limit," \
+	"ipv6_ndisc_bad_code,ipv6_ndisc_bad_options,ipv6_ndisc_ns_otherhost," \
+	"queue_purge,tc_cookie_error,packet_sock_error,tc_chain_notfound," \
+	"tc_reclassify_loop,vxlan_invalid_hdr,vxlan_vni_not_found," \
+	"mac_invalid_source,vxlan_entry_exists,no_tx_target,ip_tunnel_ecn," \
+	"tunnel_txinfo,local_mac"
 
 /* How a connection ended (BBLOG_EV_CONNEND arg1), the first that applies. */
 #define BBLOG_END_OTHER		0	/* none below: e.g. closed before connecting */
