@@ -423,9 +423,15 @@ static void bblog_conn_purge(struct bblog_conn *c)
 #define BBLOG_ENDF_RST_SENT	0x02
 #define BBLOG_ENDF_FIN_LOCAL	0x04	/* entered FIN_WAIT1 first */
 #define BBLOG_ENDF_FIN_PEER	0x08	/* entered CLOSE_WAIT first */
+#define BBLOG_ENDF_KEEPALIVE	0x10	/* sent a keepalive probe */
+#define BBLOG_ENDF_UNREAD	0x20	/* reset sent with data unread */
+#define BBLOG_ENDF_LINGER	0x40	/* reset sent by SO_LINGER 0 */
 
-static void bblog_conn_note_end(struct bblog_conn *c, const struct bblog_event *ev)
+static void bblog_conn_note_end(struct bblog_conn *c, const struct sock *sk,
+				const struct bblog_event *ev)
 {
+	const struct tcp_sock *tp = tcp_sk(sk);
+
 	lockdep_assert_held(&c->lock);
 	switch (ev->id) {
 	case BBLOG_EV_RST_RECV:
@@ -433,6 +439,21 @@ static void bblog_conn_note_end(struct bblog_conn *c, const struct bblog_event *
 		break;
 	case BBLOG_EV_RST_SENT:
 		c->end_seen |= BBLOG_ENDF_RST_SENT;
+		/*
+		 * Why this end resets, as __tcp_close() decides: data it
+		 * received and no one read (still unread: the queue was purged
+		 * without moving copied_seq), else SO_LINGER with no time.
+		 */
+		if (READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq))
+			c->end_seen |= BBLOG_ENDF_UNREAD;
+		else if (sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime))
+			c->end_seen |= BBLOG_ENDF_LINGER;
+		break;
+	case BBLOG_EV_KEEPALIVE:
+		c->end_seen |= BBLOG_ENDF_KEEPALIVE;
+		break;
+	case BBLOG_EV_RTO:	/* a timeout from now on is the RTO's */
+		c->end_seen &= ~BBLOG_ENDF_KEEPALIVE;
 		break;
 	case BBLOG_EV_SK_ERROR:
 		/* tcp_disconnect() reports again with the error cleared */
@@ -456,7 +477,12 @@ static u32 bblog_conn_end_reason(const struct bblog_conn *c)
 	if (c->end_seen & BBLOG_ENDF_RST_RECV)
 		return BBLOG_END_RST_RECV;
 	if (c->last_err == ETIMEDOUT)
-		return BBLOG_END_TIMEOUT;
+		return c->end_seen & BBLOG_ENDF_KEEPALIVE ? BBLOG_END_KEEPALIVE :
+		       BBLOG_END_TIMEOUT;
+	if (c->end_seen & BBLOG_ENDF_UNREAD)
+		return BBLOG_END_ABORT_UNREAD;
+	if (c->end_seen & BBLOG_ENDF_LINGER)
+		return BBLOG_END_ABORT_LINGER;
 	if (c->end_seen & BBLOG_ENDF_RST_SENT)
 		return BBLOG_END_RST_SENT;
 	if (c->last_err)
@@ -500,7 +526,7 @@ void bblog_conn_log_locked(struct bblog_conn *c, const struct sock *sk,
 	lockdep_assert_held(&c->lock);
 	if (c->dead || c->listener || c->mode <= BBLOG_MODE_OFF)
 		return;
-	bblog_conn_note_end(c, ev);
+	bblog_conn_note_end(c, sk, ev);
 	if (READ_ONCE(bblog_net(sock_net(sk))->disable_all)) {
 		bblog_conn_purge(c);
 		c->mode = BBLOG_MODE_OFF;

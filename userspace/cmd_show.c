@@ -60,7 +60,8 @@ static void detail_str(const unsigned char *rec, char *b, size_t len)
 	} else if (ev == BBLOG_EV_CONNEND) {
 		static const char *const end[] = {
 			"other", "rst-recv", "timeout", "rst-sent", "error",
-			"close-local", "close-peer",
+			"close-local", "close-peer", "keepalive", "abort-unread",
+			"abort-linger",
 		};
 
 		snprintf(b, len, " end=%s%s", a1 < sizeof(end) / sizeof(end[0]) ? end[a1] : "?",

@@ -267,11 +267,14 @@ struct bblog_user_event {
 /* How a connection ended (BBLOG_EV_CONNEND arg1), the first that applies. */
 #define BBLOG_END_OTHER		0	/* none below: e.g. closed before connecting */
 #define BBLOG_END_RST_RECV	1	/* the peer reset it */
-#define BBLOG_END_TIMEOUT	2	/* retransmission, SYN or keepalive timeout */
-#define BBLOG_END_RST_SENT	3	/* this end reset it: SO_LINGER 0, unread data... */
+#define BBLOG_END_TIMEOUT	2	/* retransmission or SYN timeout */
+#define BBLOG_END_RST_SENT	3	/* this end reset it, none of 8, 9 */
 #define BBLOG_END_ERROR		4	/* another socket error (arg2) */
 #define BBLOG_END_CLOSE_LOCAL	5	/* orderly close, this end sent its FIN first */
 #define BBLOG_END_CLOSE_PEER	6	/* orderly close, the peer sent its FIN first */
+#define BBLOG_END_KEEPALIVE	7	/* keepalive probes went unanswered */
+#define BBLOG_END_ABORT_UNREAD	8	/* closed with data unread: reset sent */
+#define BBLOG_END_ABORT_LINGER	9	/* closed with SO_LINGER 0: reset sent */
 
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */

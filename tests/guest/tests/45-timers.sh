@@ -6,7 +6,9 @@
 #    persist timer sends zero-window probes (PROBE0);
 # 3. an idle connection with SO_KEEPALIVE every second: keepalive probes;
 # 4. a SYN that is never answered (tcp_syn_retries=1): RTOs, the socket
-#    error ETIMEDOUT, and the end record saying it timed out.
+#    error ETIMEDOUT, and the end record saying it timed out;
+# 5. keepalive probes into a blackhole (every second, nine of them): the
+#    connection times out, and its end record says it was the keepalive.
 # Each probe event is followed by the segment it sent.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
@@ -16,6 +18,7 @@ bb_sysctl a session_limit 20000
 bb_server srv1 -p 5025 --sink
 bb_server srv2 -p 5026 --sink --stall-ms 3000
 bb_server srv3 -p 5027 --sink
+bb_server srv5 -p 5037 --sink
 bb_reader r
 
 bb_bg_a c1 bbtest client -a $BB_B4 -p 5025 --mode tail-auto --bytes 300000 \
@@ -33,10 +36,25 @@ if bb_a bbtest client -a $BB_B4 -p 5035 --mode tail-auto > $BB_DIR/c4.out 2>&1; 
 	die "client 4 connected through a blackhole"
 fi
 tc -n $BB_A qdisc del dev va root
+bb_bg_a c5 bbtest client -a $BB_B4 -p 5037 --mode tail-auto --bytes 0 --keepalive 1 --keep
+p5=$BB_PID
+bb_wait_for $BB_DIR/c5.out '^keeping' 30
+lport5=$(printf '%04X' "$(grep '^conn n=1 ' $BB_DIR/c5.out | bbf lport)")
+tc -n $BB_A qdisc add dev va root netem loss 100%
+# the socket leaves the table when it times out (about 10 s)
+i=0
+while bb_a cat /proc/net/tcp | awk -v p=":$lport5" '$2 ~ p "$" { f = 1 } END { exit !f }'; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || die "keepalive: the connection did not time out in 60 s"
+	usleep 100000
+done
+tc -n $BB_A qdisc del dev va root
+bb_stop $p5
 bb_settle
 bb_stop $BB_PID
 bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
-cat $BB_DIR/c1.out $BB_DIR/c2.out $BB_DIR/c3.out $BB_DIR/c4.out $BB_DIR/srv2.out $BB_DIR/r.txt
+cat $BB_DIR/c1.out $BB_DIR/c2.out $BB_DIR/c3.out $BB_DIR/c4.out $BB_DIR/c5.out \
+	$BB_DIR/srv2.out $BB_DIR/r.txt
 
 # recs N: the records of client N's connection.
 recs() {
@@ -80,4 +98,11 @@ expect_num "SYN timeout: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
 expect_eq "SYN timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c4.recs | bbf err)" -110
 r=$(tail -n 1 $BB_DIR/c4.recs)
 expect_eq "SYN timeout: end reason" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" connend/2/110
+
+recs 5
+expect_num "keepalive timeout: KEEPALIVE records" "$(bb_get "$d" ev_keepalive)" -ge 2
+expect_eq "keepalive timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c5.recs | bbf err)" -110
+r=$(tail -n 1 $BB_DIR/c5.recs)
+expect_eq "keepalive timeout: end reason (BBLOG_END_KEEPALIVE)" \
+	"$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" connend/7/110
 bb_end
