@@ -570,7 +570,8 @@ int bblog_pcapng_skipped(struct bblog_pcapng *w, uint32_t count)
  */
 size_t bblog_user_event_text(const struct bblog_record *r, char *buf, size_t len)
 {
-	uint32_t n = r->payload_len < BBLOG_USER_DATA_LEN ? r->payload_len :
+	uint32_t n = !(r->flags & BBLOG_RF_USER) ? 0 :
+		     r->payload_len < BBLOG_USER_DATA_LEN ? r->payload_len :
 		     BBLOG_USER_DATA_LEN;
 	size_t o;
 	uint32_t i;
@@ -619,6 +620,8 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 			const struct bblog_record *r)
 {
 	unsigned char rec[FBSD_RECORD_LEN], pkt[BBLOG_SNAPLEN];
+	char text[BBLOG_COMMENT_MAX];
+	size_t n;
 	/* a dropped segment is an event, not a second copy of the packet */
 	unsigned thl = r->event == BBLOG_EV_DROP ? 0 : bblog_record_th_len(r);
 	uint64_t us = bblog_record_wall_us(d, r);
@@ -652,6 +655,9 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 		blk_nflx_opt(&k, 0, NFLX_OPT_TCPINFO, rec, FBSD_TCPINFO_LEN);
 		put_h32(pkt, bblog_record_inbound(r) ? 1 : 2);
 		blk_opt(&k, PCAPNG_EPB_FLAGS, pkt, 4);
+		n = bblog_record_comment(d, r, text, sizeof(text));
+		if (n)
+			blk_opt(&k, PCAPNG_OPT_COMMENT, text, n);
 		blk_h32(&k, 0);
 		w->packets++;
 	} else {
@@ -659,17 +665,9 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 		blk_h32(&k, BBLOG_PEN_NFLX);
 		blk_le32(&k, NFLX_EVENT_BLOCK);
 		blk_nflx_opt(&k, 1, NFLX_OPT_TCPINFO, rec, FBSD_TCPINFO_LEN);
-		if (r->event == BBLOG_EV_USER && (r->flags & BBLOG_RF_USER)) {
-			char text[16 + 64 + 4 * BBLOG_USER_DATA_LEN];
-
-			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text,
-				   bblog_user_event_text(r, text, sizeof(text)));
-		} else if (r->event == BBLOG_EV_DROP) {
-			char text[160];
-
-			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text,
-				   bblog_drop_text(d, r, text, sizeof(text)));
-		}
+		n = bblog_record_comment(d, r, text, sizeof(text));
+		if (n)
+			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text, n);
 		blk_le32(&k, 0);
 	}
 	if (blk_end(w, &k) < 0)

@@ -121,6 +121,15 @@ uint64_t bblog_record_wall_us(const struct bblog_dump *d,
 /* The 208-byte FreeBSD tcp_log_header of a dump. */
 void bblog_fbsd_header(const struct bblog_dump *d, uint64_t body_len,
 		       unsigned char out[FBSD_HEADER_LEN]);
+/*
+ * A record in words, the comment of its block (comment.c): the event's
+ * name and values, or for a packet the Linux state Wireshark cannot show.
+ * Returns its length, 0 for none.
+ */
+#define BBLOG_COMMENT_MAX	320
+size_t bblog_record_comment(const struct bblog_dump *d, const struct bblog_record *r,
+			    char *buf, size_t len);
+
 /* An application event (BBLOG_EV_USER) in words; returns its length. */
 size_t bblog_user_event_text(const struct bblog_record *r, char *buf, size_t len);
 

@@ -99,8 +99,9 @@ static void t_user_event_file(void)
 	while (bblog_pr_next(&pr, &it) == 1) {
 		if (!it.have_rec)
 			continue;
-		if (it.rec[TLB_EVENTID] != BBLOG_EV_USER) {
-			CHECKF(!it.comment[0], "event %u has a comment", it.rec[TLB_EVENTID]);
+		if (it.rec[TLB_EVENTID] == BBLOG_EV_RST_SENT) {
+			CHECKF(!strcmp(it.comment, "reset sent: tcp_abort_on_close"), "%s",
+			       it.comment);
 			continue;
 		}
 		events++;
@@ -189,10 +190,137 @@ static void t_drop_file(void)
 	free(out);
 }
 
+/* Every event in words, and a packet's Linux state. */
+static void t_comments(void)
+{
+	static const struct {
+		uint8_t ev;
+		uint32_t a1, a2;
+		int32_t err;
+		const char *want;
+	} c[] = {
+		{ BBLOG_EV_RTO, 2, 3, 0, "retransmission timer expired (retransmits 2, backoff 3)" },
+		{ BBLOG_EV_SOCKOPT, 0, 5, 0, "option mode set: tail-auto" },
+		{ BBLOG_EV_SOCKOPT, 1, 0, 0, "option ID set" },
+		{ BBLOG_EV_CONNEND, 5, 0, 0, "end: closed here first" },
+		{ BBLOG_EV_CONNEND, 2, 110, 0, "end: timeout (ETIMEDOUT)" },
+		{ BBLOG_EV_CONNEND, 7, 110, 0, "end: keepalive timeout (ETIMEDOUT)" },
+		{ BBLOG_EV_CONNEND, 99, 0, 0, "end: ?" },
+		{ BBLOG_EV_STATE, 2, 1, 0, "state SYN_SENT -> ESTABLISHED" },
+		{ BBLOG_EV_RETRANS, 1234, 1448, 0, "retransmit seq 1234 len 1448" },
+		{ BBLOG_EV_SYNACK_RETRANS, 2, 0, 0, "established after 2 SYN-ACK retransmissions" },
+		{ BBLOG_EV_RST_SENT, 0, 0, 0, "reset sent" },
+		{ BBLOG_EV_RST_SENT, 13, 14, 0, "reset sent: tcp_abort_on_linger" },
+		{ BBLOG_EV_RST_RECV, 0, 0, 0, "reset received" },
+		{ BBLOG_EV_CA_STATE, 0, 3, 0, "ca-state Open -> Recovery" },
+		{ BBLOG_EV_RCVBUF, 131072, 65536, 0, "rcvbuf 131072 (rcv_ssthresh 65536)" },
+		{ BBLOG_EV_BAD_CSUM, 0, 0, 0, "segment with a bad checksum" },
+		{ BBLOG_EV_SK_ERROR, 0, 0, -104, "socket error ECONNRESET" },
+		{ BBLOG_EV_TLP, 0, 0, 0, "tail loss probe" },
+		{ BBLOG_EV_PROBE0, 1, 0, 0, "zero-window probe (1 before)" },
+		{ BBLOG_EV_KEEPALIVE, 0, 0, 0, "keepalive probe (0 before)" },
+		{ BBLOG_EV_PMTU_RETRANS, 1280, 0, 0, "retransmit: path MTU now 1280" },
+		{ 77, 0, 0, 0, "event 77" },
+	};
+	struct bblog_record r;
+	struct bblog_dump d;
+	char text[BBLOG_COMMENT_MAX];
+	unsigned int i;
+
+	gen_dump(&d, 0, 1, "", 0, 0);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		gen_record(&r, 1, c[i].ev);
+		r.arg1 = c[i].a1;
+		r.arg2 = c[i].a2;
+		r.err = c[i].err;
+		bblog_record_comment(&d, &r, text, sizeof(text));
+		CHECKF(!strcmp(text, c[i].want), "event %u: '%s', want '%s'", c[i].ev, text,
+		       c[i].want);
+	}
+	/* a packet: the state it leaves, in packets and times */
+	gen_record(&r, 1, BBLOG_EV_OUT);
+	r.snd_cwnd = 10;
+	r.snd_ssthresh = 0x7fffffff;
+	r.packets_out = 5;
+	r.sacked_out = 1;
+	r.lost_out = 1;
+	r.retrans_out = 0;
+	r.srtt_us = 1234 << 3;
+	r.rto_us = 204000;
+	r.ca_state = 0;
+	bblog_record_comment(&d, &r, text, sizeof(text));
+	CHECKF(!strcmp(text, "cwnd 10 ssthresh inf inflight 3 srtt 1.234ms rto 204.000ms ca Open"),
+	       "%s", text);
+	r.snd_ssthresh = 7;
+	r.retrans_out = 2;
+	r.lost_out = 9;
+	r.srtt_us = 40 << 3;
+	r.ca_state = 4;
+	bblog_record_comment(&d, &r, text, sizeof(text));
+	CHECKF(!strcmp(text, "cwnd 10 ssthresh 7 inflight 0 srtt 40us rto 204.000ms ca Loss "
+		       "retrans_out 2"), "%s", text);
+	/* no state, no words; and a short buffer stays a string */
+	r.flags = 0;
+	CHECK(bblog_record_comment(&d, &r, text, sizeof(text)) == 0 && !text[0]);
+	gen_record(&r, 1, BBLOG_EV_STATE);
+	r.arg1 = 2;
+	r.arg2 = 1;
+	CHECK(bblog_record_comment(&d, &r, text, 8) == 7 && !strcmp(text, "state S"));
+}
+
+/* Wireshark: every Linux-only event of a file has words, and packets too. */
+static void t_comments_tshark(void)
+{
+	struct bblog_out *o = bblog_out_mem();
+	struct bblog_record r;
+	struct bblog_pcapng w;
+	struct bblog_dump d;
+	const unsigned char *data;
+	char path[1024], *out = NULL, *line, *save = NULL;
+	unsigned int ev, lines = 0, sn = 0;
+	size_t n;
+
+	if (!have_cmd("tshark")) {
+		tap_skip("no tshark");
+		return;
+	}
+	gen_dump(&d, 0, 79, "words", 0, 0);
+	CHECK(bblog_pcapng_open(&w, o, &d, 1750000000, "t", NULL) == 0);
+	gen_record(&r, sn++, BBLOG_EV_OUT);
+	gen_th(&r, ntohs(d.lport), ntohs(d.fport), 1, 1, 0x10, 0, 100);
+	CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	for (ev = BBLOG_EV_STATE; ev <= BBLOG_EV_DROP; ev++) {
+		gen_record(&r, sn++, (uint8_t)ev);
+		CHECK(bblog_pcapng_record(&w, &d, &r) == 0);
+	}
+	CHECK(bblog_pcapng_commit(&w) == 0);
+	data = bblog_out_mem_data(o, &n);
+	snprintf(path, sizeof(path), "%s", path_in_tmp("words.pcapng"));
+	CHECK(write_file(path, data, n) == 0);
+	bblog_pcapng_close(&w);
+	CHECK(run(&out, NULL, "tshark -r '%s' -T fields -E separator=/t -e frame.number "
+		  "-e frame.comment", path) == 0);
+	for (line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned int num;
+		char comment[400] = "";
+
+		lines++;
+		if (sscanf(line, "%u\t%399[^\n]", &num, comment) < 2 || !comment[0])
+			CHECKF(0, "a block without words: '%s'", line);
+		else if (num == 1)
+			CHECKF(!strncmp(comment, "cwnd ", 5), "packet: %s", comment);
+	}
+	CHECK_EQ(lines, 1 + BBLOG_EV_DROP - BBLOG_EV_STATE + 1);
+	free(out);
+}
+
 void suite_events(void)
 {
 	tap_run(t_user_event_text, "events: an application event in words, bytes escaped, cut to its area");
 	tap_run(t_rst_reason_names, "events: reset reasons named from BBLOG_RST_REASON_NAMES, 1-based");
 	tap_run(t_user_event_file, "events: application events as custom block comments (pcapread, show, tshark)");
 	tap_run(t_drop_file, "events: a dropped segment is an event block named in words, not a packet");
+	tap_run(t_comments, "events: every event in words, a packet's Linux state (cwnd, inflight, srtt, rto, ca)");
+	tap_run(t_comments_tshark, "events: tshark shows words on every Linux-only event and on packets");
 }

@@ -226,11 +226,41 @@ static void check_idb(const unsigned char *b)
 	CHECK_EQ(h32(b + blen - 4), blen);
 }
 
+/*
+ * The comment option at @o, @le for a custom block's form, if the record
+ * has one; returns where the next option starts.
+ */
+static const unsigned char *check_comment(const unsigned char *o, const struct bblog_dump *d,
+					  const struct bblog_record *r, int le)
+{
+	char want[BBLOG_COMMENT_MAX];
+	size_t n = bblog_record_comment(d, r, want, sizeof(want));
+
+	if (!n)
+		return o;
+	CHECK_EQ(le ? get_le16(o) : h16(o), 1);
+	CHECK_EQ(le ? get_le16(o + 2) : h16(o + 2), n);
+	CHECK(!memcmp(o + 4, want, n));
+	return o + 4 + ((n + 3) & ~(size_t)3);
+}
+
+/* The bytes a record's comment option adds to its block. */
+static uint32_t comment_len(const struct bblog_dump *d, const struct bblog_record *r)
+{
+	char want[BBLOG_COMMENT_MAX];
+	size_t n = bblog_record_comment(d, r, want, sizeof(want));
+
+	return n ? 4 + (uint32_t)((n + 3) & ~(size_t)3) : 0;
+}
+
 static void check_cb(const unsigned char *b, const struct bblog_dump *d,
 		     const struct bblog_record *r)
 {
+	uint32_t blen = 304 + comment_len(d, r);
+	const unsigned char *o;
+
 	CHECK_EQ(h32(b), 0xBAD);
-	CHECK_EQ(h32(b + 4), 304);
+	CHECK_EQ(h32(b + 4), blen);
 	CHECK_EQ(h32(b + 8), 10949);
 	CHECK_EQ(get_le32(b + 12), 1);
 	CHECK_EQ(get_le16(b + 16), 2989);
@@ -238,8 +268,9 @@ static void check_cb(const unsigned char *b, const struct bblog_dump *d,
 	CHECK_EQ(get_le32(b + 20), 10949);
 	CHECK_EQ(get_le32(b + 24), 2);
 	check_tcpinfo(b + 28, d, r);
-	CHECK_EQ(h32(b + 296), 0);
-	CHECK_EQ(h32(b + 300), 304);
+	o = check_comment(b + 296, d, r, 1);
+	CHECK_EQ(h32(o), 0);
+	CHECK_EQ(h32(o + 4), blen);
 }
 
 static void check_skip(const unsigned char *b, uint32_t count)
@@ -268,7 +299,7 @@ static void check_epb(const unsigned char *b, const struct bblog_dump *d,
 	uint32_t s;
 
 	CHECK_EQ(h32(b), 6);
-	CHECK_EQ(blen, 28 + pad + 280 + 8 + 4 + 4);
+	CHECK_EQ(blen, 28 + pad + 280 + 8 + comment_len(d, r) + 4 + 4);
 	CHECK_EQ(h32(b + 8), 0);
 	CHECK_EQ(h32(b + 12), (uint32_t)(us >> 32));
 	CHECK_EQ(h32(b + 16), (uint32_t)us);
@@ -312,8 +343,9 @@ static void check_epb(const unsigned char *b, const struct bblog_dump *d,
 	CHECK_EQ(h16(o), 2);
 	CHECK_EQ(h16(o + 2), 4);
 	CHECK_EQ(h32(o + 4), in ? 1 : 2);
-	CHECK_EQ(h32(o + 8), 0);
-	CHECK_EQ(h32(o + 12), blen);
+	o = check_comment(o + 8, d, r, 0);
+	CHECK_EQ(h32(o), 0);
+	CHECK_EQ(h32(o + 4), blen);
 }
 
 /* Walk the file and check each block against the golden records. */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A record in words: the comment of its pcapng block.  Wireshark shows a
+ * block's comment as frame.comment (a column, a filter, an Expert Info
+ * item) without any plugin, so every event it cannot name gets its name
+ * and values here, and every packet the Linux values it cannot show
+ * (cwnd and ssthresh in packets, what is in flight, srtt, rto, the
+ * congestion state).  Plain ASCII, one line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "pcapng.h"
+
+/* Append to buf[*o..len), keeping it a string; stops quietly when full. */
+static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*o + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *o, len - *o, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		return;
+	*o += (size_t)k < len - *o ? (size_t)k : len - *o - 1;
+}
+
+static const char *name_or(const char *n, const char *other)
+{
+	return n ? n : other;
+}
+
+/* Microseconds as "1.234ms" or "12us". */
+static void add_us(char *buf, size_t len, size_t *o, const char *what, uint32_t us)
+{
+	if (us >= 1000)
+		add(buf, len, o, " %s %u.%03ums", what, us / 1000, us % 1000);
+	else
+		add(buf, len, o, " %s %uus", what, us);
+}
+
+/* The state a packet leaves behind: what tcp_info would say. */
+static void add_state(const struct bblog_record *r, char *buf, size_t len, size_t *o)
+{
+	/* tcp_packets_in_flight(); never below 0, whatever a file says */
+	int64_t f = (int64_t)r->packets_out - r->sacked_out - r->lost_out + r->retrans_out;
+	uint32_t inflight = f > 0 ? (uint32_t)f : 0;
+
+	if (!(r->flags & BBLOG_RF_SNAPSHOT))
+		return;
+	add(buf, len, o, "cwnd %u", r->snd_cwnd);
+	if (r->snd_ssthresh >= 0x7fffffff)
+		add(buf, len, o, " ssthresh inf");
+	else
+		add(buf, len, o, " ssthresh %u", r->snd_ssthresh);
+	add(buf, len, o, " inflight %u", inflight);
+	if (r->srtt_us)
+		add_us(buf, len, o, "srtt", r->srtt_us >> 3);
+	add_us(buf, len, o, "rto", r->rto_us);
+	add(buf, len, o, " ca %s", name_or(bblog_ca_state_name(r->ca_state), "?"));
+	if (r->retrans_out)
+		add(buf, len, o, " retrans_out %u", r->retrans_out);
+}
+
+static const char *const end_names[] = {
+	"other", "reset received", "timeout", "reset sent", "error",
+	"closed here first", "closed by the peer first", "keepalive timeout",
+	"closed with data unread", "closed with SO_LINGER 0",
+};
+
+static const char *const option_names[] = {
+	"mode", "ID", "tag", "dump", "dump ID", "buf", "ID count", "log",
+};
+
+size_t bblog_record_comment(const struct bblog_dump *d, const struct bblog_record *r,
+			    char *buf, size_t len)
+{
+	const char *x, *y;
+	char rn[48];
+	size_t o = 0;
+	int e;
+
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	switch (r->event) {
+	case BBLOG_EV_IN:
+	case BBLOG_EV_OUT:
+		add_state(r, buf, len, &o);
+		break;
+	case BBLOG_EV_RTO:
+		add(buf, len, &o, "retransmission timer expired (retransmits %u, backoff %u)",
+		    r->arg1, r->arg2);
+		break;
+	case BBLOG_EV_SOCKOPT:
+		x = r->arg1 < sizeof(option_names) / sizeof(option_names[0]) ?
+		    option_names[r->arg1] : NULL;
+		if (r->arg1 == 0)
+			add(buf, len, &o, "option mode set: %s",
+			    bblog_mode_name((int)r->arg2));
+		else
+			add(buf, len, &o, "option %s set", name_or(x, "?"));
+		break;
+	case BBLOG_EV_USER:
+		return bblog_user_event_text(r, buf, len);
+	case BBLOG_EV_CONNEND:
+		add(buf, len, &o, "end: %s",
+		    r->arg1 < sizeof(end_names) / sizeof(end_names[0]) ?
+		    end_names[r->arg1] : "?");
+		if (r->arg2)
+			add(buf, len, &o, " (%s)", name_or(strerrorname_np((int)r->arg2), "errno"));
+		break;
+	case BBLOG_EV_STATE:
+		x = bblog_linux_state_name(r->arg1);
+		y = bblog_linux_state_name(r->arg2);
+		add(buf, len, &o, "state %s -> %s", name_or(x, "?"), name_or(y, "?"));
+		break;
+	case BBLOG_EV_RETRANS:
+		add(buf, len, &o, "retransmit seq %u len %u", r->arg1, r->arg2);
+		break;
+	case BBLOG_EV_SYNACK_RETRANS:
+		add(buf, len, &o, "established after %u SYN-ACK retransmissions", r->arg1);
+		break;
+	case BBLOG_EV_RST_SENT:
+		x = bblog_rst_reason_name(r->arg1, rn, sizeof(rn));
+		add(buf, len, &o, "reset sent%s%s", x ? ": " : "", x ? x : "");
+		break;
+	case BBLOG_EV_RST_RECV:
+		add(buf, len, &o, "reset received");
+		break;
+	case BBLOG_EV_CA_STATE:
+		x = bblog_ca_state_name(r->arg1);
+		y = bblog_ca_state_name(r->arg2);
+		add(buf, len, &o, "ca-state %s -> %s", name_or(x, "?"), name_or(y, "?"));
+		break;
+	case BBLOG_EV_RCVBUF:
+		add(buf, len, &o, "rcvbuf %u (rcv_ssthresh %u)", r->arg1, r->arg2);
+		break;
+	case BBLOG_EV_BAD_CSUM:
+		add(buf, len, &o, "segment with a bad checksum");
+		break;
+	case BBLOG_EV_SK_ERROR:
+		e = r->err < 0 ? -r->err : r->err;
+		add(buf, len, &o, "socket error %s", name_or(strerrorname_np(e), "?"));
+		break;
+	case BBLOG_EV_TLP:
+		add(buf, len, &o, "tail loss probe");
+		break;
+	case BBLOG_EV_PROBE0:
+		add(buf, len, &o, "zero-window probe (%u before)", r->arg1);
+		break;
+	case BBLOG_EV_KEEPALIVE:
+		add(buf, len, &o, "keepalive probe (%u before)", r->arg1);
+		break;
+	case BBLOG_EV_PMTU_RETRANS:
+		add(buf, len, &o, "retransmit: path MTU now %u", r->arg1);
+		break;
+	case BBLOG_EV_DROP:
+		return bblog_drop_text(d, r, buf, len);
+	default:
+		add(buf, len, &o, "event %u", r->event);
+		break;
+	}
+	return o;
+}
