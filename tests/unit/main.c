@@ -30,6 +30,7 @@ int main(void)
 	suite_filter();
 	suite_owner();
 	suite_events();
+	suite_plugin();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

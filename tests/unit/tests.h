@@ -14,5 +14,6 @@ void suite_faults(void);
 void suite_filter(void);
 void suite_owner(void);
 void suite_events(void);
+void suite_plugin(void);
 
 #endif
