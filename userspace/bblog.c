@@ -15,6 +15,7 @@ void usage(FILE *f, int status)
 "                    [-s max-file-size] [-t idle-seconds] [-b read-size] [-u user]\n"
 "       bblog raw [-f input] [-o file]\n"
 "       bblog show [--json] FILE...\n"
+"       bblog merge -o OUT (FILE... | -D dir --cookie COOKIE)\n"
 "       bblog set  [--pid PID] --fd N [--mode MODE] [--id ID] [--tag TAG]\n"
 "       bblog get  [--pid PID] --fd N\n"
 "       bblog dump [--pid PID] --fd N [--id] --reason REASON\n"
@@ -30,6 +31,7 @@ void usage(FILE *f, int status)
 "  record  write one pcapng file per connection from " "/dev/tcp_bblog" "\n"
 "  raw     copy the device stream as is, for a later 'record -f'\n"
 "  show    print the records of pcapng files written by 'record'\n"
+"  merge   join the files of one connection into one pcapng\n"
 "  set/get/dump  drive the BBLOG_SO_* socket options of a socket\n"
 "          (of another process with --pid, through pidfd_getfd)\n"
 "  status/list, set/dump by cookie, ID or filter, rule: the tcp_bblog\n"
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
 		return cmd_raw(argc - 1, argv + 1);
 	if (!strcmp(cmd, "show"))
 		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc - 1, argv + 1);
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "list"))
 		return cmd_nl(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rule"))

@@ -33,6 +33,7 @@ void fmt_time_us(char *buf, size_t len, uint64_t us);
 int cmd_record(int argc, char **argv);
 int cmd_raw(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
 int cmd_nl(int argc, char **argv);
 int cmd_nl_ctl(int argc, char **argv);

@@ -216,6 +216,92 @@ static void t_record_size_limit(void)
 	gbuf_free(&b);
 }
 
+/* The serial numbers (and lost counts, as "-N") of show --json output. */
+static void sn_list(const char *json, char *buf, size_t len)
+{
+	const char *p = json;
+	size_t o = 0;
+
+	buf[0] = 0;
+	while (p && *p && o + 16 < len) {
+		const char *sn = strstr(p, "\"sn\":"), *sk = strstr(p, "\"skipped\":");
+		const char *nl = strchr(p, '\n');
+
+		if (!nl)
+			break;
+		if (sk && sk < nl)
+			o += (size_t)snprintf(buf + o, len - o, "-%ld ", strtol(sk + 10, NULL, 10));
+		else if (sn && sn < nl)
+			o += (size_t)snprintf(buf + o, len - o, "%ld ", strtol(sn + 5, NULL, 10));
+		p = nl + 1;
+	}
+}
+
+/* merge: the files -s cut a connection into are one file again. */
+static void t_merge(void)
+{
+	struct gbuf b = { 0 };
+	struct golden gc[3], g4, g6;
+	char f[3][4096], out1[4096], out2[4096], list[512], *o = NULL, *err = NULL;
+	const char *d, *d4;
+	int rc, i;
+
+	golden_cont(&b, gc);
+	d = record_stream("merge", &b, "-s 1");
+	for (i = 0; i < 3; i++)
+		snprintf(f[i], sizeof(f[i]), "%s/cont_443_198.51.100.2_51000.%d.pcapng", d, i);
+	snprintf(out1, sizeof(out1), "%s/merged.pcapng", tmpdir());
+	snprintf(out2, sizeof(out2), "%s/merged-by-cookie.pcapng", tmpdir());
+	/* in any order: put back by serial number; the lost records stay said once */
+	rc = run(NULL, &err, "'%s' merge -o '%s' '%s' '%s' '%s'", bblog_bin(), out1, f[2], f[0], f[1]);
+	CHECKF(rc == 0, "%s", err ? err : "");
+	free(err);
+	err = NULL;
+	o = show_json(out1, &rc);
+	sn_list(o, list, sizeof(list));
+	CHECKF(rc == 0 && !strcmp(list, "0 1 2 3 4 5 6 7 -2 10 11 12 13 "), "merged: %s", list);
+	free(o);
+	/* the same from the records index */
+	rc = run(NULL, &err, "'%s' merge -o '%s' -D '%s' --cookie 777", bblog_bin(), out2, d);
+	CHECKF(rc == 0, "%s", err ? err : "");
+	free(err);
+	err = NULL;
+	CHECK(run(NULL, NULL, "cmp -s '%s' '%s'", out1, out2) == 0);
+	if (have_cmd("tshark")) {
+		CHECK(run(&o, NULL, "tshark -r '%s' | wc -l", out1) == 0);
+		CHECKF(o && atoi(o) == 13, "tshark: %s", o ? o : "");
+		free(o);
+		o = NULL;
+	}
+	/* refused: the output exists, a file twice, another connection, a cut file */
+	CHECK(run(NULL, &err, "'%s' merge -o '%s' '%s'", bblog_bin(), out1, f[0]) == 1);
+	CHECKF(err && strstr(err, "exists"), "%s", err ? err : "");
+	free(err);
+	err = NULL;
+	unlink(out2);
+	CHECK(run(NULL, &err, "'%s' merge -o '%s' '%s' '%s'", bblog_bin(), out2, f[0], f[0]) == 1);
+	CHECKF(err && strstr(err, "overlap"), "%s", err ? err : "");
+	free(err);
+	err = NULL;
+	gbuf_free(&b);
+	memset(&b, 0, sizeof(b));
+	golden_v4(&b, &g4);
+	golden_v6(&b, &g6);
+	d4 = record_stream("merge-other", &b, NULL);
+	snprintf(list, sizeof(list), "%s/" F_V4, d4);
+	CHECK(run(NULL, &err, "'%s' merge -o '%s' '%s' '%s'", bblog_bin(), out2, f[0], list) == 1);
+	CHECKF(err && strstr(err, "another connection"), "%s", err ? err : "");
+	free(err);
+	err = NULL;
+	CHECK(run(NULL, NULL, "head -c 200 '%s' > '%s/cut.pcapng'", f[1], tmpdir()) == 0);
+	CHECK(run(NULL, &err, "'%s' merge -o '%s' '%s' '%s/cut.pcapng'", bblog_bin(), out2, f[0],
+		  tmpdir()) == 1);
+	CHECKF(err && strstr(err, "not a whole pcapng"), "%s", err ? err : "");
+	free(err);
+	CHECK(access(out2, F_OK) != 0);
+	gbuf_free(&b);
+}
+
 static void t_record_chunked(void)
 {
 	struct gbuf b = { 0 };
@@ -871,6 +957,7 @@ void suite_cli(void)
 	tap_run(t_record_continual, "record: continual dumps appended to one file with serial gaps");
 	tap_run(t_record_size_limit, "record: -s size limit starts .1, .2 with serial continuity");
 	tap_run(t_record_chunked, "record: input read in 7-byte chunks from a pipe gives the same records");
+	tap_run(t_merge, "merge: a connection's files joined in serial order, by name or by cookie; bad sets refused");
 	tap_run(t_record_xz, "record: -J writes .xz files that show and xz -d read back");
 	tap_run(t_record_filters, "record: -r reason prefix filter (case-insensitive)");
 	tap_run(t_record_redump, "record: a re-dump from seq 0 starts a new file");
