@@ -14,7 +14,7 @@ void usage(FILE *f, int status)
 "usage: bblog record [-dJ] [-D dir] [-f input] [-r reason-prefix] [-p pidfile]\n"
 "                    [-s max-file-size] [-t idle-seconds] [-b read-size] [-u user]\n"
 "       bblog raw [-f input] [-o file]\n"
-"       bblog show [--json] FILE...\n"
+"       bblog show [--json] [--summary] FILE...\n"
 "       bblog merge -o OUT (FILE... | -D dir --cookie COOKIE)\n"
 "       bblog set  [--pid PID] --fd N [--mode MODE] [--id ID] [--tag TAG]\n"
 "       bblog get  [--pid PID] --fd N\n"

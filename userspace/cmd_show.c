@@ -7,6 +7,7 @@
 
 #include "bytes.h"
 #include "pcapread.h"
+#include "summary.h"
 #include "util.h"
 
 static void tcp_flags_str(uint8_t f, char *b)
@@ -185,19 +186,36 @@ static void print_item(const struct bblog_pr_item *it, int json,
 	       get_le32(r + TLB_RCV_WND));
 }
 
+/* "A -> B cookie N" from a file's comment ("tcp_bblog connection A -> B id=..."). */
+static void conn_words(const char *comment, char *buf, size_t len)
+{
+	const char *p = strstr(comment, "tcp_bblog connection "), *e, *c;
+
+	buf[0] = 0;
+	if (!p)
+		return;
+	p += strlen("tcp_bblog connection ");
+	e = strstr(p, " id=");
+	c = strstr(p, " cookie=");
+	snprintf(buf, len, "%.*s%s%.*s", e ? (int)(e - p) : 120, p, c ? ", " : "",
+		 c ? (int)strcspn(c + 1, " ") : 0, c ? c + 1 : "");
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "summary", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int json = 0, ch, i, rc = 0;
+	int json = 0, summary = 0, ch, i, rc = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "jh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jsh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = 1; break;
+		case 's': summary = 1; break;
 		case 'h': usage(stdout, 0);
 		default: usage(stderr, 2);
 		}
@@ -205,8 +223,10 @@ int cmd_show(int argc, char **argv)
 	if (optind == argc)
 		usage(stderr, 2);
 	for (i = optind; i < argc; i++) {
+		struct bblog_summary sum;
 		struct bblog_pr pr;
 		struct bblog_pr_item it;
+		char conn[256];
 		unsigned char *buf;
 		size_t len;
 		char err[256];
@@ -217,11 +237,20 @@ int cmd_show(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		if (!json && argc - optind > 1)
+		if (!json && !summary && argc - optind > 1)
 			printf("==> %s <==\n", argv[i]);
 		bblog_pr_init(&pr, buf, len);
-		while ((r = bblog_pr_next(&pr, &it)) == 1)
-			print_item(&it, json, argv[i]);
+		bblog_summary_init(&sum);
+		while ((r = bblog_pr_next(&pr, &it)) == 1) {
+			if (summary)
+				bblog_summary_add(&sum, &it);
+			else
+				print_item(&it, json, argv[i]);
+		}
+		if (summary && pr.have_shb) {
+			conn_words(pr.comment, conn, sizeof(conn));
+			bblog_summary_print(&sum, argv[i], conn, json, stdout);
+		}
 		if (r < 0) {
 			warnx("%s: %s", argv[i], pr.err);
 			rc = 1;

@@ -267,6 +267,18 @@ static void t_merge(void)
 	free(err);
 	err = NULL;
 	CHECK(run(NULL, NULL, "cmp -s '%s' '%s'", out1, out2) == 0);
+	/* the whole connection on one screen */
+	CHECK(run(&o, NULL, "'%s' show --summary '%s'", bblog_bin(), out1) == 0);
+	CHECKF(o && strstr(o, "198.51.100.2") && strstr(o, " 12 records (6 packets out, 0 in), 2 lost\n") &&
+	       strstr(o, "srtt min 5.000 ms, avg 5.006 ms, max 5.013 ms") &&
+	       strstr(o, "still open at the last dump"), "summary: %s", o ? o : "");
+	free(o);
+	o = NULL;
+	CHECK(run(&o, NULL, "'%s' show --summary --json '%s'", bblog_bin(), out1) == 0);
+	CHECKF(o && strstr(o, "\"records\":12,\"lost\":2,") && strstr(o, "\"srtt_avg_us\":5006"),
+	       "summary: %s", o ? o : "");
+	free(o);
+	o = NULL;
 	if (have_cmd("tshark")) {
 		CHECK(run(&o, NULL, "tshark -r '%s' | wc -l", out1) == 0);
 		CHECKF(o && atoi(o) == 13, "tshark: %s", o ? o : "");
@@ -957,7 +969,7 @@ void suite_cli(void)
 	tap_run(t_record_continual, "record: continual dumps appended to one file with serial gaps");
 	tap_run(t_record_size_limit, "record: -s size limit starts .1, .2 with serial continuity");
 	tap_run(t_record_chunked, "record: input read in 7-byte chunks from a pipe gives the same records");
-	tap_run(t_merge, "merge: a connection's files joined in serial order, by name or by cookie; bad sets refused");
+	tap_run(t_merge, "merge: a connection's files joined in serial order, by name or by cookie; bad sets refused; show --summary of the whole");
 	tap_run(t_record_xz, "record: -J writes .xz files that show and xz -d read back");
 	tap_run(t_record_filters, "record: -r reason prefix filter (case-insensitive)");
 	tap_run(t_record_redump, "record: a re-dump from seq 0 starts a new file");
