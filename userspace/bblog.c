@@ -16,6 +16,7 @@ void usage(FILE *f, int status)
 "       bblog raw [-f input] [-o file]\n"
 "       bblog show [--json] [--summary] FILE...\n"
 "       bblog merge -o OUT (FILE... | -D dir --cookie COOKIE)\n"
+"       bblog plot -o OUT.html FILE...\n"
 "       bblog set  [--pid PID] --fd N [--mode MODE] [--id ID] [--tag TAG]\n"
 "       bblog get  [--pid PID] --fd N\n"
 "       bblog dump [--pid PID] --fd N [--id] --reason REASON\n"
@@ -32,6 +33,7 @@ void usage(FILE *f, int status)
 "  raw     copy the device stream as is, for a later 'record -f'\n"
 "  show    print the records of pcapng files written by 'record'\n"
 "  merge   join the files of one connection into one pcapng\n"
+"  plot    draw connections (time-sequence, cwnd, RTT) in an offline HTML page\n"
 "  set/get/dump  drive the BBLOG_SO_* socket options of a socket\n"
 "          (of another process with --pid, through pidfd_getfd)\n"
 "  status/list, set/dump by cookie, ID or filter, rule: the tcp_bblog\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "merge"))
 		return cmd_merge(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plot"))
+		return cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "list"))
 		return cmd_nl(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rule"))

@@ -169,6 +169,36 @@ static void rec_opt(struct bblog_pr *r, uint16_t code, const unsigned char *v,
 	}
 }
 
+/* The SACK blocks among the options of the TCP header @th (@len bytes there). */
+static void decode_sack(struct bblog_pr_item *it, const unsigned char *th, size_t len)
+{
+	size_t hl = (size_t)(th[12] >> 4) * 4, o = 20;
+
+	if (hl > len)
+		hl = len;
+	while (o < hl) {
+		unsigned kind = th[o], olen;
+
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			o++;
+			continue;
+		}
+		if (o + 1 >= hl || (olen = th[o + 1]) < 2 || o + olen > hl)
+			break;
+		if (kind == 5) {
+			unsigned i;
+
+			for (i = 0; i < (olen - 2) / 8 && it->nsack < 4; i++, it->nsack++) {
+				it->sack[it->nsack][0] = get_be32(th + o + 2 + 8 * i);
+				it->sack[it->nsack][1] = get_be32(th + o + 6 + 8 * i);
+			}
+		}
+		o += olen;
+	}
+}
+
 static void decode_packet(struct bblog_pr *r, struct bblog_pr_item *it,
 			  const unsigned char *p, uint32_t caplen)
 {
@@ -211,6 +241,7 @@ static void decode_packet(struct bblog_pr *r, struct bblog_pr_item *it,
 	it->thflags = th[13];
 	it->win = get_be16(th + 14);
 	it->have_tcp = 1;
+	decode_sack(it, th, caplen - ihl);
 }
 
 static uint64_t rec_time(const struct bblog_pr *r, const unsigned char *rec)

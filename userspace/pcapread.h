@@ -50,6 +50,8 @@ struct bblog_pr_item {
 	uint8_t thflags;
 	uint32_t skipped;		/* BBLOG_PR_SKIPPED: count */
 	char comment[320];		/* the block's opt_comment, "" if none */
+	unsigned int nsack;		/* EPB: SACK blocks in its options */
+	uint32_t sack[4][2];		/* [start, end) */
 };
 
 int bblog_pr_init(struct bblog_pr *r, const void *buf, size_t len);

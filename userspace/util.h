@@ -34,6 +34,7 @@ int cmd_record(int argc, char **argv);
 int cmd_raw(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
 int cmd_nl(int argc, char **argv);
 int cmd_nl_ctl(int argc, char **argv);

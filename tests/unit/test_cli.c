@@ -267,6 +267,26 @@ static void t_merge(void)
 	free(err);
 	err = NULL;
 	CHECK(run(NULL, NULL, "cmp -s '%s' '%s'", out1, out2) == 0);
+	/* as pictures: a bar per segment sent, the Linux values, nothing loaded */
+	snprintf(out2, sizeof(out2), "%s/merged.html", tmpdir());
+	CHECK(run(NULL, NULL, "'%s' plot -o '%s' '%s'", bblog_bin(), out2, out1) == 0);
+	o = (char *)read_file(out2, &(size_t){ 0 });
+	CHECK(o != NULL);
+	if (o) {
+		char *q;
+		int segs = 0;
+
+		for (q = o; (q = strstr(q, "<line class=\"seg\"")); q++)
+			segs++;
+		CHECK_EQ(segs, 6);
+		CHECK(strstr(o, "<polyline class=\"cwnd\"") && strstr(o, "<polyline class=\"srtt\"") &&
+		      strstr(o, "<polyline class=\"pacing\""));
+		CHECK(!strstr(o, "<script") && !strstr(o, "src=") && !strstr(o, "href=") &&
+		      !strstr(o, "url("));
+		free(o);
+		o = NULL;
+	}
+	unlink(out2);
 	/* the whole connection on one screen */
 	CHECK(run(&o, NULL, "'%s' show --summary '%s'", bblog_bin(), out1) == 0);
 	CHECKF(o && strstr(o, "198.51.100.2") && strstr(o, " 12 records (6 packets out, 0 in), 2 lost\n") &&
