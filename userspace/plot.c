@@ -101,11 +101,12 @@ static void conn_add(struct conn *c, const struct bblog_pr_item *it)
 				c->base = it->seq;
 				c->have_base = 1;
 			}
-			if (!len)	/* a pure ACK: no sequence space to draw */
-				return;
-			PUSH(c->seg, c->nseg, c->cseg);
-			c->seg[c->nseg++] = (struct seg){ t, rel(c, it->seq),
-							  rel(c, it->seq + len), 0 };
+			/* a pure ACK has no sequence space to draw */
+			if (len) {
+				PUSH(c->seg, c->nseg, c->cseg);
+				c->seg[c->nseg++] = (struct seg){ t, rel(c, it->seq),
+								  rel(c, it->seq + len), 0 };
+			}
 		} else if (c->have_base && (it->thflags & 0x10)) {
 			unsigned int i;
 
