@@ -9,8 +9,8 @@
 
 #include "bytes.h"
 #include "pcapng.h"
+#include "json.h"
 #include "summary.h"
-#include "util.h"
 
 void bblog_summary_init(struct bblog_summary *s)
 {

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdnoreturn.h>
 
+#include "json.h"
+
 #ifndef BBLOG_TOOL_VERSION
 #define BBLOG_TOOL_VERSION "0.1"
 #endif
@@ -20,8 +22,6 @@ noreturn void usage(FILE *f, int status);
 __attribute__((format(printf, 1, 2))) void warnx(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) noreturn void diex(const char *fmt, ...);
 
-/* JSON string (with quotes) of at most max bytes of s. */
-void json_str(FILE *f, const char *s, size_t max);
 /* Copy a NUL-padded id into a safe file-name component ("UNKNOWN" if empty). */
 void sanitize_id(char *dst, size_t dstlen, const char *id, size_t max);
 /* Size with optional k/M/G suffix; -1 on error. */
