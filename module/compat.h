@@ -53,11 +53,11 @@
 #define BBLOG_TP_RST_REASON		bblog_rst_reason(reason)
 #define BBLOG_TP_RST_REASON_RAW		((u32)reason)
 /*
- * The names of this kernel's reasons, in its order, from its own list
- * (DEFINE_RST_REASON(FN, FNe), the idiom of net/core/skbuff.c's drop
- * reason names).
+ * The names of this kernel's reasons indexed by its numbers, from its own
+ * list (DEFINE_RST_REASON(FN, FNe), the idiom of net/core/skbuff.c's
+ * drop_reasons[]).
  */
-#define BBLOG_RST_KNAME(name)		#name,
+#define BBLOG_RST_KNAME(name)		[SK_RST_REASON_##name] = #name,
 #define BBLOG_RST_KNAME_END(name)
 #else
 #define BBLOG_TP_SEND_RESET_ARGS \
@@ -68,12 +68,14 @@
 
 /*
  * skb:kfree_skb: the drop reason since 5.17, named by DEFINE_DROP_REASON
- * since 6.0 (net/dropreason.h); 6.11 adds the receiving socket.
+ * since 6.0 (net/dropreason.h); 6.11 adds the receiving socket.  The list
+ * starts at NOT_SPECIFIED, which is 1 on 6.1 and 2 since 6.4 (CONSUMED
+ * before it): names are indexed by the enum, never by their place.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
 #include <net/dropreason.h>
 #define BBLOG_HAVE_DROP_REASON
-#define BBLOG_DROP_KNAME(name)		#name,
+#define BBLOG_DROP_KNAME(name)		[SKB_DROP_REASON_##name] = #name,
 #define BBLOG_DROP_KNAME_END(name)
 #endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)

@@ -26,6 +26,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
@@ -289,8 +290,9 @@ struct bblog_tracepoint {
  * A packet dropped (kfree_skb(), not consume_skb()): a TCP segment of a
  * logged connection is recorded with the reason.  One its socket sends
  * (its source is the socket's) goes to that socket; any other is looked up
- * by its 4-tuple as received.  Every drop anywhere passes here: the cost
- * before the first test is a tracepoint call.
+ * by its 4-tuple as received, in the namespace it arrived in.  Every drop
+ * anywhere passes here: the cost before the first test is a tracepoint
+ * call.
  */
 static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 {
@@ -299,6 +301,8 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 		.arg1 = bblog_drop_reason(reason), .arg2 = (u32)reason,
 	};
 	struct sock *sk = skb->sk;
+	const struct net_device *dev;
+	const struct dst_entry *dst;
 	struct bblog_tuple key;
 	const struct tcphdr *th;
 	struct tcphdr _th;
@@ -318,8 +322,17 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 		bblog_conn_log(sk, &ev);
 		return;
 	}
-	if (skb->dev && bblog_tuple_from_skb(&key, dev_net(skb->dev), skb, &ev))
+	/*
+	 * TCP's receive path has cleared skb->dev (tcp_v4_rcv(), tcp_v6_rcv())
+	 * by the time it drops a segment; its input route's device is in the
+	 * same namespace.
+	 */
+	rcu_read_lock();
+	dst = skb_dst(skb);
+	dev = skb->dev ?: (dst ? dst->dev : NULL);
+	if (dev && bblog_tuple_from_skb(&key, dev_net(dev), skb, &ev))
 		bblog_conn_log_tuple(&key, &ev);
+	rcu_read_unlock();
 }
 #endif
 

@@ -20,9 +20,12 @@
 /* 1 + the index of @name (any case) in the list @p; 0: absent. */
 static u8 __maybe_unused bblog_reason_index(const char *p, const char *name)
 {
-	size_t len = strlen(name);
 	unsigned int i;
+	size_t len;
 
+	if (!name)	/* a value the kernel's list does not name */
+		return 0;
+	len = strlen(name);
 	for (i = 1; i <= U8_MAX; i++) {
 		const char *end = strchrnul(p, ',');
 

@@ -19,6 +19,7 @@ bb_server srv1 -p 5025 --sink
 bb_server srv2 -p 5026 --sink --stall-ms 3000
 bb_server srv3 -p 5027 --sink
 bb_server srv5 -p 5037 --sink
+s5=$BB_PID
 bb_reader r
 
 bb_bg_a c1 bbtest client -a $BB_B4 -p 5025 --mode tail-auto --bytes 300000 \
@@ -50,6 +51,8 @@ while bb_a cat /proc/net/tcp | awk -v p=":$lport5" '$2 ~ p "$" { f = 1 } END { e
 done
 tc -n $BB_A qdisc del dev va root
 bb_stop $p5
+# the server's side never hears of it: its close is answered by a reset
+bb_stop $s5
 bb_settle
 bb_stop $BB_PID
 bb_parse $BB_DIR/r.raw $BB_DIR/r.txt

@@ -65,7 +65,7 @@ cat $BB_DIR/c4.out $BB_DIR/c6.out $BB_DIR/r.txt
 for f in 4 6; do
 	c=$(bb_cookie $BB_DIR/c$f.out 1)
 	bb_records $BB_DIR/r.raw "$c" > $BB_DIR/c$f.recs
-	grep ' evname=drop ' $BB_DIR/c$f.recs || die "IPv$f: no DROP record"
+	grep ' evname=drop ' $BB_DIR/c$f.recs || { cat $BB_DIR/c$f.recs; die "IPv$f: no DROP record"; }
 	n=$(grep -c ' evname=drop .* drop_reason=tcp_invalid_sequence' $BB_DIR/c$f.recs || true)
 	expect_num "IPv$f: drops for an invalid sequence" "$n" -ge 1
 	# each DROP follows the IN record of the same segment
