@@ -463,10 +463,9 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 }
 
 /*
- * A request socket is freed.  If its handshake is still in the table, it
- * made no connection (a child takes it at its first segment, long before
- * its request goes): its SYN-ACKs reached the retry limit, it was reset,
- * or its listener went.  It is dumped if the connection would have been
+ * A request socket is freed.  If it made no child and its handshake is
+ * still in the table, the handshake failed: its SYN-ACKs reached the retry
+ * limit, it was reset, or its listener went.  It is dumped if the connection would have been
  * logged in a mode that dumps at close.  A request with a SYN cookie is
  * freed at once by design: its handshake waits for the ACK that validates
  * the cookie, or expires.  So does a Fast Open one, whose child was made
@@ -479,8 +478,13 @@ void bblog_hs_req_end(const struct request_sock *req)
 	struct bblog_tuple key;
 	struct bblog_hs *hs;
 
+	/*
+	 * req->sk: it made a child, which takes the handshake at its first
+	 * segment (tcp_child_process()); the child can be accepted, and this
+	 * request freed, just before that.
+	 */
 	if (!bblog_hs_pending() || req->syncookie || !lsk ||
-	    tcp_rsk(req)->tfo_listener)
+	    tcp_rsk(req)->tfo_listener || READ_ONCE(req->sk))
 		return;
 	bblog_req_tuple(req, &key);
 	hs = bblog_hs_take(&key);
@@ -534,7 +538,11 @@ static void bblog_hs_gc(struct work_struct *work)
 
 int bblog_hs_init(void)
 {
-	int err = rhashtable_init(&bblog_hs_table, &bblog_hs_params);
+	int err;
+
+	/* one page each, even with lockdep's larger spinlock */
+	BUILD_BUG_ON(sizeof(struct bblog_hs) > 4096);
+	err = rhashtable_init(&bblog_hs_table, &bblog_hs_params);
 
 	if (err)
 		return err;

@@ -23,6 +23,7 @@
 #include "bblog-src/module/match.c"
 #include "bblog-src/module/rule.c"
 #include "bblog-src/module/handshake.c"
+#include "bblog-src/module/reason.c"
 
 #define BBLOG_TEST_SOCKS 4
 

@@ -29,8 +29,9 @@ until [ "$(cat /proc/sys/net/tcp_bblog/stat_conns_active)" = 0 ] &&
 	usleep 100000
 done
 # Every dump delivered is in the file once dd has written what it read:
-# the stream's exact length follows from the counters.
-want=$(( $(cat /proc/sys/net/tcp_bblog/stat_dumps) * 272 +
+# the stream's exact length follows from the counters (a dump's header,
+# struct bblog_dump, is 304 bytes; a record 256).
+want=$(( $(cat /proc/sys/net/tcp_bblog/stat_dumps) * 304 +
 	 $(cat /proc/sys/net/tcp_bblog/stat_dump_records) * 256 ))
 i=0
 until [ "$(wc -c < /tmp/dumps)" = "$want" ]; do
@@ -46,7 +47,7 @@ wait $reader || true
 conns=$(cat /proc/sys/net/tcp_bblog/stat_conns)
 [ "$conns" -ge 4 ] || die "only $conns connections logged"
 size=$(wc -c < /tmp/dumps)
-[ "$size" -gt $((conns * 272)) ] || die "only $size bytes of dumps"
+[ "$size" -gt $((conns * 304)) ] || die "only $size bytes of dumps"
 # First message header: version 1, type 1 (little-endian u32s).
 expect_eq "first version/type" "$(od -An -tu4 -N8 /tmp/dumps | tr -s ' ')" " 1 1"
 expect_eq "stat_dumps" "$(cat /proc/sys/net/tcp_bblog/stat_dumps)" "$conns"

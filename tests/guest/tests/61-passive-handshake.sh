@@ -29,6 +29,7 @@ wait_rtx() {
 }
 bb_begin
 h0=$(cat $P/stat_handshakes)
+m0=$(cat $P/stat_kprobe_missed)
 bb_reader r
 
 # 1. a listener template
@@ -126,10 +127,22 @@ expect_num "2: SYN-ACKs sent" "$(grep -c ' evname=out .* tflags=SA ' $BB_DIR/s2.
 # the wire at the server's end: every segment of the connection, in order
 bbtest wirecmp $BB_DIR/r.raw $BB_DIR/srv2.pcap --cookie $s -v ||
 	die "2: the records differ from tcpdump's capture at the server"
-# 5, 6: a dump of each failed handshake, from its SYN to how it ended
+# 5, 6: a dump of each failed handshake, from its SYN to how it ended.
+# A kernel whose kprobes are not on ftrace runs one it cannot optimize from
+# the int3 trap, where the module skips it and counts it: the debug
+# kernel's tcp_v4_reqsk_destructor starts with a call.  There a failed
+# handshake is not seen (it expires, unclaimed), and the count says so.
+missed=$(( $(cat $P/stat_kprobe_missed) - m0 ))
+if [ $missed -gt 0 ] && ! grep -q "^dump .* lport=509[56] " $BB_DIR/r.txt; then
+	echo "# 5, 6 not checked: $missed probe hits skipped in the int3 trap on this kernel"
+	expect_eq "handshakes kept/unclaimed/unkept/failed" \
+		"$(( $(cat $P/stat_handshakes) - h0 ))/$(cat $P/stat_handshakes_unclaimed)/$(cat $P/stat_handshakes_unkept)/$(cat $P/stat_handshakes_failed)" \
+		"7/0/0/0"
+	bb_end
+	exit 0
+fi
 for n in 5 6; do
-	d=$(grep "^dump .* lport=509$n " $BB_DIR/r.txt)
-	[ -n "$d" ] || die "$n: no dump of the failed handshake"
+	d=$(grep "^dump .* lport=509$n " $BB_DIR/r.txt) || die "$n: no dump of the failed handshake"
 	expect_eq "$n: the dump" "$(bb_get "$d" reason)/$(bb_get "$d" id)/$(bb_get "$d" mode)/$(bb_get "$d" ended)/$(bb_get "$d" sn_gaps)" \
 		"handshake%20failed/hs-$n/5/1/0"
 	bb_records $BB_DIR/r.raw "$(bb_get "$d" cookie)" > $BB_DIR/s$n.recs
