@@ -465,8 +465,8 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 /*
  * A request socket is freed.  If it made no child and its handshake is
  * still in the table, the handshake failed: its SYN-ACKs reached the retry
- * limit, it was reset, or its listener went.  It is dumped if the connection would have been
- * logged in a mode that dumps at close.  A request with a SYN cookie is
+ * limit, it was reset, or its listener went.  It is dumped if the
+ * connection would have been logged in a mode that dumps at close.  A request with a SYN cookie is
  * freed at once by design: its handshake waits for the ACK that validates
  * the cookie, or expires.  So does a Fast Open one, whose child was made
  * by its SYN.
@@ -543,7 +543,6 @@ int bblog_hs_init(void)
 	/* one page each, even with lockdep's larger spinlock */
 	BUILD_BUG_ON(sizeof(struct bblog_hs) > 4096);
 	err = rhashtable_init(&bblog_hs_table, &bblog_hs_params);
-
 	if (err)
 		return err;
 	schedule_delayed_work(&bblog_hs_work, BBLOG_HS_GC);
