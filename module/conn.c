@@ -426,6 +426,27 @@ static void bblog_conn_purge(struct bblog_conn *c)
 #define BBLOG_ENDF_KEEPALIVE	0x10	/* sent a keepalive probe */
 #define BBLOG_ENDF_UNREAD	0x20	/* reset sent with data unread */
 #define BBLOG_ENDF_LINGER	0x40	/* reset sent by SO_LINGER 0 */
+#define BBLOG_ENDF_OOM		0x80	/* closed by tcp_check_oom() */
+
+/*
+ * The kernel closes @sk, an orphan, for want of resources: too many
+ * orphans or TCP memory (tcp_check_oom() said so in tcp_close() or
+ * tcp_out_of_resources()).  Nothing else tells it: no error is reported,
+ * and the reset it sends may not be sent at all.
+ */
+void bblog_conn_end_oom(const struct sock *sk)
+{
+	struct bblog_conn *c;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		c->end_seen |= BBLOG_ENDF_OOM;
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+}
 
 static void bblog_conn_note_end(struct bblog_conn *c, const struct sock *sk,
 				const struct bblog_event *ev)
@@ -474,6 +495,8 @@ static void bblog_conn_note_end(struct bblog_conn *c, const struct sock *sk,
 /* BBLOG_END_*: how the connection ended, the first reason that applies. */
 static u32 bblog_conn_end_reason(const struct bblog_conn *c)
 {
+	if (c->end_seen & BBLOG_ENDF_OOM)
+		return BBLOG_END_ORPHAN_OOM;
 	if (c->end_seen & BBLOG_ENDF_RST_RECV)
 		return BBLOG_END_RST_RECV;
 	if (c->last_err == ETIMEDOUT)

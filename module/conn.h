@@ -120,6 +120,7 @@ void bblog_conn_set_mode_locked(struct bblog_conn *c, int mode);
 int bblog_conn_dump_locked(struct bblog_conn *c, const char *reason);
 void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk);
 void bblog_conn_owner(const struct sock *sk, u8 how);
+void bblog_conn_end_oom(const struct sock *sk);
 u32 bblog_conn_owner_nr(const struct bblog_conn *c, bool global);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
 void bblog_conn_passive_select(struct sock *sk);

@@ -13,10 +13,10 @@ struct sock;
 
 /*
  * Records a handshake keeps: the SYN and SYN-ACKs, retransmissions too
- * (a SYN-ACK lost for 7 s is already 11).  14 of 256 bytes and the entry's
- * head fill the 4 KiB allocation that 8 took as well.
+ * (a SYN-ACK lost for 7 s is already 11).  13 of 288 bytes and the entry's
+ * head fill one 4 KiB allocation.
  */
-#define BBLOG_HS_RECORDS	14
+#define BBLOG_HS_RECORDS	13
 
 int bblog_hs_init(void);
 void bblog_hs_uninit(void);

@@ -13,8 +13,10 @@
  * before it has its 4-tuple key.  Timer events come from kprobes where the kernel acts:
  * the retransmission timer (tcp_retransmit_timer), the tail loss probe,
  * zero-window and keepalive probes (tcp_write_wakeup), and the retransmit
- * after a path MTU reduction (tcp_simple_retransmit).  Without kprobes
- * those events are not recorded and the load says so.
+ * after a path MTU reduction (tcp_simple_retransmit).  Kretprobes: the
+ * owner of an accepted connection (inet_csk_accept) and an orphan closed
+ * for want of resources (tcp_check_oom).  Without kprobes those events
+ * are not recorded and the load says so.
  *
  * Every probe returns at once while no connection is logged.
  */
@@ -646,13 +648,48 @@ static int bblog_krp_accept(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kretprobe bblog_krp = {
-	.kp.symbol_name	= "inet_csk_accept",
-	.handler	= bblog_krp_accept,
-	.maxactive	= 256,
+/*
+ * tcp_check_oom(sk, shift) says true: the kernel closes the orphan @sk for
+ * want of resources.  The entry handler keeps @sk; it may run from the
+ * int3 trap, so it takes no lock.
+ */
+static int bblog_krp_oom_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	*(struct sock **)ri->data = bblog_kp_sk(regs);
+	return 0;
+}
+
+static int bblog_krp_oom(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	/* a bool: only the low byte of the return register is defined */
+	if ((u8)regs_return_value(regs) && bblog_conn_any())
+		bblog_conn_end_oom(*(struct sock **)ri->data);
+	return 0;
+}
+
+static struct kretprobe bblog_krps[] = {
+	{
+		.kp.symbol_name	= "inet_csk_accept",
+		.handler	= bblog_krp_accept,
+		.maxactive	= 256,
+	},
+	{
+		.kp.symbol_name	= "tcp_check_oom",
+		.entry_handler	= bblog_krp_oom_entry,
+		.handler	= bblog_krp_oom,
+		.data_size	= sizeof(struct sock *),
+		.maxactive	= 64,
+	},
 };
 
-static bool bblog_krp_registered;
+/* What is not known without each kretprobe. */
+static const char *const bblog_krp_loses[ARRAY_SIZE(bblog_krps)] = {
+	"owners of accepted connections are not known",
+	"connections closed for too many orphans or TCP memory end as resets",
+};
+
+static bool bblog_krp_registered[ARRAY_SIZE(bblog_krps)];
 
 /* Some registered kprobe still traps (int3): not optimized yet, not on ftrace. */
 static bool bblog_kprobes_trapping(void)
@@ -681,11 +718,14 @@ static void bblog_kprobes_register(void)
 				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
 		bblog_kp_registered[i] = !err;
 	}
-	err = register_kretprobe(&bblog_krp);
-	if (err)
-		pr_warn("kretprobe on %s failed (%d): owners of accepted connections are not known\n",
-			bblog_krp.kp.symbol_name, err);
-	bblog_krp_registered = !err;
+	for (i = 0; i < ARRAY_SIZE(bblog_krps); i++) {
+		err = register_kretprobe(&bblog_krps[i]);
+		if (err)
+			pr_warn("kretprobe on %s failed (%d): %s\n",
+				bblog_krps[i].kp.symbol_name, err,
+				bblog_krp_loses[i]);
+		bblog_krp_registered[i] = !err;
+	}
 	/*
 	 * Kernels without kprobes on ftrace optimize a new kprobe into a jump
 	 * a few jiffies later; until then its hits are skipped (see
@@ -708,6 +748,11 @@ unsigned long bblog_hooks_kprobe_missed(void)
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++)
 		if (bblog_kp_registered[i])
 			n += READ_ONCE(bblog_kps[i].nmissed);
+	/* a kretprobe misses when it is out of instances (maxactive) too */
+	for (i = 0; i < ARRAY_SIZE(bblog_krps); i++)
+		if (bblog_krp_registered[i])
+			n += READ_ONCE(bblog_krps[i].nmissed) +
+			     READ_ONCE(bblog_krps[i].kp.nmissed);
 	return n + atomic_long_read(&bblog_kp_trapped);
 }
 
@@ -715,8 +760,9 @@ static void bblog_kprobes_unregister(void)
 {
 	int i;
 
-	if (bblog_krp_registered)
-		unregister_kretprobe(&bblog_krp);
+	for (i = ARRAY_SIZE(bblog_krps) - 1; i >= 0; i--)
+		if (bblog_krp_registered[i])
+			unregister_kretprobe(&bblog_krps[i]);
 	for (i = ARRAY_SIZE(bblog_kps) - 1; i >= 0; i--)
 		if (bblog_kp_registered[i])
 			unregister_kprobe(&bblog_kps[i]);

@@ -65,6 +65,30 @@ unsigned int bblog_record_copy_hdr(struct bblog_record *rec,
 	return len;
 }
 
+/*
+ * Time with data in flight and, of it, limited by the receive window and
+ * by the send buffer, as tcp_get_info() reports them: the closed periods
+ * plus the one running.
+ */
+static void bblog_record_chrono(struct bblog_record *rec,
+				const struct tcp_sock *tp)
+{
+	u32 stat[ARRAY_SIZE(tp->chrono_stat)];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stat); i++)
+		stat[i] = tp->chrono_stat[i];
+	if (tp->chrono_type > TCP_CHRONO_UNSPEC &&
+	    tp->chrono_type <= ARRAY_SIZE(stat))
+		stat[tp->chrono_type - 1] += tcp_jiffies32 - tp->chrono_start;
+	rec->busy_ms = jiffies_to_msecs(stat[TCP_CHRONO_BUSY - 1] +
+					stat[TCP_CHRONO_RWND_LIMITED - 1] +
+					stat[TCP_CHRONO_SNDBUF_LIMITED - 1]);
+	rec->rwnd_limited_ms = jiffies_to_msecs(stat[TCP_CHRONO_RWND_LIMITED - 1]);
+	rec->sndbuf_limited_ms =
+		jiffies_to_msecs(stat[TCP_CHRONO_SNDBUF_LIMITED - 1]);
+}
+
 void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,
 		       const struct bblog_event *ev, u32 sn)
 {
@@ -118,6 +142,12 @@ void bblog_record_fill(struct bblog_record *rec, const struct sock *sk,
 	rec->bytes_received = tp->bytes_received;
 	rec->rcv_ssthresh = tp->rcv_ssthresh;
 	rec->window_clamp = tp->window_clamp;
+	rec->delivered_ce = tp->delivered_ce;
+	rec->dsack_dups = tp->dsack_dups;
+	rec->bytes_retrans = tp->bytes_retrans;
+	rec->bytes_sent = tp->bytes_sent;
+	rec->reord_seen = tp->reord_seen;
+	bblog_record_chrono(rec, tp);
 
 	if (ev->skb) {
 		bblog_record_copy_hdr(rec, ev->skb, ev->th_off);

@@ -62,7 +62,7 @@ static void detail_str(const unsigned char *rec, char *b, size_t len)
 		static const char *const end[] = {
 			"other", "rst-recv", "timeout", "rst-sent", "error",
 			"close-local", "close-peer", "keepalive", "abort-unread",
-			"abort-linger",
+			"abort-linger", "orphan-oom",
 		};
 
 		snprintf(b, len, " end=%s%s", a1 < sizeof(end) / sizeof(end[0]) ? end[a1] : "?",

@@ -68,13 +68,31 @@ static void add_state(const struct bblog_record *r, char *buf, size_t len, size_
 	add(buf, len, o, " ca %s", name_or(bblog_ca_state_name(r->ca_state), "?"));
 	if (r->retrans_out)
 		add(buf, len, o, " retrans_out %u", r->retrans_out);
+	/* counters tcp_info has and Wireshark does not, once they count */
+	if (r->bytes_retrans)
+		add(buf, len, o, " bytes_retrans %llu", (unsigned long long)r->bytes_retrans);
+	if (r->dsack_dups)
+		add(buf, len, o, " dsack %u", r->dsack_dups);
+	if (r->reord_seen)
+		add(buf, len, o, " reord_seen %u", r->reord_seen);
+	if (r->delivered_ce)
+		add(buf, len, o, " delivered_ce %u", r->delivered_ce);
 }
 
-static const char *const end_names[] = {
-	"other", "reset received", "timeout", "reset sent", "error",
-	"closed here first", "closed by the peer first", "keepalive timeout",
-	"closed with data unread", "closed with SO_LINGER 0",
-};
+/*
+ * What tcp_info adds up over the connection, at its end, once it sent
+ * something (never in version 1 records, which lack them).
+ */
+static void add_totals(const struct bblog_record *r, char *buf, size_t len, size_t *o)
+{
+	if (!(r->flags & BBLOG_RF_SNAPSHOT) || (!r->bytes_sent && !r->busy_ms))
+		return;
+	add(buf, len, o, "; sent %llu B retrans %llu B dsack %u reord %u ce %u"
+	    " busy %u ms rwnd-limited %u ms sndbuf-limited %u ms",
+	    (unsigned long long)r->bytes_sent, (unsigned long long)r->bytes_retrans,
+	    r->dsack_dups, r->reord_seen, r->delivered_ce, r->busy_ms,
+	    r->rwnd_limited_ms, r->sndbuf_limited_ms);
+}
 
 static const char *const option_names[] = {
 	"mode", "ID", "tag", "dump", "dump ID", "buf", "ID count", "log",
@@ -112,11 +130,10 @@ size_t bblog_record_comment(const struct bblog_dump *d, const struct bblog_recor
 	case BBLOG_EV_USER:
 		return bblog_user_event_text(r, buf, len);
 	case BBLOG_EV_CONNEND:
-		add(buf, len, &o, "end: %s",
-		    r->arg1 < sizeof(end_names) / sizeof(end_names[0]) ?
-		    end_names[r->arg1] : "?");
+		add(buf, len, &o, "end: %s", name_or(bblog_end_name(r->arg1), "?"));
 		if (r->arg2)
 			add(buf, len, &o, " (%s)", name_or(strerrorname_np((int)r->arg2), "errno"));
+		add_totals(r, buf, len, &o);
 		break;
 	case BBLOG_EV_STATE:
 		x = bblog_linux_state_name(r->arg1);

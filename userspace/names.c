@@ -90,6 +90,18 @@ const char *bblog_ca_state_name(unsigned st)
 	return st < sizeof(n) / sizeof(n[0]) ? n[st] : NULL;
 }
 
+const char *bblog_end_name(unsigned int end)
+{
+	static const char *const n[] = {
+		"other", "reset received", "timeout", "reset sent", "error",
+		"closed here first", "closed by the peer first", "keepalive timeout",
+		"closed with data unread", "closed with SO_LINGER 0",
+		"closed for the orphan or memory limit",
+	};
+
+	return end < sizeof(n) / sizeof(n[0]) ? n[end] : NULL;
+}
+
 const char *bblog_owner_how_name(unsigned int how)
 {
 	switch (how) {

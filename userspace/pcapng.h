@@ -205,6 +205,8 @@ const char *bblog_fbsd_state_name(unsigned st);	/* NULL if unknown */
 const char *bblog_linux_state_name(unsigned st);
 const char *bblog_ca_state_name(unsigned st);
 const char *bblog_mode_name(int mode);
+/* BBLOG_END_* in words: "reset received"...; NULL if unknown. */
+const char *bblog_end_name(unsigned int end);
 /* BBLOG_OWNER_*: "unknown", "connect", "accept" ("other" beyond). */
 const char *bblog_owner_how_name(unsigned int how);
 /* A RST_SENT record's reason (its arg1): NULL for 0 and past the list. */

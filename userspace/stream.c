@@ -14,13 +14,14 @@
 #define DUMP_V1  ((uint64_t)BBLOG_DUMP_V1_SIZE)
 /* Largest dump header accepted: headers only grow at the end. */
 #define DUMP_MAX 4096u
-#define REC_LEN  ((uint64_t)sizeof(struct bblog_record))
+/* Smallest record stride: version 1's; the fields it lacks read as 0. */
+#define REC_LEN  ((uint64_t)BBLOG_RECORD_V1_SIZE)
 /* Largest record stride accepted: records only grow at the end. */
 #define REC_MAX  65536u
 
 _Static_assert(sizeof(struct bblog_msg_hdr) == 16, "msg hdr size");
 _Static_assert(sizeof(struct bblog_dump) == 304, "dump size");
-_Static_assert(sizeof(struct bblog_record) == 256, "record size");
+_Static_assert(sizeof(struct bblog_record) == 288, "record size");
 
 static void read_hdr(const unsigned char *p, struct bblog_msg_hdr *h)
 {
@@ -50,7 +51,7 @@ static int plausible_dump(const unsigned char *p, size_t avail)
 	uint64_t hs;
 
 	read_hdr(p, &h);
-	if (h.version != BBLOG_VERSION || h.type != BBLOG_MSG_DUMP ||
+	if (h.version < 1 || h.version > BBLOG_VERSION || h.type != BBLOG_MSG_DUMP ||
 	    h.length < DUMP_V1 || h.length > BBLOG_MSG_MAX)
 		return 0;
 	if (avail < DUMP_V1)
@@ -158,8 +159,8 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
 	memcpy(&m->dump, p, hs < DUMP_LEN ? hs : DUMP_LEN);
 	m->dump.header_size = (uint16_t)hs;
 	if (m->dump.record_size < REC_LEN || m->dump.record_size > REC_MAX) {
-		corrupt(m, h.length, "dump record_size %u outside %zu..%u",
-			m->dump.record_size, sizeof(struct bblog_record), REC_MAX);
+		corrupt(m, h.length, "dump record_size %u outside %u..%u",
+			m->dump.record_size, BBLOG_RECORD_V1_SIZE, REC_MAX);
 		return 1;
 	}
 	want = hs + (uint64_t)m->dump.nrecords * m->dump.record_size;
@@ -186,7 +187,10 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m)
 void bblog_msg_record(const struct bblog_msg *m, uint32_t i,
 		      struct bblog_record *r)
 {
-	memcpy(r, m->records + (size_t)i * m->dump.record_size, sizeof(*r));
+	size_t n = m->dump.record_size < sizeof(*r) ? m->dump.record_size : sizeof(*r);
+
+	memcpy(r, m->records + (size_t)i * m->dump.record_size, n);
+	memset((unsigned char *)r + n, 0, sizeof(*r) - n);
 }
 
 void bblog_stream_init(struct bblog_stream *s)

@@ -91,12 +91,6 @@ void bblog_summary_add(struct bblog_summary *s, const struct bblog_pr_item *it)
 	}
 }
 
-static const char *const end_names[] = {
-	"other", "reset received", "timeout", "reset sent", "error",
-	"closed here first", "closed by the peer first", "keepalive timeout",
-	"closed with data unread", "closed with SO_LINGER 0",
-};
-
 static void put_ms(FILE *f, uint32_t us)
 {
 	fprintf(f, "%u.%03u ms", us / 1000, us % 1000);
@@ -107,8 +101,7 @@ void bblog_summary_print(struct bblog_summary *s, const char *name, const char *
 {
 	uint64_t dur = s->records ? s->last_us - s->first_us : 0;
 	uint32_t avg = s->srtt_n ? (uint32_t)(s->srtt_sum / s->srtt_n) : 0;
-	const char *end = s->end < sizeof(end_names) / sizeof(end_names[0]) ?
-			  end_names[s->end] : "?";
+	const char *end = bblog_end_name(s->end) ?: "?";
 	int i, any = 0;
 
 	ca_until(s, s->last_us);

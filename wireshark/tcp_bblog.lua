@@ -49,6 +49,7 @@ local end_reasons = {
 	[4] = "error", [5] = "closed here first", [6] = "closed by the peer first",
 	[7] = "keepalive timeout", [8] = "closed with data unread",
 	[9] = "closed with SO_LINGER 0",
+	[10] = "closed for the orphan or memory limit",
 }
 local rst_list = {
 	"not_specified", "no_socket", "tcp_invalid_ack_sequence",

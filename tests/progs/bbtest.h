@@ -26,6 +26,9 @@ const char *tcp_state_name(unsigned int st);
 unsigned long long parse_u64(const char *s, const char *what);
 void set_timeout(unsigned int secs);
 int set_str_opt(int fd, int opt, const char *s);
+/* tcpinfo.c */
+int tcpinfo_print(int fd, unsigned int n, unsigned long long cookie,
+		  unsigned int timeout_ms);
 int set_int_opt(int fd, int opt, int v);
 uint64_t sock_cookie(int fd);
 unsigned int sock_lport(int fd);

@@ -907,7 +907,9 @@ static void check_records(struct thread *t, struct slot *s, struct call *c,
 
 		memcpy(&r, buf + (size_t)i * sizeof(r), sizeof(r));
 		if (!known_event(r.event) || (r.flags & ~BBLOG_RF_ALL) ||
-		    (r.tcp_flags & ~BBLOG_TF_ALL) || r.reserved[0] || r.reserved[1] ||
+		    (r.tcp_flags & ~BBLOG_TF_ALL) || r.bytes_retrans > r.bytes_sent ||
+		    r.delivered_ce > r.delivered ||
+		    (uint64_t)r.rwnd_limited_ms + r.sndbuf_limited_ms > r.busy_ms ||
 		    r.pad[0] || r.pad[1] || r.pad[2] || r.pad[3] ||
 		    (r.th_len && (r.th_len < 20 || r.th_len > 60)) ||
 		    !!r.th_len != !!(r.flags & BBLOG_RF_HDR) || r.state > 12 ||

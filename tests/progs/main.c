@@ -23,7 +23,8 @@ static const struct {
 	  "       [--tag T] [--echo] [--dump REASON] [--dumpid REASON] [--idcnt]\n"
 	  "       [--buf FILE]... [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
 	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode] [--lockstep]\n"
-	  "       [--keepalive S] [--bind-port P] [--uid UID] [--log TEXT]\n"
+	  "       [--keepalive S] [--bind-port P] [--uid UID] [--log TEXT] [--info]\n"
+	  "       [--close-now]\n"
 	  "       [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,
 	  "sockopt-errors [--unloaded] [--no-sysctl] [--unprivileged]" },

@@ -71,7 +71,7 @@ enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
        O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
-       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG };
+       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG, O_INFO, O_CLOSENOW };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -106,6 +106,8 @@ static const struct option net_opts[] = {
 	{ "dstopts", no_argument, NULL, O_DSTOPTS },
 	{ "uid", required_argument, NULL, O_UID },
 	{ "log", required_argument, NULL, O_LOG },
+	{ "info", no_argument, NULL, O_INFO },
+	{ "close-now", no_argument, NULL, O_CLOSENOW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -486,7 +488,7 @@ int cmd_client(int argc, char **argv)
 	unsigned long long bytes = 0;
 	size_t chunk = 16384;
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
-	int has_mode_after = 0, mode_after = 0, getmode = 0, lockstep = 0, keepalive = 0;
+	int has_mode_after = 0, mode_after = 0, getmode = 0, info = 0, close_now = 0, lockstep = 0, keepalive = 0;
 	unsigned int bind_port = 0;
 	int dstopts = 0;
 	long uid = -1;
@@ -533,6 +535,8 @@ int cmd_client(int argc, char **argv)
 		case O_GETMODE: getmode = 1; break;
 		case O_UID: uid = (long)parse_u64(optarg, "--uid"); break;
 		case O_LOG: logmsg = optarg; break;
+		case O_INFO: info = 1; break;
+		case O_CLOSENOW: close_now = 1; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
 	}
@@ -649,6 +653,12 @@ int cmd_client(int argc, char **argv)
 		struct cconn *cc = &conns[i];
 
 		last_open = i + 1;
+		if (info && !cc->dead &&
+		    tcpinfo_print(cc->fd, cc->n, (unsigned long long)cc->cookie,
+				  timeout * 1000) < 0) {
+			printf("error n=%u op=info errno=%s\n", cc->n, errname(errno));
+			failed = 1;
+		}
 		if (getmode) {
 			int m = -100;
 			socklen_t l = sizeof(m);
@@ -686,7 +696,7 @@ int cmd_client(int argc, char **argv)
 				failed = 1;
 			} else {
 				const struct bblog_record *r0 = (const void *)rb;
-				const struct bblog_record *rl = (const void *)(rb + (l ? l - 256 : 0));
+				const struct bblog_record *rl = (const void *)(rb + (l ? l - sizeof(*r0) : 0));
 				unsigned int nr = (unsigned int)(l / sizeof(struct bblog_record));
 
 				bfd = open(buffiles[b], O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -744,6 +754,11 @@ int cmd_client(int argc, char **argv)
 		if (rst) {
 			rst_close(conns[i].fd);
 			printf("rst n=%u cookie=%llu\n", conns[i].n,
+			       (unsigned long long)conns[i].cookie);
+		} else if (close_now) {
+			/* close(): the socket is an orphan until its FIN is done */
+			close(conns[i].fd);
+			printf("closed-now n=%u cookie=%llu\n", conns[i].n,
 			       (unsigned long long)conns[i].cookie);
 		} else {
 			graceful_close(&conns[i], buf);

@@ -321,8 +321,8 @@ static void buf_cases(void)
 		check_true("BUF returns at least the handshake and data (>= 5 records)", n >= 5,
 			   det);
 		for (i = 1; i < n; i++) {
-			const struct bblog_record *a = (void *)(rb + (i - 1) * 256);
-			const struct bblog_record *b = (void *)(rb + i * 256);
+			const struct bblog_record *a = (void *)(rb + (i - 1) * sizeof(*a));
+			const struct bblog_record *b = (void *)(rb + i * sizeof(*b));
 
 			if (b->sn <= a->sn)
 				bad++;
@@ -333,7 +333,7 @@ static void buf_cases(void)
 	r = getsockopt(cfd, SOL_IP, BBLOG_SO_BUF, rb, &l);
 	check("BUF get with exactly one record of space", r, errno, 0);
 	if (!r)
-		check_true("BUF with one record of space returns 0 or 256 bytes",
+		check_true("BUF with one record of space returns 0 or one record",
 			   l == 0 || l == sizeof(struct bblog_record), "bad optlen");
 
 	check("DUMP with reason \"\"", setsockopt(cfd, SOL_IP, BBLOG_SO_DUMP, "", 1), errno, 0);

@@ -246,12 +246,16 @@ static void print_record(const struct bblog_record *r, uint64_t cookie, uint32_t
 	printf("rec cookie=%llu seq=%u sn=%u time_ns=%llu ev=%u evname=%s state=%u ca=%u "
 	       "th_len=%u flags=0x%x seq_no=%u ack_no=%u tflags=%s win=%u payload_len=%u "
 	       "snd_cwnd=%u snd_ssthresh=%u srtt_us=%u snd_una=%u snd_nxt=%u rcv_nxt=%u "
-	       "retrans_out=%u total_retrans=%u arg1=%u arg2=%u err=%d",
+	       "retrans_out=%u total_retrans=%u arg1=%u arg2=%u err=%d bytes_sent=%llu "
+	       "bytes_retrans=%llu dsack_dups=%u reord_seen=%u delivered_ce=%u busy_ms=%u "
+	       "rwnd_limited_ms=%u sndbuf_limited_ms=%u",
 	       (unsigned long long)cookie, seq, r->sn, (unsigned long long)r->time_ns, r->event,
 	       ev_name(r->event), r->state, r->ca_state, r->th_len, r->flags, tseq, tack, fls,
 	       win, r->payload_len, r->snd_cwnd, r->snd_ssthresh, r->srtt_us, r->snd_una,
 	       r->snd_nxt, r->rcv_nxt, r->retrans_out, r->total_retrans, r->arg1, r->arg2,
-	       r->err);
+	       r->err, (unsigned long long)r->bytes_sent, (unsigned long long)r->bytes_retrans,
+	       r->dsack_dups, r->reord_seen, r->delivered_ce, r->busy_ms, r->rwnd_limited_ms,
+	       r->sndbuf_limited_ms);
 	if (r->event == BBLOG_EV_RST_SENT) {
 		char name[64];
 

@@ -485,8 +485,8 @@ int cmd_wirecmp(int argc, char **argv)
 		return 1;
 
 	/* The connection's dumps, in order, and its records. */
-	rout = calloc(st.ndumps ? st.len / 256 + 1 : 1, sizeof(*rout));
-	rin = calloc(st.ndumps ? st.len / 256 + 1 : 1, sizeof(*rin));
+	rout = calloc(st.ndumps ? st.len / sizeof(struct bblog_record) + 1 : 1, sizeof(*rout));
+	rin = calloc(st.ndumps ? st.len / sizeof(struct bblog_record) + 1 : 1, sizeof(*rin));
 	sout = calloc(nsegs + 1, sizeof(*sout));
 	sin = calloc(nsegs + 1, sizeof(*sin));
 	if (!rout || !rin || !sout || !sin)

@@ -596,7 +596,7 @@ static void t_raw(void)
 	CHECK(err && strstr(err, "corrupt message dropped"));
 	free(err);
 	p = read_file(path_in_tmp("raw-c.raw"), &clen);
-	CHECK_EQ(clen, 2 * (sizeof(struct bblog_dump) + 9 * 256) + 2 * (sizeof(struct bblog_dump) + 5 * 256));
+	CHECK_EQ(clen, 2 * (sizeof(struct bblog_dump) + 9 * sizeof(struct bblog_record)) + 2 * (sizeof(struct bblog_dump) + 5 * sizeof(struct bblog_record)));
 	free(p);
 	rc = run(&out, NULL, "mkdir -p '%s/out-rawc' && '%s' record -D '%s/out-rawc' -f '%s' && ls '%s/out-rawc'",
 		 tmpdir(), bblog_bin(), tmpdir(), path_in_tmp("raw-c.raw"), tmpdir());
@@ -944,7 +944,7 @@ static void t_daemon_signals(void)
 		return;
 	golden_cont(&c, gc);
 	/* first continual dump: the file stays open (temporary name) */
-	CHECK(write(fd, c.p, sizeof(struct bblog_dump) + 4 * 256) == sizeof(struct bblog_dump) + 4 * 256);
+	CHECK(write(fd, c.p, sizeof(struct bblog_dump) + 4 * sizeof(struct bblog_record)) == sizeof(struct bblog_dump) + 4 * sizeof(struct bblog_record));
 	snprintf(path, sizeof(path), "%s/." F_CONT ".tmp", dir);
 	CHECK(wait_for(path, 1, 5000));
 	/* idle timeout (-t 1) finishes it */
@@ -957,7 +957,7 @@ static void t_daemon_signals(void)
 	CHECK(kill((pid_t)pid, SIGHUP) == 0);
 	nanosleep(&ts, NULL);
 	/* an open file at SIGTERM is finished */
-	CHECK(write(fd, c.p + sizeof(struct bblog_dump) + 4 * 256, sizeof(struct bblog_dump) + 4 * 256) == sizeof(struct bblog_dump) + 4 * 256);
+	CHECK(write(fd, c.p + sizeof(struct bblog_dump) + 4 * sizeof(struct bblog_record), sizeof(struct bblog_dump) + 4 * sizeof(struct bblog_record)) == sizeof(struct bblog_dump) + 4 * sizeof(struct bblog_record));
 	golden_v4(&v, &g4);
 	CHECK(write(fd, v.p, v.len) == (ssize_t)v.len);
 	snprintf(path, sizeof(path), "%s/" F_V4, dir);

@@ -205,6 +205,7 @@ static void t_comments(void)
 		{ BBLOG_EV_CONNEND, 5, 0, 0, "end: closed here first" },
 		{ BBLOG_EV_CONNEND, 2, 110, 0, "end: timeout (ETIMEDOUT)" },
 		{ BBLOG_EV_CONNEND, 7, 110, 0, "end: keepalive timeout (ETIMEDOUT)" },
+		{ BBLOG_EV_CONNEND, 10, 0, 0, "end: closed for the orphan or memory limit" },
 		{ BBLOG_EV_CONNEND, 99, 0, 0, "end: ?" },
 		{ BBLOG_EV_STATE, 2, 1, 0, "state SYN_SENT -> ESTABLISHED" },
 		{ BBLOG_EV_RETRANS, 1234, 1448, 0, "retransmit seq 1234 len 1448" },
@@ -237,6 +238,22 @@ static void t_comments(void)
 		CHECKF(!strcmp(text, c[i].want), "event %u: '%s', want '%s'", c[i].ev, text,
 		       c[i].want);
 	}
+	/* the end of a connection that sent: its totals */
+	gen_record(&r, 1, BBLOG_EV_CONNEND);
+	r.arg1 = BBLOG_END_CLOSE_PEER;
+	r.arg2 = 0;
+	r.bytes_sent = 150000;
+	r.bytes_retrans = 2800;
+	r.dsack_dups = 1;
+	r.reord_seen = 2;
+	r.delivered_ce = 3;
+	r.busy_ms = 1500;
+	r.rwnd_limited_ms = 4;
+	r.sndbuf_limited_ms = 5;
+	bblog_record_comment(&d, &r, text, sizeof(text));
+	CHECKF(!strcmp(text, "end: closed by the peer first; sent 150000 B retrans 2800 B dsack 1 "
+		       "reord 2 ce 3 busy 1500 ms rwnd-limited 4 ms sndbuf-limited 5 ms"),
+	       "%s", text);
 	/* a packet: the state it leaves, in packets and times */
 	gen_record(&r, 1, BBLOG_EV_OUT);
 	r.snd_cwnd = 10;
@@ -259,6 +276,15 @@ static void t_comments(void)
 	bblog_record_comment(&d, &r, text, sizeof(text));
 	CHECKF(!strcmp(text, "cwnd 10 ssthresh 7 inflight 0 srtt 40us rto 204.000ms ca Loss "
 		       "retrans_out 2"), "%s", text);
+	/* tcp_info's loss and reordering counters, once they count */
+	r.bytes_retrans = 2896;
+	r.dsack_dups = 1;
+	r.reord_seen = 3;
+	r.delivered_ce = 4;
+	bblog_record_comment(&d, &r, text, sizeof(text));
+	CHECKF(!strcmp(text, "cwnd 10 ssthresh 7 inflight 0 srtt 40us rto 204.000ms ca Loss "
+		       "retrans_out 2 bytes_retrans 2896 dsack 1 reord_seen 3 delivered_ce 4"),
+	       "%s", text);
 	/* no state, no words; and a short buffer stays a string */
 	r.flags = 0;
 	CHECK(bblog_record_comment(&d, &r, text, sizeof(text)) == 0 && !text[0]);

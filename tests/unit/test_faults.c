@@ -29,7 +29,7 @@
 #define F_CONT	"cont_443_198.51.100.2_51000.0.pcapng"
 #define F_V4	"web_.._.._etc_passwd_443_198.51.100.2_51000.0.pcapng"
 #define F_V6	"UNKNOWN_8080_2001:db8:ffff::2_40000.0.pcapng"
-#define DUMP_LEN	(sizeof(struct bblog_dump) + 4 * 256)		/* a golden_cont dump */
+#define DUMP_LEN	(sizeof(struct bblog_dump) + 4 * sizeof(struct bblog_record))		/* a golden_cont dump */
 
 static void build_all(struct gbuf *b)
 {

@@ -72,7 +72,7 @@ static void t_stream_golden(void)
 	CHECK_EQ(s.kind[0], BBLOG_MSGK_DUMP);
 	CHECK_EQ(s.nrec[0], 9);
 	CHECK_EQ(s.sn0[0], 10);
-	CHECK_EQ(s.len[0], sizeof(struct bblog_dump) + 9 * 256);
+	CHECK_EQ(s.len[0], sizeof(struct bblog_dump) + 9 * sizeof(struct bblog_record));
 	CHECK_EQ(s.kind[1], BBLOG_MSGK_UNKNOWN);
 	CHECK_EQ(s.len[1], 40);
 	CHECK_EQ(s.kind[2], BBLOG_MSGK_DUMP);
@@ -171,9 +171,9 @@ static void t_stream_corrupt(void)
 	/* 2: length not matching nrecords * record_size */
 	gen_dump(&d, 0, 2, "x", 0, 0);
 	d.nrecords = 2;
-	d.hdr.length = sizeof(d) + 256;
+	d.hdr.length = sizeof(d) + sizeof(r[0]);
 	gbuf_add(&b, &d, sizeof(d));
-	gbuf_add(&b, r, 256);
+	gbuf_add(&b, r, sizeof(r[0]));
 	/* 3: dump shorter than a dump header */
 	gbuf_add(&b, &h, sizeof(h));
 	gbuf_add(&b, junk, 84);
@@ -188,11 +188,11 @@ static void t_stream_corrupt(void)
 	CHECK_EQ(s.kind[0], BBLOG_MSGK_CORRUPT);
 	CHECK_EQ(s.len[0], sizeof(d) + 100);
 	CHECK_EQ(s.kind[1], BBLOG_MSGK_CORRUPT);
-	CHECK_EQ(s.len[1], sizeof(d) + 256);
+	CHECK_EQ(s.len[1], sizeof(d) + sizeof(r[0]));
 	CHECK_EQ(s.kind[2], BBLOG_MSGK_CORRUPT);
 	CHECK_EQ(s.len[2], 100);
 	CHECK_EQ(s.kind[3], BBLOG_MSGK_CORRUPT);
-	CHECK_EQ(s.len[3], sizeof(d) + 256);
+	CHECK_EQ(s.len[3], sizeof(d) + sizeof(r[0]));
 	CHECK_EQ(s.kind[4], BBLOG_MSGK_DUMP);
 	CHECK_EQ(s.nrec[4], 9);
 	CHECK_EQ(s.pending, 0);
@@ -287,9 +287,9 @@ static void t_stream_bigger_records(void)
 	unsigned char rec[320];
 	int i;
 
-	/* a future version with 320-byte records: the first 256 bytes are read */
+	/* a future version with 320-byte records: the first 288 bytes are read */
 	gen_dump(&d, 0, 5, "future", 0, 0);
-	d.hdr.version = 2;
+	d.hdr.version = BBLOG_VERSION + 1;
 	d.record_size = sizeof(rec);
 	d.nrecords = 3;
 	d.hdr.length = sizeof(d) + 3 * sizeof(rec);
@@ -309,6 +309,54 @@ static void t_stream_bigger_records(void)
 			bblog_msg_record(&m, (uint32_t)i, &r);
 			CHECK_EQ(r.sn, 100 + i);
 			CHECK_EQ(r.window_clamp, 70000 + 100 + i);
+			CHECK_EQ(r.sndbuf_limited_ms, ((struct bblog_record *)rec)->sndbuf_limited_ms);
+		}
+	}
+	CHECK(bblog_stream_next(&st, &m) == 0);
+	bblog_stream_destroy(&st);
+	gbuf_free(&b);
+}
+
+/* Version 1: 256-byte records; what version 2 added reads as 0. */
+static void t_stream_v1_records(void)
+{
+	struct gbuf b = { 0 };
+	struct bblog_dump d;
+	struct bblog_record r;
+	struct bblog_stream st;
+	struct bblog_msg m;
+	int i;
+
+	gen_dump(&d, 0, 6, "old", 0, 0);
+	d.hdr.version = 1;
+	d.record_size = BBLOG_RECORD_V1_SIZE;
+	d.nrecords = 3;
+	d.hdr.length = sizeof(d) + 3 * BBLOG_RECORD_V1_SIZE;
+	gbuf_add(&b, &d, sizeof(d));
+	for (i = 0; i < 3; i++) {
+		gen_record(&r, 200 + (uint32_t)i, BBLOG_EV_OUT);
+		/* bytes a writer of version 1 never wrote: not to be read */
+		r.bytes_sent = r.bytes_retrans = 77;
+		r.reord_seen = r.busy_ms = r.rwnd_limited_ms = r.sndbuf_limited_ms = 77;
+		gbuf_add(&b, &r, BBLOG_RECORD_V1_SIZE);
+	}
+	bblog_stream_init(&st);
+	bblog_stream_feed(&st, b.p, b.len);
+	CHECK(bblog_stream_next(&st, &m) == 1);
+	CHECK_EQ(m.kind, BBLOG_MSGK_DUMP);
+	CHECK_EQ(m.version, 1);
+	if (m.kind == BBLOG_MSGK_DUMP) {
+		for (i = 0; i < 3; i++) {
+			memset(&r, 0xee, sizeof(r));
+			bblog_msg_record(&m, (uint32_t)i, &r);
+			CHECK_EQ(r.sn, 200 + i);
+			CHECK_EQ(r.window_clamp, 70000 + 200 + i);
+			CHECK_EQ(r.bytes_sent, 0);
+			CHECK_EQ(r.bytes_retrans, 0);
+			CHECK_EQ(r.reord_seen, 0);
+			CHECK_EQ(r.busy_ms, 0);
+			CHECK_EQ(r.rwnd_limited_ms, 0);
+			CHECK_EQ(r.sndbuf_limited_ms, 0);
 		}
 	}
 	CHECK(bblog_stream_next(&st, &m) == 0);
@@ -433,6 +481,7 @@ void suite_stream(void)
 	tap_run(t_stream_corrupt, "stream: corrupt dumps (record_size, length, family) skipped by their length");
 	tap_run(t_stream_resync, "stream: untrusted lengths resynchronise to the next dump in any chunking");
 	tap_run(t_stream_bigger_records, "stream: larger record_size of a newer version is accepted");
+	tap_run(t_stream_v1_records, "stream: version 1's 256-byte records are read, version 2's fields 0");
 	tap_run(t_stream_header_size, "stream: header_size 0 (version 1), larger, and corrupt ones");
 	tap_run(t_stream_lost, "stream: LOST messages parsed, short ones corrupt, grown ones accepted");
 }

@@ -90,6 +90,8 @@
  * so a reader uses the first sizeof() bytes it knows of a larger header or
  * record, and zeroes what a smaller one lacks.  Flag bits
  * outside the *_ALL masks are reserved and must be ignored by readers.
+ * BBLOG_VERSION says which fields a record has: version 1's are 256 bytes,
+ * version 2's 288 (more of tcp_info's state); a reader takes both.
  */
 #ifndef _UAPI_LINUX_TCP_BBLOG_H
 #define _UAPI_LINUX_TCP_BBLOG_H
@@ -97,7 +99,7 @@
 #include <linux/types.h>
 
 /* Version of the record format: net.tcp_bblog.log_version, msg hdr version. */
-#define BBLOG_VERSION		1
+#define BBLOG_VERSION		2
 
 #define BBLOG_DEVICE		"/dev/tcp_bblog"
 
@@ -275,6 +277,12 @@ struct bblog_user_event {
 #define BBLOG_END_KEEPALIVE	7	/* keepalive probes went unanswered */
 #define BBLOG_END_ABORT_UNREAD	8	/* closed with data unread: reset sent */
 #define BBLOG_END_ABORT_LINGER	9	/* closed with SO_LINGER 0: reset sent */
+/*
+ * closed by the kernel for want of resources: too many orphaned sockets
+ * (net.ipv4.tcp_max_orphans) or TCP memory (tcp_mem), a reset sent if it
+ * could (tcp_check_oom())
+ */
+#define BBLOG_END_ORPHAN_OOM	10
 
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */
@@ -294,10 +302,16 @@ struct bblog_user_event {
 #define BBLOG_TF_ALL		0x00ff
 
 /*
- * One event, 256 bytes.  time_ns is CLOCK_BOOTTIME; the wall clock of a
+ * One event, 288 bytes (256 in version 1).  time_ns is CLOCK_BOOTTIME; the wall clock of a
  * record is bblog_dump.boot_offset_ns + time_ns.  sn counts every event the
  * connection tried to record, so a gap in sn is the number of events not
  * stored (head full, no memory, budget) or overwritten (ring).
+ *
+ * The TCP state fields (BBLOG_RF_SNAPSHOT) are tcp_sock's as the event
+ * left them; those tcp_info(7) also reports carry its meaning: counters
+ * count from the connection's start and never go back.  Sequence numbers
+ * are absolute.  Version 2 added delivered_ce and dsack_dups (zero, then
+ * "reserved", in version 1) and everything after pad.
  */
 struct bblog_record {
 	__u64 time_ns;		/*   0 */
@@ -347,10 +361,24 @@ struct bblog_record {
 	__u64 bytes_received;	/* 168 */
 	__u32 rcv_ssthresh;	/* 176 */
 	__u32 window_clamp;	/* 180 */
-	__u32 reserved[2];	/* 184 zero */
+	__u32 delivered_ce;	/* 184 packets delivered with ECN CE marks */
+	__u32 dsack_dups;	/* 188 DSACK blocks received (spurious retransmissions) */
 	__u8  th[60];		/* 192 TCP header and options, network order */
 	__u8  pad[4];		/* 252 zero */
-};				/* 256 */
+	__u64 bytes_retrans;	/* 256 bytes retransmitted */
+	__u64 bytes_sent;	/* 264 bytes sent, retransmissions included */
+	__u32 reord_seen;	/* 272 reorderings detected */
+	/*
+	 * 276: ms with data in flight (tcpi_busy_time), of which the next two
+	 * were limited by the peer's receive window and by the send buffer
+	 */
+	__u32 busy_ms;
+	__u32 rwnd_limited_ms;	/* 280 */
+	__u32 sndbuf_limited_ms;	/* 284 */
+};				/* 288 */
+
+/* Bytes of a record in version 1 streams (bblog_dump.record_size). */
+#define BBLOG_RECORD_V1_SIZE	256
 
 /* Common header of every message read from the device (16 bytes). */
 struct bblog_msg_hdr {

@@ -11,12 +11,12 @@ expect_eq "device mode" "$(stat -c %a $dev)" 400
 expect_eq "device owner" "$(stat -c %U $dev)" root
 grep -q ' tcp_bblog$' /proc/misc || die "not a misc device"
 
-expect_eq "log_version" "$(cat /proc/sys/net/tcp_bblog/log_version)" 1
+expect_eq "log_version" "$(cat /proc/sys/net/tcp_bblog/log_version)" 2
 expect_eq "log_version mode" "$(stat -c %a /proc/sys/net/tcp_bblog/log_version)" 444
 if (echo 7 > /proc/sys/net/tcp_bblog/log_version) 2>/dev/null; then
 	die "log_version accepted a write"
 fi
-expect_eq "log_version after write" "$(cat /proc/sys/net/tcp_bblog/log_version)" 1
+expect_eq "log_version after write" "$(cat /proc/sys/net/tcp_bblog/log_version)" 2
 
 # Writers are refused.
 if (echo x > $dev) 2>/dev/null; then
@@ -26,7 +26,7 @@ fi
 # Every network namespace has its own directory, also one created later.
 ip netns add bbns1
 expect_eq "log_version in netns" \
-	"$(ip netns exec bbns1 cat /proc/sys/net/tcp_bblog/log_version)" 1
+	"$(ip netns exec bbns1 cat /proc/sys/net/tcp_bblog/log_version)" 2
 ip netns del bbns1
 
 unload_bblog

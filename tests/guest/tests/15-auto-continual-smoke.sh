@@ -30,9 +30,9 @@ until [ "$(cat /proc/sys/net/tcp_bblog/stat_conns_active)" = 0 ] &&
 done
 # Every dump delivered is in the file once dd has written what it read:
 # the stream's exact length follows from the counters (a dump's header,
-# struct bblog_dump, is 304 bytes; a record 256).
+# struct bblog_dump, is 304 bytes; a record 288).
 want=$(( $(cat /proc/sys/net/tcp_bblog/stat_dumps) * 304 +
-	 $(cat /proc/sys/net/tcp_bblog/stat_dump_records) * 256 ))
+	 $(cat /proc/sys/net/tcp_bblog/stat_dump_records) * 288 ))
 i=0
 until [ "$(wc -c < /tmp/dumps)" = "$want" ]; do
 	i=$((i + 1))
@@ -48,8 +48,8 @@ conns=$(cat /proc/sys/net/tcp_bblog/stat_conns)
 [ "$conns" -ge 4 ] || die "only $conns connections logged"
 size=$(wc -c < /tmp/dumps)
 [ "$size" -gt $((conns * 304)) ] || die "only $size bytes of dumps"
-# First message header: version 1, type 1 (little-endian u32s).
-expect_eq "first version/type" "$(od -An -tu4 -N8 /tmp/dumps | tr -s ' ')" " 1 1"
+# First message header: version 2, type 1 (little-endian u32s).
+expect_eq "first version/type" "$(od -An -tu4 -N8 /tmp/dumps | tr -s ' ')" " 2 1"
 expect_eq "stat_dumps" "$(cat /proc/sys/net/tcp_bblog/stat_dumps)" "$conns"
 expect_eq "stat_delivered" "$(cat /proc/sys/net/tcp_bblog/stat_delivered)" "$conns"
 [ "$(cat /proc/sys/net/tcp_bblog/stat_records)" -gt 40 ] || die "few records"
