@@ -12,7 +12,8 @@ make -s -C "$top/userspace" >/dev/null || exit 1
 echo "Booting the stock kernel in QEMU (software emulation, about a minute)..."
 out=$(BBLOG_GUEST_ARGS="bblog.only=none bblog.demo=1" "$top/tests/vm-stage.sh" stock)
 rc=$?
-tr -d '\r' < "$BBLOG_LOGDIR/stock.console" | sed -n 's/^BBLOG-DEMO: //p'
+said=$(tr -d '\r' < "$BBLOG_LOGDIR/stock.console" | sed -n 's/^BBLOG-DEMO: //p')
+echo "$said"
 if [ $rc != 0 ] || [ ! -d "$BBLOG_LOGDIR/stock.export/demo" ]; then
 	echo "$out"
 	echo "demo: the VM run failed (console log: $BBLOG_LOGDIR/stock.console)" >&2
@@ -30,7 +31,9 @@ for f in "$top"/demo-out/*.pcapng; do
 		"$(tshark -r "$f" -Y bblog.event_id 2>/dev/null | wc -l) bblog events"
 done
 
-# The connection the server reset, drawn: the first file that saw a reset.
+# The connection the server reset, drawn: the first file that has a reset
+# in it, else the file of the connection the client said was reset (its
+# "reset n=N cookie=C" line; the records index names the file of a cookie).
 bblog=$top/userspace/bblog
 reset=
 for f in "$top"/demo-out/*.pcapng; do
@@ -40,6 +43,12 @@ for f in "$top"/demo-out/*.pcapng; do
 		break
 	fi
 done
+cookie=$(echo "$said" | sed -n 's/^reset n=[0-9]* cookie=\([0-9]*\) .*/\1/p' | head -n 1)
+if [ -z "$reset" ] && [ -n "$cookie" ]; then
+	f=$(jq -r --argjson c "$cookie" 'select(.cookie == $c) | .filename' \
+		"$top/demo-out/records" 2>/dev/null | head -n 1)
+	[ -n "$f" ] && [ -f "$top/demo-out/$f" ] && reset=$top/demo-out/$f
+fi
 name=${reset##*/}
 echo
 if [ -n "$reset" ]; then
@@ -51,7 +60,7 @@ if [ -n "$reset" ]; then
 		echo "   xdg-open demo-out/${plot##*/}    (or file://$plot in any browser)"
 	fi
 else
-	echo "demo: no file saw a reset (bblog show --summary demo-out/*.pcapng)" >&2
+	echo "demo: no file of a reset connection (bblog show --summary demo-out/*.pcapng)" >&2
 fi
 echo
 echo "Open them in Wireshark: wireshark demo-out/<file>.pcapng"
