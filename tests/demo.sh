@@ -2,7 +2,9 @@
 # make demo: build everything, boot the stock Debian kernel in QEMU (TCG),
 # load the module, run a small client/server whose connections share a log
 # ID in ring mode, reset one request, dump the ID, and bring the pcapng
-# files `bblog record` wrote back to ./demo-out/.
+# files `bblog record` wrote back to ./demo-out/; ends with the plot of the
+# reset connection (bblog plot) and how to open the files with the Wireshark
+# plugin.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 "$top/tests/deps.sh" || exit 1
@@ -10,7 +12,8 @@ make -s -C "$top/userspace" >/dev/null || exit 1
 echo "Booting the stock kernel in QEMU (software emulation, about a minute)..."
 out=$(BBLOG_GUEST_ARGS="bblog.only=none bblog.demo=1" "$top/tests/vm-stage.sh" stock)
 rc=$?
-tr -d '\r' < "$BBLOG_LOGDIR/stock.console" | sed -n 's/^BBLOG-DEMO: //p'
+said=$(tr -d '\r' < "$BBLOG_LOGDIR/stock.console" | sed -n 's/^BBLOG-DEMO: //p')
+echo "$said"
 if [ $rc != 0 ] || [ ! -d "$BBLOG_LOGDIR/stock.export/demo" ]; then
 	echo "$out"
 	echo "demo: the VM run failed (console log: $BBLOG_LOGDIR/stock.console)" >&2
@@ -27,6 +30,44 @@ for f in "$top"/demo-out/*.pcapng; do
 	echo "   ... $(tshark -r "$f" -Y tcp 2>/dev/null | wc -l) TCP segments," \
 		"$(tshark -r "$f" -Y bblog.event_id 2>/dev/null | wc -l) bblog events"
 done
+
+# The connection the server reset, drawn: the first file that has a reset
+# in it, else the file of the connection the client said was reset (its
+# "reset n=N cookie=C" line; the records index names the file of a cookie).
+bblog=$top/userspace/bblog
+reset=
+for f in "$top"/demo-out/*.pcapng; do
+	if "$bblog" show --summary --json "$f" 2>/dev/null |
+		grep -Eq '"resets_(sent|received)":[1-9]'; then
+		reset=$f
+		break
+	fi
+done
+cookie=$(echo "$said" | sed -n 's/^reset n=[0-9]* cookie=\([0-9]*\) .*/\1/p' | head -n 1)
+if [ -z "$reset" ] && [ -n "$cookie" ]; then
+	f=$(jq -r --argjson c "$cookie" 'select(.cookie == $c) | .filename' \
+		"$top/demo-out/records" 2>/dev/null | head -n 1)
+	[ -n "$f" ] && [ -f "$top/demo-out/$f" ] && reset=$top/demo-out/$f
+fi
+name=${reset##*/}
+echo
+if [ -n "$reset" ]; then
+	plot=$top/demo-out/$(basename "$reset" .pcapng).html
+	echo "\$ bblog plot -o demo-out/${plot##*/} demo-out/$name"
+	if "$bblog" plot -o "$plot" "$reset"; then
+		echo "The reset connection as pictures (one offline HTML page; the mouse wheel"
+		echo "zooms the time axis, a drag pans, hovering reads out the nearest point):"
+		echo "   xdg-open demo-out/${plot##*/}    (or file://$plot in any browser)"
+	fi
+else
+	echo "demo: no file of a reset connection (bblog show --summary demo-out/*.pcapng)" >&2
+fi
 echo
 echo "Open them in Wireshark: wireshark demo-out/<file>.pcapng"
 echo "(filters: 'tcp' for the segments, 'bblog' for the events, columns bblog.snd_cwnd, bblog.srtt, ...)"
+echo "With the tcp_bblog plugin (every event named, the Linux values as tcp_bblog.* fields):"
+echo "   wireshark -X lua_script:wireshark/tcp_bblog.lua demo-out/${name:-<file>.pcapng}"
+echo "or install the plugin and the profile once (make install, or for yourself:"
+echo "   make -C userspace install-wireshark WSLUADIR=~/.local/lib/wireshark/plugins \\"
+echo "       WSPROFILEDIR=~/.config/wireshark/profiles/tcp_bblog)"
+echo "and open it with the profile: wireshark -C tcp_bblog demo-out/<file>.pcapng"

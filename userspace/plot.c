@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A connection as pictures: one self-contained HTML page, SVG only, no
- * script and nothing loaded from anywhere, that any browser opens offline.
+ * A connection as pictures: one self-contained HTML page of SVG, nothing
+ * loaded from anywhere, that any browser opens offline.  An inline script
+ * (plot_js.c) zooms and pans the time axis and reads out the nearest
+ * point; without it the page shows the same, whole connection.
  *
  * For each connection (one file bblog record wrote, or several joined by
  * bblog merge), on one time axis:
@@ -14,6 +16,12 @@
  *     flight (packets); srtt and rto (ms); the pacing rate (Mbit/s).
  * Every mark carries a <title>: the browser shows its values on hover.
  * Sequence numbers are relative to the first one this end sent.
+ *
+ * What each graph draws sits in its own <svg class="pane"> over the graph's
+ * frame, in the outer drawing's coordinates (identity viewBox): the script
+ * zooms all panes of a connection at once by changing their viewBoxes, and
+ * the panes clip what falls outside.  Times are drawn with 3 decimals so
+ * that zooming in keeps them apart.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +36,7 @@
 #define W	1000.0		/* drawing width */
 #define LEFT	70.0
 #define RIGHT	20.0
+#define PAD	3.0		/* a pane reaches this far past its frame */
 
 struct seg { double t; double lo, hi; int retrans; };
 struct ack { double t; double ack, edge; };
@@ -202,8 +211,19 @@ static void frame(FILE *f, const struct conn *c, const struct axis *a, const cha
 			LEFT - 4, ys(a, v) + 4, v);
 	}
 	for (i = 0; i <= 5; i++)
-		fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\">%.4gs</text>\n",
+		fprintf(f, "<text class=\"tick time\" x=\"%.1f\" y=\"%.1f\">%.4gs</text>\n",
 			xs(c, c->tmax * i / 5) + 12, a->top + a->h + 14, c->tmax * i / 5);
+}
+
+/* The pane of @a's graph (plot_js.c reads its data- attributes). */
+static void pane(FILE *f, const struct axis *a)
+{
+	double x = LEFT - PAD, y = a->top - PAD, w = W - LEFT - RIGHT + 2 * PAD, h = a->h + 2 * PAD;
+
+	fprintf(f, "<svg class=\"pane\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		"viewBox=\"%.1f %.1f %.1f %.1f\" preserveAspectRatio=\"none\" data-top=\"%.1f\" "
+		"data-h=\"%.1f\" data-lo=\"%.10g\" data-hi=\"%.10g\">\n",
+		x, y, w, h, x, y, w, h, a->top, a->h, a->lo, a->hi);
 }
 
 /* A step line of series @k of @v (values below 0 are gaps). */
@@ -223,8 +243,8 @@ static void steps(FILE *f, const struct conn *c, const struct axis *a,
 		if (!open)
 			fprintf(f, "<polyline class=\"%s\" points=\"", cls);
 		else
-			fprintf(f, "%.1f,%.1f ", xs(c, v[i].t), ys(a, v[i - 1].v[k]));
-		fprintf(f, "%.1f,%.1f ", xs(c, v[i].t), ys(a, v[i].v[k]));
+			fprintf(f, "%.3f,%.1f ", xs(c, v[i].t), ys(a, v[i - 1].v[k]));
+		fprintf(f, "%.3f,%.1f ", xs(c, v[i].t), ys(a, v[i].v[k]));
 		open = 1;
 	}
 	if (open)
@@ -262,52 +282,64 @@ static void draw(FILE *f, const struct conn *c, const char *title)
 	fputs("<section><h2>", f);
 	esc(f, title);
 	fputs("</h2>\n", f);
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"900\" "
-		"viewBox=\"0 0 %.0f 900\">\n", W, W);
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"conn\" width=\"%.0f\" "
+		"height=\"900\" viewBox=\"0 0 %.0f 900\" data-tmax=\"%.9g\">\n", W, W, c->tmax);
 	frame(f, c, &a, "sequence");
+	pane(f, &a);
 	for (i = 0; i < c->nsack; i++)
-		fprintf(f, "<line class=\"sack\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\">"
+		fprintf(f, "<line class=\"sack\" x1=\"%.3f\" y1=\"%.1f\" x2=\"%.3f\" y2=\"%.1f\">"
 			"<title>SACK %.0f-%.0f at %.6fs</title></line>\n",
 			xs(c, c->sack[i].t), ys(&a, c->sack[i].lo), xs(c, c->sack[i].t),
 			ys(&a, c->sack[i].hi), c->sack[i].lo, c->sack[i].hi, c->sack[i].t);
 	if (c->nack) {
 		fputs("<polyline class=\"ack\" points=\"", f);
 		for (i = 0; i < c->nack; i++)
-			fprintf(f, "%.1f,%.1f ", xs(c, c->ack[i].t), ys(&a, c->ack[i].ack));
+			fprintf(f, "%.3f,%.1f ", xs(c, c->ack[i].t), ys(&a, c->ack[i].ack));
 		fputs("\"/>\n<polyline class=\"rwnd\" points=\"", f);
 		for (i = 0; i < c->nack; i++)
-			fprintf(f, "%.1f,%.1f ", xs(c, c->ack[i].t), ys(&a, c->ack[i].edge));
+			fprintf(f, "%.3f,%.1f ", xs(c, c->ack[i].t), ys(&a, c->ack[i].edge));
 		fputs("\"/>\n", f);
 	}
 	for (i = 0; i < c->nseg; i++)
-		fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\">"
+		fprintf(f, "<line class=\"%s\" x1=\"%.3f\" y1=\"%.1f\" x2=\"%.3f\" y2=\"%.1f\">"
 			"<title>%s seq %.0f-%.0f at %.6fs</title></line>\n",
 			c->seg[i].retrans ? "retrans" : "seg", xs(c, c->seg[i].t),
 			ys(&a, c->seg[i].lo), xs(c, c->seg[i].t), ys(&a, c->seg[i].hi) - 1,
 			c->seg[i].retrans ? "retransmitted" : "sent", c->seg[i].lo,
 			c->seg[i].hi, c->seg[i].t);
+	fputs("</svg>\n", f);
+	a = (struct axis){ 0, 1, 390, 150 };
+	range(c->cw, c->ncw, 0, 2, &a.hi);
+	frame(f, c, &a, "packets: cwnd, ssthresh, in flight");
+	pane(f, &a);
+	steps(f, c, &a, c->cw, c->ncw, 0, "cwnd");
+	steps(f, c, &a, c->cw, c->ncw, 1, "ssthresh");
+	steps(f, c, &a, c->cw, c->ncw, 2, "inflight");
+	fputs("</svg>\n", f);
+	a = (struct axis){ 0, 1, 570, 130 };
+	range(c->rtt, c->nrtt, 0, 1, &a.hi);
+	frame(f, c, &a, "ms: srtt, rto");
+	pane(f, &a);
+	steps(f, c, &a, c->rtt, c->nrtt, 0, "srtt");
+	steps(f, c, &a, c->rtt, c->nrtt, 1, "rto");
+	fputs("</svg>\n", f);
+	a = (struct axis){ 0, 1, 730, 130 };
+	range(c->pace, c->npace, 0, 0, &a.hi);
+	frame(f, c, &a, "Mbit/s: pacing rate");
+	pane(f, &a);
+	steps(f, c, &a, c->pace, c->npace, 0, "pacing");
+	fputs("</svg>\n", f);
+	/* the events cross all graphs: a pane of their own, on top */
+	a = (struct axis){ 0, 0, 20, 840 };
+	pane(f, &a);
 	for (i = 0; i < c->nmark; i++) {
-		fprintf(f, "<line class=\"mark ev%u\" x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"860\">"
+		fprintf(f, "<line class=\"mark ev%u\" x1=\"%.3f\" y1=\"20\" x2=\"%.3f\" y2=\"860\">"
 			"<title>%.6fs ", c->mark[i].ev, xs(c, c->mark[i].t), xs(c, c->mark[i].t),
 			c->mark[i].t);
 		esc(f, c->mark[i].text);
 		fputs("</title></line>\n", f);
 	}
-	a = (struct axis){ 0, 1, 390, 150 };
-	range(c->cw, c->ncw, 0, 2, &a.hi);
-	frame(f, c, &a, "packets: cwnd, ssthresh, in flight");
-	steps(f, c, &a, c->cw, c->ncw, 0, "cwnd");
-	steps(f, c, &a, c->cw, c->ncw, 1, "ssthresh");
-	steps(f, c, &a, c->cw, c->ncw, 2, "inflight");
-	a = (struct axis){ 0, 1, 570, 130 };
-	range(c->rtt, c->nrtt, 0, 1, &a.hi);
-	frame(f, c, &a, "ms: srtt, rto");
-	steps(f, c, &a, c->rtt, c->nrtt, 0, "srtt");
-	steps(f, c, &a, c->rtt, c->nrtt, 1, "rto");
-	a = (struct axis){ 0, 1, 730, 130 };
-	range(c->pace, c->npace, 0, 0, &a.hi);
-	frame(f, c, &a, "Mbit/s: pacing rate");
-	steps(f, c, &a, c->pace, c->npace, 0, "pacing");
+	fputs("</svg>\n", f);
 	fputs("</svg>\n</section>\n", f);
 }
 
@@ -339,12 +371,16 @@ void bblog_plot_begin(FILE *f, const char *title)
 	      ".inflight{fill:none;stroke:#2a2}\n"
 	      ".srtt{fill:none;stroke:#1f4e9a}.rto{fill:none;stroke:#d00}"
 	      ".pacing{fill:none;stroke:#a0a}\n"
+	      ".pane *{vector-effect:non-scaling-stroke}.readout{font-size:12px;fill:#000}"
+	      ".dot{fill:none;stroke:#000;stroke-width:1.5}\n"
 	      "</style></head><body>\n<h1>", f);
 	esc(f, title);
 	fputs("</h1>\n<p>Segments sent: blue bars (red: retransmitted); ACKs: green line; "
 	      "the peer's window edge: dashed orange; SACKed: light green; dashed verticals: "
 	      "events (hover for their words). Sequence numbers are relative to the first "
-	      "one sent.</p>\n", f);
+	      "one sent. With JavaScript: the mouse wheel zooms the time axis of all graphs, "
+	      "a drag pans it, a double click shows all again, and the line above the graphs "
+	      "reads out the point nearest the pointer.</p>\n", f);
 }
 
 int bblog_plot_file(FILE *f, const char *title, const unsigned char *buf, size_t len,
@@ -367,5 +403,6 @@ int bblog_plot_file(FILE *f, const char *title, const unsigned char *buf, size_t
 
 void bblog_plot_end(FILE *f)
 {
+	bblog_plot_script(f, LEFT, W - LEFT - RIGHT, PAD);
 	fputs("</body></html>\n", f);
 }

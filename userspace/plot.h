@@ -11,5 +11,7 @@ void bblog_plot_begin(FILE *f, const char *title);
 int bblog_plot_file(FILE *f, const char *title, const unsigned char *buf, size_t len,
 		    char *err, size_t errlen);
 void bblog_plot_end(FILE *f);
+/* plot.c's: the page's script (plot_js.c), for graphs from @left, @width wide. */
+void bblog_plot_script(FILE *f, double left, double width, double pad);
 
 #endif

@@ -31,6 +31,7 @@ int main(void)
 	suite_owner();
 	suite_events();
 	suite_plugin();
+	suite_plot();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

@@ -15,5 +15,6 @@ void suite_filter(void);
 void suite_owner(void);
 void suite_events(void);
 void suite_plugin(void);
+void suite_plot(void);
 
 #endif
