@@ -1,7 +1,8 @@
 #!/bin/bash
 # make demo: build everything, boot the stock Debian kernel in QEMU (TCG),
 # load the module, run a small client/server whose connections share a log
-# ID in ring mode, reset one request, dump the ID, and bring the pcapng
+# ID in ring mode, reset one request, dump the ID once the client saw the
+# reset (bblog dump), and bring the pcapng
 # files `bblog record` wrote back to ./demo-out/; ends with the plot of the
 # reset connection (bblog plot) and how to open the files with the Wireshark
 # plugin.

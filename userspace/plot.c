@@ -139,7 +139,9 @@ static void conn_add(struct conn *c, const struct bblog_pr_item *it)
 			ssth >= 0x7fffffff ? -1.0 : (double)ssth, f > 0 ? (double)f : 0);
 		add_val(&c->rtt, &c->nrtt, &c->crtt, t, get_le32(r + TLB_SRTT) / 1000.0,
 			get_le32(s + 32) / 1000.0, -1);
+		/* ~0: no rate set yet (no RTT sample): a gap, not 10^14 Mbit/s */
 		add_val(&c->pace, &c->npace, &c->cpace, t,
+			get_le64(s + 48) >= 1ull << 62 ? -1.0 :
 			(double)get_le64(s + 48) * 8 / 1e6, -1, -1);
 	}
 	if (!it->packet) {

@@ -1,7 +1,8 @@
 # make demo, inside the VM.  Three requests of one user share the log ID
-# req-42 in ring mode; the server resets the second one; the client sees
-# the error and dumps every connection of its ID; `bblog record` writes one
-# pcapng per connection, which go back to the host.
+# req-42 in ring mode; the server resets the second one; once the client
+# has seen the error, every connection of its ID is dumped (bblog dump: the
+# closed ones are kept for that); `bblog record` writes one pcapng per
+# connection, which go back to the host.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 out=/tmp/export/demo
@@ -22,9 +23,12 @@ rec=$BB_PID
 say "server on 10.9.0.2:8080 (resets the 2nd request); client: 3 requests, BBLOG_SO_ID=req-42, BBLOG_SO_MODE=tail"
 bb_server srv -p 8080 -n 3 --sink --reset 2
 bb_a bbtest client -a $BB_B4 -p 8080 -n 3 --mode tail --id req-42 --tag user-7 \
-	--bytes 50000 --dumpid "request failed: reset" > $BB_DIR/cli.out || true
-grep -E '^(conn|reset|error|dumpid)' $BB_DIR/cli.out
+	--bytes 50000 > $BB_DIR/cli.out || true
+grep -E '^(conn|reset|error)' $BB_DIR/cli.out
 bb_settle
+say "bblog dump --id req-42 --reason \"request failed: reset\""
+bb_a bblog dump --id req-42 --reason "request failed: reset"
+bb_drained
 bb_stop $rec
 
 say "ls $out"

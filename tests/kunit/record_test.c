@@ -105,6 +105,17 @@ static void bblog_record_fill_test(struct kunit *test)
 	tp->rx_opt.tstamp_ok = 1;
 	tp->nonagle = TCP_NAGLE_OFF;
 	tp->bytes_acked = 1ULL << 40;
+	tp->bytes_sent = (1ULL << 40) + 5;
+	tp->bytes_retrans = (1ULL << 33) + 3;
+	tp->delivered = 90;
+	tp->delivered_ce = 9;
+	tp->dsack_dups = 4;
+	tp->reord_seen = 6;
+	/* closed chrono periods: busy 100 ms, rwnd-limited 40, sndbuf-limited 20 */
+	tp->chrono_stat[TCP_CHRONO_BUSY - 1] = msecs_to_jiffies(100);
+	tp->chrono_stat[TCP_CHRONO_RWND_LIMITED - 1] = msecs_to_jiffies(40);
+	tp->chrono_stat[TCP_CHRONO_SNDBUF_LIMITED - 1] = msecs_to_jiffies(20);
+	tp->chrono_type = TCP_CHRONO_UNSPEC;
 	sk->sk_pacing_rate = 123456789;
 
 	bblog_record_fill(rec, sk, &ev, 42);
@@ -134,8 +145,25 @@ static void bblog_record_fill_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->tcp_flags,
 			(u32)(BBLOG_TF_NODELAY | BBLOG_TF_SACK_OK | BBLOG_TF_TSTAMP_OK));
 	KUNIT_EXPECT_NE(test, rec->time_ns, 0ULL);
-	KUNIT_EXPECT_TRUE(test, !memchr_inv(rec->reserved, 0, sizeof(rec->reserved)));
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(rec->pad, 0, sizeof(rec->pad)));
+	KUNIT_EXPECT_EQ(test, rec->bytes_sent, (1ULL << 40) + 5);
+	KUNIT_EXPECT_EQ(test, rec->bytes_retrans, (1ULL << 33) + 3);
+	KUNIT_EXPECT_EQ(test, rec->delivered_ce, 9U);
+	KUNIT_EXPECT_EQ(test, rec->dsack_dups, 4U);
+	KUNIT_EXPECT_EQ(test, rec->reord_seen, 6U);
+	/* busy is every period with data in flight, limited ones included */
+	KUNIT_EXPECT_EQ(test, rec->busy_ms, 160U);
+	KUNIT_EXPECT_EQ(test, rec->rwnd_limited_ms, 40U);
+	KUNIT_EXPECT_EQ(test, rec->sndbuf_limited_ms, 20U);
+
+	/* a period still running counts up to now, in its own kind */
+	tp->chrono_type = TCP_CHRONO_RWND_LIMITED;
+	tp->chrono_start = tcp_jiffies32 - msecs_to_jiffies(100);
+	bblog_record_fill(rec, sk, &ev, 43);
+	KUNIT_EXPECT_GE(test, rec->rwnd_limited_ms, 140U);
+	KUNIT_EXPECT_LE(test, rec->rwnd_limited_ms, 140U + jiffies_to_msecs(2));
+	KUNIT_EXPECT_EQ(test, rec->busy_ms - rec->rwnd_limited_ms, 120U);
+	KUNIT_EXPECT_EQ(test, rec->sndbuf_limited_ms, 20U);
 }
 
 static struct kunit_case bblog_record_cases[] = {
