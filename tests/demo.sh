@@ -32,9 +32,7 @@ for f in "$top"/demo-out/*.pcapng; do
 		"$(tshark -r "$f" -Y bblog.event_id 2>/dev/null | wc -l) bblog events"
 done
 
-# The connection the server reset, drawn: the first file that has a reset
-# in it, else the file of the connection the client said was reset (its
-# "reset n=N cookie=C" line; the records index names the file of a cookie).
+# The connection the server reset, drawn: the file that has the reset.
 bblog=$top/userspace/bblog
 reset=
 for f in "$top"/demo-out/*.pcapng; do
@@ -44,12 +42,6 @@ for f in "$top"/demo-out/*.pcapng; do
 		break
 	fi
 done
-cookie=$(echo "$said" | sed -n 's/^reset n=[0-9]* cookie=\([0-9]*\) .*/\1/p' | head -n 1)
-if [ -z "$reset" ] && [ -n "$cookie" ]; then
-	f=$(jq -r --argjson c "$cookie" 'select(.cookie == $c) | .filename' \
-		"$top/demo-out/records" 2>/dev/null | head -n 1)
-	[ -n "$f" ] && [ -f "$top/demo-out/$f" ] && reset=$top/demo-out/$f
-fi
 name=${reset##*/}
 echo
 if [ -n "$reset" ]; then
@@ -62,6 +54,7 @@ if [ -n "$reset" ]; then
 	fi
 else
 	echo "demo: no file of a reset connection (bblog show --summary demo-out/*.pcapng)" >&2
+	exit 1
 fi
 echo
 echo "Open them in Wireshark: wireshark demo-out/<file>.pcapng"
