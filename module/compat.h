@@ -78,7 +78,16 @@
 #define BBLOG_DROP_KNAME(name)		[SKB_DROP_REASON_##name] = #name,
 #define BBLOG_DROP_KNAME_END(name)
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+/*
+ * rx_sk is const by 7.2; 6.13 still had it plain.  The release in between
+ * that changed it is not pinned down here: a kernel where this guess is
+ * wrong fails to build at bblog_check_prototypes(), never at run time.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#define BBLOG_TP_KFREE_SKB_ARGS \
+	struct sk_buff *skb, void *location, enum skb_drop_reason reason, \
+	const struct sock *rx_sk
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 #define BBLOG_TP_KFREE_SKB_ARGS \
 	struct sk_buff *skb, void *location, enum skb_drop_reason reason, \
 	struct sock *rx_sk
@@ -96,6 +105,17 @@
 #define BBLOG_TP_RETRANSMIT_ARGS \
 	const struct sock *sk, const struct sk_buff *skb
 #define BBLOG_TP_RETRANSMIT_ERR 0
+#endif
+
+/*
+ * 6.18 (Accurate ECN): ecn_flags holds a mode, TCP_ECN_OK is gone; either
+ * mode (RFC 3168 or AccECN), or both while the handshake is pending, is
+ * what TCP_ECN_OK said before.  Expanded where net/tcp.h is included.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define bblog_tcp_ecn_ok(tp)	((tp)->ecn_flags & TCP_ECN_MODE_ANY)
+#else
+#define bblog_tcp_ecn_ok(tp)	((tp)->ecn_flags & TCP_ECN_OK)
 #endif
 
 #endif /* _BBLOG_COMPAT_H */
