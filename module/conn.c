@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "export.h"
 #include "handshake.h"
+#include "hooks.h"
 #include "listen.h"
 #include "logid.h"
 #include "policy.h"
@@ -820,14 +821,45 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 
 	if (READ_ONCE(bn->disable_all) || bblog_conn_lookup(sk))
 		return;
-	if (passive && bblog_listen_template(sk, &t)) {
+	/*
+	 * A passive child still carries its listener's cookie at this change
+	 * where inet_csk_clone_lock() makes it before it stores the request's
+	 * (up to 6.12 at least); 7.2 makes the change last.  What the cookie
+	 * does not find is left to the clone's return probe, which knows the
+	 * listener, where it is placed (bblog_conn_new_child()).
+	 */
+	if (passive && bblog_listen_template(atomic64_read(&sk->sk_cookie), &t)) {
 		bblog_conn_inherit(sk, &t);
 		return;
 	}
+	if (passive && bblog_hooks_clone_probed())
+		return;
 	/* Its peer's address and port are not set yet: see below. */
 	if (passive && bblog_rules_exist(sock_net(sk)))
 		return;
 	bblog_conn_select(sk, passive);
+}
+
+/*
+ * A passive child @child, cloned from @listener, as inet_csk_clone_lock()
+ * returns it (locked, in SYN_RECV): what bblog_conn_new_sock() left, and
+ * its LISTEN -> SYN_RECV change, recorded then if it is logged.
+ */
+void bblog_conn_new_child(struct sock *child, const struct sock *listener)
+{
+	struct bblog_event ev = {
+		.id = BBLOG_EV_STATE, .arg1 = TCP_LISTEN, .arg2 = TCP_SYN_RECV,
+	};
+	struct bblog_template t;
+
+	if (READ_ONCE(bblog_net(sock_net(child))->disable_all) ||
+	    bblog_conn_lookup(child))
+		return;
+	if (bblog_listen_template(atomic64_read(&listener->sk_cookie), &t))
+		bblog_conn_inherit(child, &t);
+	else if (!bblog_rules_exist(sock_net(child)))	/* see below */
+		bblog_conn_select(child, true);
+	bblog_conn_log(child, &ev);
 }
 
 /*

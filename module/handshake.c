@@ -356,7 +356,7 @@ static void bblog_hs_choose(const struct sock *lsk, const struct bblog_tuple *ke
 	int mode;
 
 	memset(ch, 0, sizeof(*ch));
-	if (bblog_listen_template(lsk, &t)) {
+	if (bblog_listen_template(atomic64_read(&lsk->sk_cookie), &t)) {
 		ch->mode = t.mode;
 		ch->inherited = true;
 		strscpy(ch->id, t.id, sizeof(ch->id));

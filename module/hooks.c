@@ -668,6 +668,30 @@ static int bblog_krp_oom(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * inet_csk_clone_lock(listener, req, priority) returns a passive child:
+ * the entry handler keeps the listener (it may run from the int3 trap: no
+ * lock), the return handler, in the same context, gives the child its
+ * listener's template, where the cookie at the state change did not.
+ */
+static int bblog_krp_clone_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	*(struct sock **)ri->data = bblog_kp_sk(regs);
+	return 0;
+}
+
+static int bblog_krp_clone(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sock *child = (struct sock *)regs_return_value(regs);
+
+	if (child && bblog_is_tcp(child))
+		bblog_conn_new_child(child, *(struct sock **)ri->data);
+	return 0;
+}
+
+#define BBLOG_KRP_CLONE	2	/* its index in bblog_krps[] */
+
 static struct kretprobe bblog_krps[] = {
 	{
 		.kp.symbol_name	= "inet_csk_accept",
@@ -681,15 +705,29 @@ static struct kretprobe bblog_krps[] = {
 		.data_size	= sizeof(struct sock *),
 		.maxactive	= 64,
 	},
+	{
+		.kp.symbol_name	= "inet_csk_clone_lock",
+		.entry_handler	= bblog_krp_clone_entry,
+		.handler	= bblog_krp_clone,
+		.data_size	= sizeof(struct sock *),
+		.maxactive	= 256,
+	},
 };
 
 /* What is not known without each kretprobe. */
 static const char *const bblog_krp_loses[ARRAY_SIZE(bblog_krps)] = {
 	"owners of accepted connections are not known",
 	"connections closed for too many orphans or TCP memory end as resets",
+	"passive connections are selected at the state change only",
 };
 
 static bool bblog_krp_registered[ARRAY_SIZE(bblog_krps)];
+
+/* The clone's return probe decides what the state change cannot. */
+bool bblog_hooks_clone_probed(void)
+{
+	return READ_ONCE(bblog_krp_registered[BBLOG_KRP_CLONE]);
+}
 
 /* Some registered kprobe still traps (int3): not optimized yet, not on ftrace. */
 static bool bblog_kprobes_trapping(void)
@@ -724,7 +762,7 @@ static void bblog_kprobes_register(void)
 			pr_warn("kretprobe on %s failed (%d): %s\n",
 				bblog_krps[i].kp.symbol_name, err,
 				bblog_krp_loses[i]);
-		bblog_krp_registered[i] = !err;
+		WRITE_ONCE(bblog_krp_registered[i], !err);
 	}
 	/*
 	 * Kernels without kprobes on ftrace optimize a new kprobe into a jump
@@ -760,9 +798,13 @@ static void bblog_kprobes_unregister(void)
 {
 	int i;
 
-	for (i = ARRAY_SIZE(bblog_krps) - 1; i >= 0; i--)
-		if (bblog_krp_registered[i])
-			unregister_kretprobe(&bblog_krps[i]);
+	/* the state change selects passive children again first */
+	for (i = ARRAY_SIZE(bblog_krps) - 1; i >= 0; i--) {
+		if (!bblog_krp_registered[i])
+			continue;
+		WRITE_ONCE(bblog_krp_registered[i], false);
+		unregister_kretprobe(&bblog_krps[i]);
+	}
 	for (i = ARRAY_SIZE(bblog_kps) - 1; i >= 0; i--)
 		if (bblog_kp_registered[i])
 			unregister_kprobe(&bblog_kps[i]);

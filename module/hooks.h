@@ -5,5 +5,6 @@
 int bblog_hooks_init(void);
 void bblog_hooks_uninit(void);
 unsigned long bblog_hooks_kprobe_missed(void);
+bool bblog_hooks_clone_probed(void);
 
 #endif /* _BBLOG_HOOKS_H */
