@@ -91,9 +91,34 @@
 #define BBLOG_TP_KFREE_SKB_ARGS \
 	struct sk_buff *skb, void *location, enum skb_drop_reason reason, \
 	struct sock *rx_sk
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
 #define BBLOG_TP_KFREE_SKB_ARGS \
 	struct sk_buff *skb, void *location, enum skb_drop_reason reason
+#else
+#define BBLOG_TP_KFREE_SKB_ARGS \
+	struct sk_buff *skb, void *location
+#endif
+/* The reason a drop's record carries: none before the names of 6.0. */
+#ifdef BBLOG_HAVE_DROP_REASON
+#define BBLOG_TP_DROP_REASON		reason
+#else
+#define BBLOG_TP_DROP_REASON		0
+#endif
+
+/*
+ * Tracepoints that older kernels lack: hooks.c finds every tracepoint by
+ * name and loads without these, listing their events in
+ * net.tcp_bblog.missing_events; these say where their prototypes can be
+ * checked at build time: tcp_bad_csum and inet_sk_error_report since 5.12,
+ * tcp_cong_state_set from 6.1 on (the oldest make check builds that has
+ * it; it may be older).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#define BBLOG_HAVE_TP_BAD_CSUM
+#define BBLOG_HAVE_TP_ERROR_REPORT
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+#define BBLOG_HAVE_TP_CONG_STATE
 #endif
 
 /* 6.17: tcp_retransmit_skb also fires for failed retransmissions. */

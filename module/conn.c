@@ -171,6 +171,21 @@ static void bblog_sk_tuple(const struct sock *sk, struct bblog_tuple *t)
 }
 
 /*
+ * The socket has its peer's address: a passive child cloned from its
+ * listener has the listener's (none) until tcp_v4_syn_recv_sock() or
+ * tcp_v6_syn_recv_sock() sets it after the clone, with its own address
+ * (before 7.x: 7.2 sets both in inet_csk_clone_lock()).
+ */
+static bool bblog_sk_has_peer(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return !ipv6_addr_any(&sk->sk_v6_daddr);
+#endif
+	return inet_sk(sk)->inet_daddr != 0;
+}
+
+/*
  * Once the socket has both ports, file the connection under its 4-tuple so
  * that incoming segments find it.  A twin still filed under the tuple is
  * evicted if its socket is gone; otherwise (it is about to go) the clash is
@@ -188,7 +203,7 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	 * someone else may be using.
 	 */
 	if (sk->sk_state == TCP_CLOSE || !inet_sk(sk)->inet_dport ||
-	    !inet_sk(sk)->inet_sport)
+	    !inet_sk(sk)->inet_sport || !bblog_sk_has_peer(sk))
 		return;
 	bblog_conn_snapshot(c, sk);
 	bblog_sk_tuple(sk, t);

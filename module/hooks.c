@@ -281,13 +281,64 @@ static void bblog_tp_error_report(void *data, const struct sock *sk)
 	bblog_trigger(sk, BBLOG_TRIG_SK_ERROR);
 }
 
+/*
+ * A tracepoint and its probe; @loses: the events (bblog's names) not
+ * recorded without it, for one that an older kernel lacks (5.10 has no
+ * tcp_cong_state_set, inet_sk_error_report or tcp_bad_csum): such a kernel
+ * loads without them.  The others are needed.
+ */
 struct bblog_tracepoint {
 	const char *name;
 	void *probe;
+	const char *loses;
 	struct tracepoint *tp;
 };
 
-#ifdef BBLOG_TP_KFREE_SKB_ARGS
+/*
+ * The events this kernel cannot give, as bblog names them, comma separated
+ * (net.tcp_bblog.missing_events, and the load's log): tracepoints it does
+ * not have, kprobes that could not be placed.  Set at load.
+ */
+static char bblog_missing[BBLOG_MISSING_LEN];
+
+/* @name (@len bytes) is in bblog_missing already. */
+static bool bblog_missing_has(const char *name, size_t len)
+{
+	const char *p = bblog_missing, *end;
+
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		if (end - p == len && !strncmp(p, name, len))
+			return true;
+	}
+	return false;
+}
+
+/* Add the comma-separated @events, each name once. */
+static void bblog_missing_add(const char *events)
+{
+	size_t used, len;
+	const char *end;
+
+	for (; *events; events = *end ? end + 1 : end) {
+		end = strchrnul(events, ',');
+		len = end - events;
+		used = strlen(bblog_missing);
+		if (bblog_missing_has(events, len) ||
+		    used + len + 2 > sizeof(bblog_missing))
+			continue;
+		if (used)
+			bblog_missing[used++] = ',';
+		memcpy(bblog_missing + used, events, len);
+		bblog_missing[used + len] = '\0';
+	}
+}
+
+const char *bblog_hooks_missing(void)
+{
+	return bblog_missing;
+}
+
 /*
  * A packet dropped (kfree_skb(), not consume_skb()): a TCP segment of a
  * logged connection is recorded with the reason.  One its socket sends
@@ -300,7 +351,8 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 {
 	struct bblog_event ev = {
 		.id = BBLOG_EV_DROP, .skb = skb,
-		.arg1 = bblog_drop_reason(reason), .arg2 = (u32)reason,
+		.arg1 = bblog_drop_reason(BBLOG_TP_DROP_REASON),
+		.arg2 = (u32)BBLOG_TP_DROP_REASON,
 	};
 	struct sock *sk = skb->sk;
 	const struct net_device *dev;
@@ -336,7 +388,6 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 		bblog_conn_log_tuple(&key, &ev);
 	rcu_read_unlock();
 }
-#endif
 
 /*
  * Registered in this order, unregistered in the reverse: tcp_destroy_sock
@@ -350,12 +401,10 @@ static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_send_reset", bblog_tp_send_reset },
 	{ "tcp_receive_reset", bblog_tp_receive_reset },
 	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
-	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
-	{ "inet_sk_error_report", bblog_tp_error_report },
-	{ "tcp_bad_csum", bblog_tp_bad_csum },
-#ifdef BBLOG_TP_KFREE_SKB_ARGS
-	{ "kfree_skb", bblog_tp_kfree_skb },
-#endif
+	{ "tcp_cong_state_set", bblog_tp_cong_state_set, "ca-state" },
+	{ "inet_sk_error_report", bblog_tp_error_report, "sk-error" },
+	{ "tcp_bad_csum", bblog_tp_bad_csum, "bad-csum" },
+	{ "kfree_skb", bblog_tp_kfree_skb, "drop" },
 };
 
 /* A prototype that drifts from the kernel's breaks the build here. */
@@ -367,12 +416,16 @@ static void __maybe_unused bblog_check_prototypes(void)
 	check_trace_callback_type_tcp_receive_reset(bblog_tp_receive_reset);
 	check_trace_callback_type_tcp_destroy_sock(bblog_tp_destroy_sock);
 	check_trace_callback_type_tcp_rcv_space_adjust(bblog_tp_rcv_space_adjust);
+#ifdef BBLOG_HAVE_TP_CONG_STATE
 	check_trace_callback_type_tcp_cong_state_set(bblog_tp_cong_state_set);
-	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
-	check_trace_callback_type_tcp_bad_csum(bblog_tp_bad_csum);
-#ifdef BBLOG_TP_KFREE_SKB_ARGS
-	check_trace_callback_type_kfree_skb(bblog_tp_kfree_skb);
 #endif
+#ifdef BBLOG_HAVE_TP_ERROR_REPORT
+	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
+#endif
+#ifdef BBLOG_HAVE_TP_BAD_CSUM
+	check_trace_callback_type_tcp_bad_csum(bblog_tp_bad_csum);
+#endif
+	check_trace_callback_type_kfree_skb(bblog_tp_kfree_skb);
 }
 
 static void bblog_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -404,7 +457,9 @@ MODULE_PARM_DESC(fail_hook, "test builds: fail registering hook N at load");
 static void bblog_tracepoints_unregister(int n)
 {
 	while (n-- > 0)
-		tracepoint_probe_unregister(bblog_tps[n].tp, bblog_tps[n].probe, NULL);
+		if (bblog_tps[n].tp)
+			tracepoint_probe_unregister(bblog_tps[n].tp,
+						    bblog_tps[n].probe, NULL);
 	tracepoint_synchronize_unregister();
 }
 
@@ -414,6 +469,10 @@ static int bblog_tracepoints_register(void)
 
 	for_each_kernel_tracepoint(bblog_find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(bblog_tps); i++) {
+		if (!bblog_tps[i].tp && bblog_tps[i].loses) {
+			bblog_missing_add(bblog_tps[i].loses);
+			continue;
+		}
 		if (!bblog_tps[i].tp) {
 			pr_err("tracepoint %s not found\n", bblog_tps[i].name);
 			err = -ENOENT;
@@ -617,7 +676,22 @@ static struct kprobe bblog_kps[] = {
 #endif
 };
 
-/* What is not recorded without each kprobe. */
+/*
+ * The events (bblog's names, in the missing list) and what is not recorded
+ * without each kprobe.
+ */
+static const char *const bblog_kp_events[ARRAY_SIZE(bblog_kps)] = {
+	"in-handshake",
+	"rto",
+	"tlp",
+	"probe0,keepalive",
+	"pmtu-retrans",
+	"handshake-end",
+#if IS_ENABLED(CONFIG_IPV6)
+	"handshake-end",
+#endif
+};
+
 static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 	"incoming segments outside ESTABLISHED",
 	"retransmission timeouts",
@@ -714,7 +788,13 @@ static struct kretprobe bblog_krps[] = {
 	},
 };
 
-/* What is not known without each kretprobe. */
+/* Likewise for each kretprobe. */
+static const char *const bblog_krp_events[ARRAY_SIZE(bblog_krps)] = {
+	"owner-accept",
+	"end-orphan-oom",
+	"passive-clone",
+};
+
 static const char *const bblog_krp_loses[ARRAY_SIZE(bblog_krps)] = {
 	"owners of accepted connections are not known",
 	"connections closed for too many orphans or TCP memory end as resets",
@@ -751,17 +831,21 @@ static void bblog_kprobes_register(void)
 
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
 		err = register_kprobe(&bblog_kps[i]);
-		if (err)
+		if (err) {
 			pr_warn("kprobe on %s failed (%d): %s are not recorded\n",
 				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
+			bblog_missing_add(bblog_kp_events[i]);
+		}
 		bblog_kp_registered[i] = !err;
 	}
 	for (i = 0; i < ARRAY_SIZE(bblog_krps); i++) {
 		err = register_kretprobe(&bblog_krps[i]);
-		if (err)
+		if (err) {
 			pr_warn("kretprobe on %s failed (%d): %s\n",
 				bblog_krps[i].kp.symbol_name, err,
 				bblog_krp_loses[i]);
+			bblog_missing_add(bblog_krp_events[i]);
+		}
 		WRITE_ONCE(bblog_krp_registered[i], !err);
 	}
 	/*
@@ -920,9 +1004,13 @@ int bblog_hooks_init(void)
 {
 	int err;
 
+	memset(bblog_missing, 0, sizeof(bblog_missing));
 	err = bblog_tracepoints_register();
 	if (err)
 		goto err_tracepoints;
+#ifndef BBLOG_HAVE_DROP_REASON
+	bblog_missing_add("drop-reason");	/* kfree_skb without one */
+#endif
 
 	err = bblog_fail_hook(ARRAY_SIZE(bblog_tps) + 1) ? -EINVAL :
 	      register_pernet_subsys(&bblog_hooks_net_ops);
@@ -932,6 +1020,9 @@ int bblog_hooks_init(void)
 	}
 
 	bblog_kprobes_register();
+	if (bblog_missing[0])
+		pr_warn("this kernel cannot give these events: %s (net.tcp_bblog.missing_events)\n",
+			bblog_missing);
 	return 0;
 
 err_netfilter:

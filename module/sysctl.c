@@ -248,6 +248,21 @@ static unsigned long bblog_counter_value(const struct bblog_nstats *ns,
 	}
 }
 
+/* net.tcp_bblog.missing_events: what this kernel cannot give (hooks.c). */
+static int bblog_missing_handler(BBLOG_CTL_TABLE *table, int write,
+				 void *buf, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tmp = {
+		.data	= (char *)bblog_hooks_missing(),
+		.maxlen	= BBLOG_MISSING_LEN,
+		.mode	= 0444,
+	};
+
+	if (write)
+		return -EPERM;
+	return proc_dostring(&tmp, 0, buf, lenp, ppos);
+}
+
 static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
@@ -345,6 +360,12 @@ static const struct ctl_table bblog_sysctl_template[] = {
 		.proc_handler	= bblog_share_handler,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &bblog_percent_max,
+	},
+	{
+		.procname	= "missing_events",
+		.maxlen		= BBLOG_MISSING_LEN,
+		.mode		= 0444,
+		.proc_handler	= bblog_missing_handler,
 	},
 	{
 		.procname	= "log_version",
