@@ -129,14 +129,15 @@ fi
 # modes, resets, bblog record, the wire oracle) and the tests of what
 # differs on each.  7.x: the retransmission and reset tracepoints' new
 # arguments, error reports, checksum errors, the kprobed timer events and
-# path MTU retransmissions, owners and the passive handshake (kretprobe and
-# kprobes on functions that changed), drop reasons (kfree_skb's const
-# rx_sk) and orphans (tcp_check_oom).
+# path MTU retransmissions, listener templates and the 4-tuple of a passive
+# child (inet_csk_clone_lock() changed: the kretprobe on it), owners and
+# the passive handshake (kretprobe and kprobes on functions that changed),
+# drop reasons (kfree_skb's const rx_sk) and orphans (tcp_check_oom).
 core="1[05]-*,2[0-7]-*,33-*,50-*,80-*"
 if [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	case $which in
 	unstable)
-		args=("bblog.only=$core,3[278]-*,4[567]-*,59-*,6[136]-*")
+		args=("bblog.only=$core,3[2789]-*,4[5678]-*,59-*,6[136]-*")
 		full=0
 		;;
 	esac
