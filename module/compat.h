@@ -15,8 +15,52 @@
 
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "tcp_bblog needs Linux 6.1 or newer"
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "tcp_bblog needs Linux 5.10 or newer"
+#endif
+
+/*
+ * Before 5.12 a namespace's cookie is made when first asked for, by a
+ * function the kernel does not export: sysctl.c gives each namespace one
+ * of the module's own (bblog_net_cookie()).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 12, 0)
+#define BBLOG_NET_COOKIE_LAZY
+#endif
+
+/* 5.11: nla_strlcpy() becomes nla_strscpy() (its result is not used). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define nla_strscpy(dst, nla, size)	((void)nla_strlcpy(dst, nla, size))
+#endif
+
+/* 5.19: the congestion window through an accessor. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
+#define tcp_snd_cwnd(tp)		((tp)->snd_cwnd)
+#endif
+
+/* 6.0: shared bounds for the unsigned long sysctls. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)
+#define SYSCTL_LONG_ZERO		((void *)&(const unsigned long){ 0 })
+#define SYSCTL_LONG_ONE			((void *)&(const unsigned long){ 1 })
+#endif
+
+/*
+ * 6.1: a family validates the reserved header bytes of the commands from
+ * resv_start_op on (before, every command of a family without
+ * GENL_DONT_VALIDATE_* flags is validated strictly), and a request's
+ * required attribute is checked by GENL_REQ_ATTR_CHECK().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+#define BBLOG_HAVE_GENL_RESV_START_OP
+#else
+#define GENL_REQ_ATTR_CHECK(info, attr) ({				\
+	const struct genl_info *__info = (info);			\
+	bool __missing = !__info->attrs[attr];				\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG(__info->extack, "missing attribute");	\
+	__missing;							\
+})
 #endif
 
 /* 6.5: register_net_sysctl() wants an array; the sized variant appears. */

@@ -128,7 +128,7 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 	lockdep_assert_held(&c->lock);
 	sock_diag_save_cookie((struct sock *)sk, cookie);
 	ep->cookie = (u64)cookie[1] << 32 | cookie[0];
-	ep->net_cookie = sock_net(sk)->net_cookie;
+	ep->net_cookie = bblog_net_cookie(sock_net(sk));
 	ep->netns = sock_net(sk)->ns.inum;
 	ep->uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 	if (icsk->icsk_ca_ops)
@@ -288,7 +288,7 @@ static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
 	INIT_LIST_HEAD(&c->retained);
 	c->ep.uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 	c->ep.cgroup = bblog_sock_cgroup_id(sk);
-	c->ep.net_cookie = sock_net(sk)->net_cookie;
+	c->ep.net_cookie = bblog_net_cookie(sock_net(sk));
 	c->user_ns = get_user_ns(sock_net(sk)->user_ns);
 	c->nstats = bblog_nstats_get(bblog_net_stats(sock_net(sk)));
 	c->ring.charge.ns = c->nstats;

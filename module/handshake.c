@@ -404,7 +404,7 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 		bblog_stat_inc(hs->nstats, BBLOG_STAT_DUMP_FAILED);
 		return;
 	}
-	d->net_cookie = net->net_cookie;
+	d->net_cookie = bblog_net_cookie(net);
 	d->user_ns = get_user_ns(net->user_ns);
 	d->nstats = bblog_nstats_get(hs->nstats);
 	d->ring.charge.ns = d->nstats;

@@ -285,12 +285,14 @@ static void bblog_tp_error_report(void *data, const struct sock *sk)
  * A tracepoint and its probe; @loses: the events (bblog's names) not
  * recorded without it, for one that an older kernel lacks (5.10 has no
  * tcp_cong_state_set, inet_sk_error_report or tcp_bad_csum): such a kernel
- * loads without them.  The others are needed.
+ * loads without them.  The others are needed.  @fallback: a kprobe gives
+ * the same events where the tracepoint is missing (bblog_kps[]).
  */
 struct bblog_tracepoint {
 	const char *name;
 	void *probe;
 	const char *loses;
+	bool fallback;
 	struct tracepoint *tp;
 };
 
@@ -394,6 +396,8 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
  * is there before inet_sock_set_state can make a connection entry and
  * stays until it cannot, so that no entry outlives its socket.
  */
+#define BBLOG_TP_ERROR_REPORT	7	/* inet_sk_error_report's index */
+
 static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_destroy_sock", bblog_tp_destroy_sock },
 	{ "inet_sock_set_state", bblog_tp_set_state },
@@ -402,7 +406,7 @@ static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_receive_reset", bblog_tp_receive_reset },
 	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
 	{ "tcp_cong_state_set", bblog_tp_cong_state_set, "ca-state" },
-	{ "inet_sk_error_report", bblog_tp_error_report, "sk-error" },
+	{ "inet_sk_error_report", bblog_tp_error_report, "sk-error", true },
 	{ "tcp_bad_csum", bblog_tp_bad_csum, "bad-csum" },
 	{ "kfree_skb", bblog_tp_kfree_skb, "drop" },
 };
@@ -470,7 +474,8 @@ static int bblog_tracepoints_register(void)
 	for_each_kernel_tracepoint(bblog_find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(bblog_tps); i++) {
 		if (!bblog_tps[i].tp && bblog_tps[i].loses) {
-			bblog_missing_add(bblog_tps[i].loses);
+			if (!bblog_tps[i].fallback)
+				bblog_missing_add(bblog_tps[i].loses);
 			continue;
 		}
 		if (!bblog_tps[i].tp) {
@@ -643,6 +648,20 @@ static int bblog_kp_reqsk_destructor(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * sock_def_error_report(sk), where the kernel has no inet_sk_error_report
+ * tracepoint (before 5.12): the error reported to a TCP socket's owner (a
+ * socket whose sk_error_report is another's, as kTLS's, is not seen).
+ */
+static int bblog_kp_error_report(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (bblog_conn_any() && !bblog_kp_trapped_hit())
+		bblog_tp_error_report(NULL, bblog_kp_sk(regs));
+	return 0;
+}
+
+#define BBLOG_KP_ERROR_REPORT	6	/* sock_def_error_report's index */
+
 static struct kprobe bblog_kps[] = {
 	{
 		.symbol_name	= "tcp_rcv_state_process",
@@ -668,6 +687,10 @@ static struct kprobe bblog_kps[] = {
 		.symbol_name	= "tcp_v4_reqsk_destructor",
 		.pre_handler	= bblog_kp_reqsk_destructor,
 	},
+	{
+		.symbol_name	= "sock_def_error_report",
+		.pre_handler	= bblog_kp_error_report,
+	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		.symbol_name	= "tcp_v6_reqsk_destructor",
@@ -687,6 +710,7 @@ static const char *const bblog_kp_events[ARRAY_SIZE(bblog_kps)] = {
 	"probe0,keepalive",
 	"pmtu-retrans",
 	"handshake-end",
+	"sk-error",
 #if IS_ENABLED(CONFIG_IPV6)
 	"handshake-end",
 #endif
@@ -699,6 +723,7 @@ static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 	"zero-window and keepalive probes",
 	"retransmissions after a path MTU reduction",
 	"IPv4 handshakes that made no connection",
+	"socket errors",
 #if IS_ENABLED(CONFIG_IPV6)
 	"IPv6 handshakes that made no connection",
 #endif
@@ -830,6 +855,10 @@ static void bblog_kprobes_register(void)
 	int i, err, wait;
 
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
+		/* only in place of the tracepoint */
+		if (i == BBLOG_KP_ERROR_REPORT &&
+		    bblog_tps[BBLOG_TP_ERROR_REPORT].tp)
+			continue;
 		err = register_kprobe(&bblog_kps[i]);
 		if (err) {
 			pr_warn("kprobe on %s failed (%d): %s are not recorded\n",

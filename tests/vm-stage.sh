@@ -136,7 +136,7 @@ fi
 core="1[05]-*,2[0-7]-*,33-*,50-*,80-*"
 if [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	case $which in
-	unstable)
+	unstable|bullseye)
 		args=("bblog.only=$core,3[2789]-*,4[5678]-*,59-*,6[136]-*")
 		full=0
 		;;
