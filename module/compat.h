@@ -5,10 +5,12 @@
  * names and this header provides them on older kernels.  This is the only
  * place that may test LINUX_VERSION_CODE.
  *
- * Tested by make check: Debian's 6.1, and the newest kernel Debian ships
- * for bookworm (bookworm-backports, 6.12), which takes the 6.5, 6.10 and
- * 6.11 branches.  The 6.17 branch follows the upstream change listed in
- * linux-kernel-notes §8 and is built on paper only.
+ * Built and run by make check on Debian's 5.10 (bullseye), 6.1 (bookworm,
+ * stock and debug), 6.12 (bookworm-backports) and the newest kernel of
+ * Debian unstable (7.2 today), which together take every branch below but
+ * kfree_skb's of 5.17 to 5.19.
+ * The releases in between are built by nobody: where a branch's version is
+ * a guess (said so below), a kernel it is wrong for fails to build.
  */
 #ifndef _BBLOG_COMPAT_H
 #define _BBLOG_COMPAT_H

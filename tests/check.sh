@@ -4,9 +4,10 @@
 #
 # The stock and debug VM stages run in the background from the start (they
 # take the longest), while the static checks and the userspace tests run
-# here; the stages of the other Debian kernels (backports, unstable) and
-# the harness self-test follow the stock one, beside the debug VMs.  On 2 cores the run is bound by CPU, so
-# the work is spread to leave no core idle.  TAP lines are printed in a
+# here; the stages of the other Debian kernels (backports, unstable,
+# bullseye, one after the other) and the harness self-test follow the stock
+# one, beside the debug VMs.  On 2 cores the run is bound by CPU, so the
+# work is spread to leave no core idle.  TAP lines are printed in a
 # fixed order.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +42,7 @@ stages() {
 	# than before), and the harness self-test (it boots both the stock and
 	# the debug initramfs, so it waits until the debug stage has packed its).
 	(
-		for k in backports unstable; do
+		for k in backports unstable bullseye; do
 			"$top/tests/vm-stage.sh" $k > "$build/$k.tap" 2>&1
 		done
 	) &
@@ -54,7 +55,7 @@ stages() {
 	wait $debug
 	cat "$build/debug.tap"
 	wait $others
-	cat "$build/backports.tap" "$build/unstable.tap"
+	cat "$build/backports.tap" "$build/unstable.tap" "$build/bullseye.tap"
 	wait $harness
 	cat "$build/harness.tap"
 }
