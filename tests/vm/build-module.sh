@@ -1,14 +1,14 @@
 #!/bin/bash
 # build-module.sh KERNELDIR OUTDIR [extra kbuild dirs...]
-# With BBLOG_KBUILD_ROOT (a root file system with the kernel's compiler and
-# headers, see tests/kernel/fetch-debian-kernel.sh), make runs chrooted in
-# it, in a private mount namespace where OUTDIR is bound at its own path;
-# KERNELDIR is then a path in that root.
 # Builds tcp_bblog.ko against KERNELDIR in a private copy of the sources under
 # OUTDIR (so the stock and debug builds never share objects), with W=1 and
 # the fault injection points (module parameter fail_hook), and fails on any
 # compiler warning.  Extra directories (the KUnit and harness
 # modules) are built the same way, each against the copy.
+# With BBLOG_KBUILD_ROOT (a root file system with the kernel's compiler and
+# headers, see tests/kernel/fetch-debian-kernel.sh), make runs chrooted in
+# it, in a private mount namespace where OUTDIR is bound at its own path;
+# KERNELDIR is then a path in that root.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kroot=${BBLOG_KBUILD_ROOT:-}
