@@ -103,7 +103,7 @@ fi
 # on the request sockets' destructors), application events and drop
 # reasons (kfree_skb gained an argument in 6.11).
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[379]-*,4[0-9]-*,5[1-49]-*,6[0-3]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-36]-*,80-*")
 	full=0
 fi
 pids=()
