@@ -101,7 +101,8 @@ fi
 # owners (a kretprobe on inet_csk_accept(), whose arguments changed), the
 # triggers rules set (error reports differ), the passive handshake (kprobes
 # on the request sockets' destructors), application events and drop
-# reasons (kfree_skb gained an argument in 6.11).
+# reasons (kfree_skb gained an argument in 6.11), the tcp_info counters
+# (tcp_sock's fields) and the orphan limit (its reset reason since 6.10).
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-36]-*,80-*")
 	full=0
