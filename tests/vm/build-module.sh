@@ -11,7 +11,7 @@ kdir=$(realpath -m "$1") out=$(realpath -m "$2")
 shift 2
 rm -rf "$out/src"
 mkdir -p "$out/src"
-cp -a "$top/Kbuild" "$top/module" "$top/uapi" "$out/src/"
+cp -a "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/uapi" "$out/src/"
 find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
 build() {
 	local dir=$1 log
