@@ -5,7 +5,8 @@
 #                  warnings and info tags fail; pedantic ones are shown)
 #   deb.sh unit    bblog-record.service: systemd-analyze verify against
 #                  the installed bblog (a root with the package unpacked
-#                  and the host's systemd units),
+#                  and the host's systemd units); the system calls that
+#                  bblog record makes pass its SystemCallFilter=;
 #                  systemd-analyze security's exposure at most 2.0
 #   deb.sh root    both packages installed with apt in a fresh Debian
 #                  bookworm root: DKMS built tcp_bblog for the stock kernel
@@ -118,6 +119,57 @@ in_root() {
 		DEBIAN_FRONTEND=noninteractive "$@"
 }
 
+# The unit's system call filter lets bblog record do what it does: the
+# packaged bblog records a stream (the fuzz corpus's golden one) from a
+# FIFO, polled as the device is, under strace; every system call it made
+# must pass the unit's SystemCallFilter= lines, and none is socket() (the
+# unit allows no address family).  What the service does at start (open
+# the device, the directory, recover files) is the same as here.
+syscalls_allowed() {
+	local unit=$1 d
+	d=$(mktemp -d "$tmp/strace.XXXXXX")
+	mkfifo "$d/in"
+	mkdir "$d/out"
+	cat "$top/tests/fuzz/corpus/fuzz_stream/golden-all" > "$d/in" &
+	strace -f -qq -o "$d/trace" "$root/usr/bin/bblog" record -f "$d/in" -D "$d/out" -t 1 \
+		2>"$d/stderr" || { cat "$d/stderr"; exit 1; }
+	wait
+	ls "$d/out"/*.pcapng >/dev/null
+	sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$d/trace" | sort -u > "$d/used"
+	python3 - "$unit" "$d/used" <<'PY'
+import subprocess, sys
+groups, cur = {}, None
+for line in subprocess.run(["systemd-analyze", "syscall-filter"], check=True,
+                           capture_output=True, text=True).stdout.splitlines():
+    t = line.strip()
+    if not t or t.startswith("#"):
+        continue
+    if line.startswith("@"):
+        cur = groups.setdefault(t, [])
+    elif cur is not None:
+        cur.append(t)
+def expand(names):
+    r = set()
+    for n in names:
+        r |= expand(groups[n]) if n.startswith("@") else {n}
+    return r
+allow, deny = None, set()
+for line in open(sys.argv[1]):
+    if line.startswith("SystemCallFilter="):
+        v = line.split("=", 1)[1].split()
+        if v and v[0].startswith("~"):
+            deny |= expand([v[0][1:]] + v[1:])
+        else:
+            allow = (allow or set()) | expand(v)
+used = open(sys.argv[2]).read().split()
+bad = [u for u in used if (allow is not None and u not in allow) or u in deny]
+bad += [u for u in used if u in ("socket", "socketpair")]
+print("system calls of bblog record:", " ".join(used))
+if bad:
+    sys.exit("not allowed by the unit: " + " ".join(sorted(set(bad))))
+PY
+}
+
 do_unit() {
 	local d msg unit=lib/systemd/system/bblog-record.service
 	# A root where /usr/bin/bblog and its man page are where the unit says.
@@ -132,10 +184,15 @@ do_unit() {
 	cp -a /lib/systemd/system/. "$root/lib/systemd/system/"
 	cp "$root/$unit" "$out/"
 	# It says what it ignores but exits 0: any word from it is a failure.
-	msg=$(systemd-analyze verify --man=no --root="$root" "/$unit" 2>&1) &&
-		[ -z "$msg" ] || { echo "$msg"; echo "deb: systemd-analyze verify: not clean" >&2; exit 1; }
+	if ! msg=$(systemd-analyze verify --man=no --root="$root" "/$unit" 2>&1) ||
+		[ -n "$msg" ]; then
+		echo "$msg"
+		echo "deb: systemd-analyze verify: not clean" >&2
+		exit 1
+	fi
 	echo "systemd-analyze verify: clean"
 	test -s "$root/usr/share/man/man8/bblog.8.gz"
+	syscalls_allowed "$root/$unit"
 	systemd-analyze security --offline=true --root="$root" --threshold=20 \
 		"/$unit" | tee "$out/security.txt" | tail -n 1
 	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' \
@@ -150,7 +207,7 @@ do_root() {
 	kver=$(ls "$root/lib/modules")
 	[ "$(echo "$kver" | wc -w)" = 1 ] || { echo "deb: kernels in the root: $kver" >&2; exit 1; }
 	mkdir -p "$root/tmp/debs"
-	cp $(debs) "$root/tmp/debs/"
+	debs | xargs cp -t "$root/tmp/debs/"
 	# Everything they depend on must be in the root already: it has no
 	# package lists (mmdebstrap removed them), so apt can fetch nothing.
 	in_root sh -c 'apt-get install -y /tmp/debs/*.deb' 2>&1
