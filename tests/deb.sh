@@ -53,7 +53,7 @@ root_packages() {
 # The base root, made once per package list into the cache (a directory
 # that is never written after; each run writes to an overlay over it).
 base_root() {
-	local pkgs key dir
+	local pkgs key dir old
 	pkgs=$(root_packages | sort -u | paste -sd, -)
 	key=$(printf '%s\n' "v1" "$suite" "$mirror" "$pkgs" | sha256sum | cut -c1-16)
 	dir=$BBLOG_CACHE/deb-root-$suite-$key
@@ -66,6 +66,14 @@ base_root() {
 		touch "$dir.tmp/.complete"
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
+		# Roots of other package lists are of no further use (unless a
+		# run is using one as its overlay's lower layer).
+		for old in "$BBLOG_CACHE/deb-root-$suite-"*; do
+			[ "$old" != "$dir" ] && [ -e "$old/.complete" ] &&
+				! grep -qF "lowerdir=$old," /proc/self/mounts &&
+				rm -rf "$old"
+			true
+		done
 	fi
 	echo "$dir"
 }
