@@ -25,7 +25,7 @@ static const struct {
 	  "       [--buf FILE]... [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
 	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode] [--lockstep]\n"
 	  "       [--keepalive S] [--bind-port P] [--uid UID] [--log TEXT]\n"
-	  "       [--fastopen] [--timeout S]" },
+	  "       [--fastopen] [--start-wait FILE] [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,
 	  "sockopt-errors [--unloaded] [--no-sysctl] [--unprivileged]" },
 	{ "devread", cmd_devread,

@@ -75,7 +75,8 @@ enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
        O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
-       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG, O_BACKLOG, O_FASTOPEN };
+       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG, O_BACKLOG, O_FASTOPEN,
+       O_START_WAIT };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -112,6 +113,7 @@ static const struct option net_opts[] = {
 	{ "log", required_argument, NULL, O_LOG },
 	{ "backlog", required_argument, NULL, O_BACKLOG },
 	{ "fastopen", optional_argument, NULL, O_FASTOPEN },
+	{ "start-wait", required_argument, NULL, O_START_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -496,6 +498,7 @@ int cmd_client(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
 	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffiles[8], *logmsg = NULL;
+	const char *start_wait = NULL;
 	unsigned int port = 0, nconns = 1, timeout = 300, close_first = 0, hold = 0;
 	unsigned int pause_ms = 0, i, last_open = 0;
 	unsigned long long bytes = 0;
@@ -549,6 +552,7 @@ int cmd_client(int argc, char **argv)
 		case O_UID: uid = (long)parse_u64(optarg, "--uid"); break;
 		case O_LOG: logmsg = optarg; break;
 		case O_FASTOPEN: fastopen = 1; break;
+		case O_START_WAIT: start_wait = optarg; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
 	}
@@ -647,7 +651,11 @@ int cmd_client(int argc, char **argv)
 		}
 	}
 
-	/* 2. Data. */
+	/* 2. Data, once START_WAIT exists if given. */
+	if (start_wait) {
+		wait_file(start_wait);
+		printf("starting\n");
+	}
 	for (i = 0; i < nconns; i++)
 		transfer(&conns[i], bytes, echo, chunk, pause_ms, lockstep, buf);
 	if (bytes)
