@@ -102,9 +102,10 @@ fi
 # triggers rules set (error reports differ), the passive handshake (kprobes
 # on the request sockets' destructors), application events and drop
 # reasons (kfree_skb gained an argument in 6.11), the tcp_info counters
-# (tcp_sock's fields) and the orphan limit (its reset reason since 6.10).
+# (tcp_sock's fields), the orphan limit (its reset reason since 6.10), the
+# accept-queue overflow and Fast Open (request sockets and their resets).
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-36]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-6]-*,80-*")
 	full=0
 fi
 pids=()
