@@ -4,6 +4,8 @@
 #
 #   make                  build tcp_bblog.ko and bblog
 #   make install          install both (DESTDIR, PREFIX, KERNELDIR honoured)
+#   make deb              Debian packages tcp-bblog-dkms and bblog, in build/deb/
+#                         (DEBDIR honoured; needs debhelper and dh-dkms)
 #   make check            the whole test suite (installs its Debian packages)
 #   make check-harness    prove the test harness catches each failure kind
 #   make demo             boot the stock kernel in QEMU and show the module
@@ -41,10 +43,24 @@ install: module userspace
 	depmod -b "$(or $(DESTDIR),/)" -a $(KVER)
 	$(MAKE) -C userspace install
 
+# The packages are built from a copy of the files git knows (tracked, and
+# new ones not ignored), so no build output of this tree gets in and the
+# packages land in DEBDIR, not in this tree's parent.
+DEBDIR ?= $(CURDIR)/build/deb
+DEB_BUILD_FLAGS ?= -us -uc
+deb:
+	rm -rf $(DEBDIR)
+	mkdir -p $(DEBDIR)/tcp-bblog-$(VERSION)
+	git -C $(CURDIR) ls-files -co --exclude-standard -z > $(DEBDIR)/files
+	tar -C $(CURDIR) -c --null -T $(DEBDIR)/files --ignore-failed-read | \
+		tar -C $(DEBDIR)/tcp-bblog-$(VERSION) -x
+	cd $(DEBDIR)/tcp-bblog-$(VERSION) && dpkg-buildpackage $(DEB_BUILD_FLAGS)
+	@ls -1 $(DEBDIR)/*.deb
+
 clean:
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
-	rm -rf tests/build
+	rm -rf tests/build build/deb
 
 check:
 	bash tests/check.sh
@@ -79,5 +95,5 @@ uapi-check:
 version:
 	@echo $(VERSION)
 
-.PHONY: all module userspace install clean check check-harness demo bench fuzz-kernel style sparse \
+.PHONY: all module userspace install deb clean check check-harness demo bench fuzz-kernel style sparse \
 	uapi-check version

@@ -63,6 +63,7 @@ struct bblog_hs {
 	u8 n;
 	u8 lost;
 	bool rst;			/* a reset was received */
+	bool rst_sent;			/* the listener reset it */
 	bool gone;			/* taken or expired: add nothing */
 	struct bblog_record rec[BBLOG_HS_RECORDS];
 };
@@ -138,7 +139,8 @@ static void bblog_hs_add_locked(struct bblog_hs *hs, u8 id, u8 state,
 	rec->jiffies = (u32)jiffies;
 	rec->event = id;
 	rec->state = state;
-	bblog_record_copy_hdr(rec, skb, th_off);
+	if (skb)
+		bblog_record_copy_hdr(rec, skb, th_off);
 }
 
 /* The sequence number in the TCP header of @rec (the SYN's: its ISN). */
@@ -268,6 +270,36 @@ void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 					    th_off);
 		if (th->rst && !hs->gone)
 			hs->rst = true;
+		spin_unlock_bh(&hs->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The listener resets the handshake of @key in reply to a segment (its
+ * control socket sends it: tcp_abort_on_overflow with a full accept
+ * queue, an ACK that does not fit the request): a RST_SENT record with the
+ * kernel's reason (@why, @raw as BBLOG_EV_RST_SENT's arguments).
+ */
+void bblog_hs_rst_sent(const struct bblog_tuple *key, u32 why, u32 raw)
+{
+	struct bblog_hs *hs;
+
+	rcu_read_lock();
+	hs = bblog_hs_find(key, false);
+	if (hs) {
+		spin_lock_bh(&hs->lock);
+		if (!hs->gone) {
+			u8 n = hs->n;
+
+			bblog_hs_add_locked(hs, BBLOG_EV_RST_SENT, TCP_SYN_RECV,
+					    NULL, 0);
+			if (hs->n > n) {
+				hs->rec[n].arg1 = why;
+				hs->rec[n].arg2 = raw;
+			}
+			hs->rst_sent = true;
+		}
 		spin_unlock_bh(&hs->lock);
 	}
 	rcu_read_unlock();
@@ -455,6 +487,7 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 		rec->event = BBLOG_EV_CONNEND;
 		rec->state = TCP_CLOSE;
 		rec->arg1 = hs->rst ? BBLOG_END_RST_RECV :
+			    hs->rst_sent ? BBLOG_END_RST_SENT :
 			    req->num_timeout ? BBLOG_END_TIMEOUT : BBLOG_END_OTHER;
 	}
 	h->lost_nomem += hs->lost;

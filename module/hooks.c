@@ -197,6 +197,15 @@ static void bblog_tp_send_reset(void *data, BBLOG_TP_SEND_RESET_ARGS)
 				 BBLOG_TP_RST_REASON_RAW);
 		bblog_trigger(sk, BBLOG_TRIG_RST_SENT);
 	}
+	/* a listener's reset in reply to a segment of a handshake it keeps */
+	if (sk && skb && sk->sk_state == TCP_LISTEN && bblog_hs_pending()) {
+		struct bblog_event ev = { .id = BBLOG_EV_IN };
+		struct bblog_tuple key;
+
+		if (bblog_tuple_from_skb(&key, sock_net(sk), skb, &ev))
+			bblog_hs_rst_sent(&key, BBLOG_TP_RST_REASON,
+					  BBLOG_TP_RST_REASON_RAW);
+	}
 }
 
 static void bblog_tp_receive_reset(void *data, struct sock *sk)

@@ -94,3 +94,6 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("TCP Black Box Logging: per-connection TCP event recorder");
 MODULE_AUTHOR("tcp_bblog developers");
 MODULE_INFO(log_version, __stringify(BBLOG_VERSION));
+#ifdef BBLOG_PKG_VERSION
+MODULE_VERSION(BBLOG_PKG_VERSION);
+#endif

@@ -29,6 +29,14 @@ stages() {
 	run_step "sparse: clean against the stock headers" make -s sparse
 	run_step "dkms: add and build against the stock headers" "$top/tests/dkms.sh"
 	run_step "install: make install into DESTDIR" "$top/tests/install.sh"
+	if run_step "deb: make deb builds tcp-bblog-dkms and bblog; lintian clean" \
+		"$top/tests/deb.sh" build; then
+		run_step "deb: bblog-record.service passes systemd-analyze verify; exposure at most 2.0" \
+			"$top/tests/deb.sh" unit &&
+			echo "# bblog-record.service: systemd-analyze security exposure $(cat "$build/deb/exposure")"
+		run_step "deb: both install in a fresh bookworm root; DKMS builds tcp_bblog for its stock kernel; bblog --version runs; purge removes the module" \
+			"$top/tests/deb.sh" root
+	fi
 	run_step "wire oracle: bbtest wirecmp catches every kind of mismatch" \
 		"$top/tests/oracle/selftest.sh"
 	make -s -C userspace check

@@ -9,6 +9,7 @@ pkgs=(
 	qemu-system-x86 busybox-static mmdebstrap
 	libpcap-dev liblzma-dev libnl-3-dev libnl-genl-3-dev pkg-config tshark tcpdump iproute2 iperf3 nftables
 	dkms sparse groff-base man-db jq dwarves
+	debhelper dh-dkms lintian mmdebstrap systemd strace
 	chromium python3
 )
 missing=()

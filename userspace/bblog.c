@@ -13,6 +13,7 @@ void usage(FILE *f, int status)
 	fprintf(f,
 "usage: bblog record [-dJ] [-D dir] [-f input] [-r reason-prefix] [-p pidfile]\n"
 "                    [-s max-file-size] [-t idle-seconds] [-b read-size] [-u user]\n"
+"                    [--max-size BYTES|unlimited] [--max-age DURATION|unlimited]\n"
 "       bblog raw [-f input] [-o file]\n"
 "       bblog show [--json] [--summary] FILE...\n"
 "       bblog merge -o OUT (FILE... | -D dir --cookie COOKIE)\n"
@@ -29,7 +30,9 @@ void usage(FILE *f, int status)
 "       bblog rule del HANDLE | rule list [--json] | rule flush\n"
 "       bblog --help | --version\n"
 "\n"
-"  record  write one pcapng file per connection from " "/dev/tcp_bblog" "\n"
+"  record  write one pcapng file per connection from " "/dev/tcp_bblog" ",\n"
+"          removing the oldest over --max-size (default: 1G or a tenth of\n"
+"          the file system, the smaller) and --max-age (default: none)\n"
 "  raw     copy the device stream as is, for a later 'record -f'\n"
 "  show    print the records of pcapng files written by 'record'\n"
 "  merge   join the files of one connection into one pcapng\n"
@@ -38,6 +41,8 @@ void usage(FILE *f, int status)
 "          (of another process with --pid, through pidfd_getfd)\n"
 "  status/list, set/dump by cookie, ID or filter, rule: the tcp_bblog\n"
 "          netlink family; rules choose the new connections that are logged\n"
+"  --version  bblog's version and record formats, the loaded module's, and\n"
+"          whether they agree\n"
 "FILTER: family inet|inet6, sport|dport PORT[-PORT], src|dst ADDR[/LEN],\n"
 "        cgroup PATH, uid USER, active, passive (rules only)\n"
 "MODE: off tail head head-auto continual tail-auto clear, or a number.\n"
@@ -54,10 +59,8 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
 		usage(stdout, 0);
-	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		printf("bblog %s\n", BBLOG_TOOL_VERSION);
-		return 0;
-	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+		return cmd_version();
 	if (!strcmp(cmd, "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(cmd, "raw"))

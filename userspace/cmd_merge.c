@@ -8,6 +8,8 @@
  *   bblog merge -o OUT FILE...
  *   bblog merge -o OUT -D DIR --cookie COOKIE   the files the records
  *                                               index of DIR names for it
+ *                                               (less those it says were
+ *                                               removed since)
  *
  * The files go in the order of their records' serial numbers.  The first
  * file's section header and interface are kept, the other files' blocks
@@ -81,12 +83,56 @@ static int by_first_sn(const void *a, const void *b)
 	return x->first_sn < y->first_sn ? -1 : x->first_sn > y->first_sn;
 }
 
+/* The string value of "key":"..." in line (no escapes: file names), or NULL. */
+static char *json_name(const char *line, const char *key, int *len)
+{
+	char k[32];
+	char *v, *e;
+
+	snprintf(k, sizeof(k), "\"%s\":\"", key);
+	v = strstr(line, k);
+	if (!v)
+		return NULL;
+	v += strlen(k);
+	e = strchr(v, '"');
+	/* a name in the directory, nothing else */
+	if (!e || memchr(v, '/', (size_t)(e - v)) || memchr(v, '\\', (size_t)(e - v)))
+		return NULL;
+	*len = (int)(e - v);
+	return v;
+}
+
+/*
+ * A line {"removed":NAME,"limit":...} (bblog record's retention): leave out
+ * the files of that name listed so far.
+ */
+static void index_removed(const char *line, const char *dir, char **names, int *n)
+{
+	size_t dl = strlen(dir) + 1;
+	int len, llen, i, j;
+	char *f = json_name(line, "removed", &len);
+	char *lim = json_name(line, "limit", &llen);
+
+	if (!f)
+		return;
+	for (i = j = 0; i < *n; i++) {
+		if (!strncmp(names[i] + dl, f, (size_t)len) && !names[i][dl + (size_t)len]) {
+			warnx("%s: removed (%.*s limit), left out", names[i],
+			      lim ? llen : 7, lim ? lim : "unknown");
+			free(names[i]);
+			continue;
+		}
+		names[j++] = names[i];
+	}
+	*n = j;
+}
+
 /* The file names the records index of @dir gives for @cookie, in @names. */
 static int index_files(const char *dir, const char *cookie, char ***names)
 {
-	char path[4096], key[64], *line = NULL, *f, *e;
+	char path[4096], key[64], *line = NULL, *f;
 	size_t cap = 0;
-	int n = 0;
+	int n = 0, len;
 	FILE *in;
 
 	snprintf(path, sizeof(path), "%s/records", dir);
@@ -98,18 +144,17 @@ static int index_files(const char *dir, const char *cookie, char ***names)
 	snprintf(key, sizeof(key), "\"cookie\":%s,", cookie);
 	*names = NULL;
 	while (getline(&line, &cap, in) > 0) {
+		if (strstr(line, "\"removed\":\"")) {
+			index_removed(line, dir, *names, &n);
+			continue;
+		}
 		if (!strstr(line, key))
 			continue;
-		f = strstr(line, "\"filename\":\"");
+		f = json_name(line, "filename", &len);
 		if (!f)
 			continue;
-		f += strlen("\"filename\":\"");
-		e = strchr(f, '"');
-		/* a name in the directory, nothing else */
-		if (!e || memchr(f, '/', (size_t)(e - f)))
-			continue;
 		*names = realloc(*names, (size_t)(n + 1) * sizeof(**names));
-		if (!*names || asprintf(&(*names)[n], "%s/%.*s", dir, (int)(e - f), f) < 0)
+		if (!*names || asprintf(&(*names)[n], "%s/%.*s", dir, len, f) < 0)
 			diex("out of memory");
 		n++;
 	}

@@ -43,6 +43,9 @@ int cmd_raw(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(stderr, 2);
+	/* the device of a module whose records this bblog cannot read: refuse */
+	if (stat(input, &sb) == 0 && S_ISCHR(sb.st_mode) && bblog_check_module() < 0)
+		return 1;
 	in = strcmp(input, "-") ? open(input, O_RDONLY | O_CLOEXEC) : 0;
 	if (in < 0 || fstat(in, &sb) < 0)
 		diex("%s: %s", input, strerror(errno));

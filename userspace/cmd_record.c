@@ -20,6 +20,11 @@
  * At start, the .NAME.tmp files of a run that was killed are recovered:
  * cut after their last whole pcapng block (xz: their last whole stream),
  * renamed and indexed with "recovered":true.
+ *
+ * The directory is kept within --max-size and --max-age (retain.c): the
+ * oldest finished files are removed, at start and as files are written,
+ * each with a line {"date":...,"removed":NAME,"limit":"size"|"age",
+ * "bytes":N} in the index.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +40,7 @@
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,12 +48,14 @@
 #include "cgpath.h"
 #include "pcapng.h"
 #include "pcapread.h"
+#include "retain.h"
 #include "stream.h"
 #include "util.h"
 
 #define DEFAULT_DIR	"/var/log/bblog"
 #define DEFAULT_LIMIT	(64ull << 20)
 #define DEFAULT_IDLE	300
+#define DEFAULT_MAX_SIZE (1ull << 30)	/* or a tenth of the file system */
 #define NAME_TRIES	100000
 #define EXIT_UNWRITTEN	3	/* stopped with dumps or lines not written */
 
@@ -58,6 +66,7 @@ struct conn {
 	uint32_t last_seq;
 	struct bblog_dump dump;		/* latest dump header */
 	int open;			/* a file is being written */
+	uint64_t disk;			/* its bytes in the file system */
 	struct bblog_pcapng w;
 	int have_sn;			/* serial continuity across files */
 	uint32_t last_sn;
@@ -80,6 +89,9 @@ struct rec_opts {
 	int daemonize;
 	int xz;
 	uint64_t limit;
+	uint64_t max_size;		/* of the directory; 0: none */
+	uint64_t max_age;		/* seconds; 0: none */
+	int max_size_set;
 	unsigned idle;
 	size_t readsize;
 };
@@ -376,6 +388,73 @@ static void index_conn(struct conn *c)
 	add_line(text, len);
 }
 
+/* ---- retention ---- */
+
+/* The index line of a file retain.c removed. */
+static void said_removed(const char *name, uint64_t size, const char *limit)
+{
+	static int said_size, said_age;
+	int *said = strcmp(limit, "size") ? &said_age : &said_size;
+	char date[64], *text = NULL;
+	time_t now = time(NULL);
+	size_t len = 0;
+	struct tm tm;
+	FILE *f;
+
+	if (!*said) {
+		*said = 1;
+		warnx("%s: removing the oldest files for the %s limit (%s says which)",
+		      opt.dir, limit, index_path);
+	}
+	f = open_memstream(&text, &len);
+	if (f) {
+		gmtime_r(&now, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S +0000", &tm);
+		fprintf(f, "{\"date\":\"%s\",\"removed\":", date);
+		json_str(f, name, NAME_MAX);
+		fprintf(f, ",\"limit\":\"%s\",\"bytes\":%llu}\n", limit,
+			(unsigned long long)size);
+		if (fclose(f) != 0) {
+			free(text);
+			text = NULL;
+		}
+	}
+	if (!text)
+		warnx("out of memory: %s lost the line of %s, removed", index_path, name);
+	add_line(text, len);
+}
+
+/* Keep the directory within its limits (the open files and index count). */
+static void retain_check(void)
+{
+	uint64_t busy;
+	struct stat sb;
+	struct conn *c;
+
+	if (!opt.max_size && !opt.max_age)
+		return;
+	do {	/* the removal lines grow the index a little */
+		busy = 0;
+		for (c = conns; c; c = c->next)
+			if (c->open)
+				busy += c->disk;
+		if (index_fd >= 0 && fstat(index_fd, &sb) == 0)
+			busy += (uint64_t)sb.st_size;
+	} while (retain_enforce(busy, said_removed) > 0);
+}
+
+/* 1 GiB, or a tenth of the file system if that is less. */
+static uint64_t default_max_size(void)
+{
+	struct statvfs vs;
+	uint64_t tenth;
+
+	if (fstatvfs(dirfd_out, &vs) < 0)
+		return DEFAULT_MAX_SIZE;
+	tenth = (uint64_t)vs.f_blocks * vs.f_frsize / 10;
+	return tenth && tenth < DEFAULT_MAX_SIZE ? tenth : DEFAULT_MAX_SIZE;
+}
+
 /* ---- files ---- */
 
 static void free_conn(struct conn *c)
@@ -558,7 +637,9 @@ static int finish_file(struct conn *c)
 	/* every dump was committed: nothing is left to write */
 	if (bblog_pcapng_close(&c->w) < 0)
 		warnx("%s/%s: close: %s", opt.dir, c->name, strerror(errno));
+	c->disk = 0;
 	index_conn(c);
+	retain_add(c->name);
 	return 0;
 }
 
@@ -570,6 +651,7 @@ static void discard_file(struct conn *c)
 	unlinkat(dirfd_out, c->tmp, 0);
 	c->open = 0;
 	c->finishing = 0;
+	c->disk = 0;
 }
 
 /* 0, or -1: blocked. */
@@ -646,6 +728,7 @@ static int handle_dump(const struct bblog_msg *m)
 {
 	const struct bblog_dump *d = &m->dump;
 	struct bblog_record first;
+	struct stat sb;
 	struct conn *c;
 	int fresh = 0;
 
@@ -693,6 +776,8 @@ static int handle_dump(const struct bblog_msg *m)
 		}
 		if (write_dump(c, m, fresh) < 0)
 			return -1;
+		if (c->open && fstat(c->w.out->fd, &sb) == 0)
+			c->disk = (uint64_t)sb.st_size;
 	}
 	/* written: from here on the dump is done, whatever blocks */
 	c->dump = *d;
@@ -719,14 +804,17 @@ static void expire_idle(int all)
 		if (all || now - c->active >= opt.idle)
 			drop_conn(c);
 	}
+	retain_check();
 }
 
 static void handle_msg(const struct bblog_msg *m)
 {
 	switch (m->kind) {
 	case BBLOG_MSGK_DUMP:
-		if (handle_dump(m) == 0)
+		if (handle_dump(m) == 0) {
+			retain_check();
 			break;
+		}
 		/* keep it for settle() */
 		pz.msg = malloc((size_t)m->length);
 		if (!pz.msg) {
@@ -1207,6 +1295,13 @@ static int stop_report(struct bblog_stream *st)
 	return dumps || files || lines ? EXIT_UNWRITTEN : 0;
 }
 
+enum { OPT_MAX_SIZE = 256, OPT_MAX_AGE };
+
+static int unlimited(const char *s)
+{
+	return !strcmp(s, "unlimited") || !strcmp(s, "none");
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct bblog_stream st;
@@ -1216,13 +1311,21 @@ int cmd_record(int argc, char **argv)
 	int fd, ch, is_stream, is_dev, status;
 	uint64_t v;
 
+	static const struct option longopts[] = {
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "max-age", required_argument, NULL, OPT_MAX_AGE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+
 	memset(&opt, 0, sizeof(opt));
 	opt.dir = DEFAULT_DIR;
 	opt.input = BBLOG_DEVICE;
 	opt.limit = DEFAULT_LIMIT;
 	opt.idle = DEFAULT_IDLE;
 	optind = 1;
-	while ((ch = getopt(argc, argv, "dhJD:f:r:p:s:t:b:u:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "dhJD:f:r:p:s:t:b:u:", longopts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'd': opt.daemonize = 1; break;
 		case 'J': opt.xz = 1; break;
@@ -1245,6 +1348,15 @@ int cmd_record(int argc, char **argv)
 				diex("bad read size '%s'", optarg);
 			opt.readsize = (size_t)v;
 			break;
+		case OPT_MAX_SIZE:
+			if (!unlimited(optarg) && parse_size(optarg, &opt.max_size) < 0)
+				diex("bad directory size limit '%s'", optarg);
+			opt.max_size_set = 1;
+			break;
+		case OPT_MAX_AGE:
+			if (!unlimited(optarg) && parse_duration(optarg, &opt.max_age) < 0)
+				diex("bad age limit '%s'", optarg);
+			break;
 		case 'h': usage(stdout, 0);
 		default: usage(stderr, 2);
 		}
@@ -1252,6 +1364,10 @@ int cmd_record(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, 2);
 
+	/* the device of a module whose records this bblog cannot read: refuse */
+	if (stat(opt.input, &sb) == 0 && S_ISCHR(sb.st_mode) &&
+	    bblog_check_module() < 0)
+		exit(1);
 	fd = strcmp(opt.input, "-") ? open(opt.input, O_RDONLY | O_CLOEXEC) : 0;
 	if (fd < 0)
 		diex("%s: %s%s", opt.input, strerror(errno),
@@ -1269,6 +1385,8 @@ int cmd_record(int argc, char **argv)
 	if (faccessat(dirfd_out, ".", W_OK | X_OK, AT_EACCESS) < 0)
 		diex("%s: not writable: %s", opt.dir, strerror(errno));
 	snprintf(index_path, sizeof(index_path), "%s/records", opt.dir);
+	if (!opt.max_size_set)
+		opt.max_size = default_max_size();
 	if (opt.pidfile && !(opt.pidfile = abspath(opt.pidfile)))
 		diex("out of memory");
 	buf = malloc(opt.readsize);
@@ -1294,6 +1412,8 @@ int cmd_record(int argc, char **argv)
 	drop_privileges();
 	reopen_index();
 	recover();
+	retain_init(dirfd_out, opt.max_size, opt.max_age);
+	retain_check();		/* a directory over its limits already */
 	bblog_stream_init(&st);
 
 	while (!got_stop) {

@@ -69,21 +69,53 @@ int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
+	unsigned shift = 0;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (errno || end == s || *s == '-')
 		return -1;
 	switch (*end) {
 	case 0: break;
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	default: return -1;
 	}
 	if (*end && strcmp(end, "iB") && strcmp(end, "B"))
 		return -1;
-	*out = v;
+	if (v > UINT64_MAX >> shift)
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_duration(const char *s, uint64_t *out)
+{
+	static const struct { char c; unsigned mult; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+		{ 'w', 7 * 86400 },
+	};
+	unsigned long long v;
+	unsigned mult = 1;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (*end == units[i].c)
+				break;
+		if (i == sizeof(units) / sizeof(units[0]) || end[1])
+			return -1;
+		mult = units[i].mult;
+	}
+	if (v > UINT64_MAX / mult)
+		return -1;
+	*out = v * mult;
 	return 0;
 }
 

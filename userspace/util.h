@@ -26,9 +26,19 @@ __attribute__((format(printf, 1, 2))) noreturn void diex(const char *fmt, ...);
 void sanitize_id(char *dst, size_t dstlen, const char *id, size_t max);
 /* Size with optional k/M/G suffix; -1 on error. */
 int parse_size(const char *s, uint64_t *out);
+/* Seconds with optional s/m/h/d/w suffix; -1 on error. */
+int parse_duration(const char *s, uint64_t *out);
 int write_all(int fd, const void *p, size_t n);
 /* "2026-01-02 03:04:05.123456" UTC for microseconds since the epoch. */
 void fmt_time_us(char *buf, size_t len, uint64_t us);
+
+/* Print the tool's and the loaded module's versions (bblog --version). */
+int cmd_version(void);
+/*
+ * 0 if the loaded module (if any) writes a record format this bblog
+ * reads, else -1 having said which versions differ.
+ */
+int bblog_check_module(void);
 
 int cmd_record(int argc, char **argv);
 int cmd_raw(int argc, char **argv);

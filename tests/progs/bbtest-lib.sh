@@ -141,15 +141,16 @@ bb_wait_listen() {
 	done
 }
 
-# bb_wait_retrans a|b STATE: until an IPv4 TCP socket of that namespace in
-# STATE (hex, as /proc/net/tcp: 01 ESTABLISHED, 02 SYN_SENT, 03 SYN_RECV)
-# has had its retransmission timer expire (the retrnsmt column).
+# bb_wait_retrans a|b STATE [N]: until an IPv4 TCP socket of that namespace
+# in STATE (hex, as /proc/net/tcp: 01 ESTABLISHED, 02 SYN_SENT, 03 SYN_RECV)
+# has had its retransmission timer expire N times, 1 by default (the
+# retrnsmt column).
 bb_wait_retrans() {
-	local i=0
+	local i=0 n=${3:-1}
 	until bb_$1 cat /proc/net/tcp 2>/dev/null |
-		awk -v st="$2" '$4 == st && $7 + 0 >= 1 { f = 1 } END { exit !f }'; do
+		awk -v st="$2" -v n="$n" '$4 == st && $7 + 0 >= n { f = 1 } END { exit !f }'; do
 		i=$((i + 1))
-		[ $i -lt 300 ] || die "no retransmission in state $2 in $1 after 30 s"
+		[ $i -lt 600 ] || die "no socket in state $2 in $1 retransmitted $n times in 60 s"
 		usleep 100000
 	done
 }

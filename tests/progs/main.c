@@ -17,15 +17,15 @@ static const struct {
 	{ "server", cmd_server,
 	  "server [-6] [-a ADDR] -p PORT [-n CONNS] [--mode M] [--id ID] [--tag T]\n"
 	  "       [--reset N] [--echo|--sink] [--timeout S] [--ready FILE]\n"
-	  "       [--listener|--listener-early] [--accept-wait FILE] [--stall-ms MS]" },
+	  "       [--listener|--listener-early] [--accept-wait FILE] [--stall-ms MS]\n"
+	  "       [--backlog N] [--fastopen[=QLEN]]" },
 	{ "client", cmd_client,
 	  "client [-6] -a ADDR -p PORT [-n CONNS] [--bytes B] [--mode M] [--id ID]\n"
 	  "       [--tag T] [--echo] [--dump REASON] [--dumpid REASON] [--idcnt]\n"
 	  "       [--buf FILE]... [--close-first K] [--mode-after M] [--hold S] [--keep]\n"
 	  "       [--rst] [--chunk B] [--pause-ms MS] [--nodelay] [--getmode] [--lockstep]\n"
 	  "       [--keepalive S] [--bind-port P] [--uid UID] [--log TEXT] [--info]\n"
-	  "       [--close-now]\n"
-	  "       [--timeout S]" },
+	  "       [--close-now] [--fastopen] [--start-wait FILE] [--timeout S]" },
 	{ "sockopt-errors", cmd_sockopt_errors,
 	  "sockopt-errors [--unloaded] [--no-sysctl] [--unprivileged]" },
 	{ "devread", cmd_devread,

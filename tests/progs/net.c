@@ -23,6 +23,10 @@
 
 #define IOBUF 65536
 
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT 30
+#endif
+
 static const char *errname(int e)
 {
 	const char *n = strerrorname_np(e);
@@ -71,7 +75,8 @@ enum { O_MODE = 256, O_ID, O_TAG, O_RESET, O_ECHO, O_SINK, O_TIMEOUT, O_READY,
        O_BYTES, O_DUMP, O_DUMPID, O_IDCNT, O_BUF, O_CLOSEFIRST, O_MODEAFTER,
        O_HOLD, O_KEEP, O_RST, O_CHUNK, O_PAUSE, O_NODELAY, O_GETMODE,
        O_LISTENER, O_LISTENER_EARLY, O_ACCEPT_WAIT, O_LOCKSTEP, O_KEEPALIVE,
-       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG, O_INFO, O_CLOSENOW };
+       O_STALL, O_BINDPORT, O_DSTOPTS, O_UID, O_LOG, O_INFO, O_CLOSENOW,
+       O_BACKLOG, O_FASTOPEN, O_START_WAIT };
 
 static const struct option net_opts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
@@ -108,6 +113,9 @@ static const struct option net_opts[] = {
 	{ "log", required_argument, NULL, O_LOG },
 	{ "info", no_argument, NULL, O_INFO },
 	{ "close-now", no_argument, NULL, O_CLOSENOW },
+	{ "backlog", required_argument, NULL, O_BACKLOG },
+	{ "fastopen", optional_argument, NULL, O_FASTOPEN },
+	{ "start-wait", required_argument, NULL, O_START_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -212,7 +220,8 @@ int cmd_server(int argc, char **argv)
 	struct sockopts so = { 0 };
 	const char *addr = NULL, *ready = NULL, *accept_wait = NULL;
 	unsigned int port = 0, nconns = 1, reset_n = 0, timeout = 300, stall_ms = 0;
-	int v6 = 0, echo = 0, c, lfd, one = 1, on_listener = 0;
+	int v6 = 0, echo = 0, c, lfd, one = 1, on_listener = 0, backlog = 1024;
+	int fastopen = 0;
 	unsigned int accepted = 0, active = 0, closed = 0;
 	struct epoll_event ev;
 	struct sockaddr_storage ss;
@@ -240,6 +249,10 @@ int cmd_server(int argc, char **argv)
 		case O_LISTENER_EARLY: on_listener = 2; break;
 		case O_ACCEPT_WAIT: accept_wait = optarg; break;
 		case O_STALL: stall_ms = (unsigned int)parse_u64(optarg, "--stall-ms"); break;
+		case O_BACKLOG: backlog = (int)parse_u64(optarg, "--backlog"); break;
+		case O_FASTOPEN:
+			fastopen = optarg ? (int)parse_u64(optarg, "--fastopen") : 16;
+			break;
 		default: die("server: bad option (see bbtest --help)");
 		}
 	}
@@ -259,7 +272,11 @@ int cmd_server(int argc, char **argv)
 		apply_opts(lfd, &so, "listener");
 	if (bind(lfd, (struct sockaddr *)&ss, sl) < 0)
 		die("bind port %u: %m", port);
-	if (listen(lfd, 1024) < 0)
+	/* Fast Open: the queue of children made by their SYN, not yet accepted. */
+	if (fastopen &&
+	    setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN, &fastopen, sizeof(fastopen)) < 0)
+		die("TCP_FASTOPEN %d: %m", fastopen);
+	if (listen(lfd, backlog) < 0)
 		die("listen: %m");
 	if (on_listener == 1)
 		apply_opts(lfd, &so, "listener");
@@ -483,6 +500,7 @@ int cmd_client(int argc, char **argv)
 {
 	struct sockopts so = { 0 };
 	const char *addr = NULL, *dump = NULL, *dumpid = NULL, *buffiles[8], *logmsg = NULL;
+	const char *start_wait = NULL;
 	unsigned int port = 0, nconns = 1, timeout = 300, close_first = 0, hold = 0;
 	unsigned int pause_ms = 0, i, last_open = 0;
 	unsigned long long bytes = 0;
@@ -490,7 +508,7 @@ int cmd_client(int argc, char **argv)
 	int v6 = 0, echo = 0, idcnt = 0, keep = 0, rst = 0, nodelay = 0, c, failed = 0;
 	int has_mode_after = 0, mode_after = 0, getmode = 0, info = 0, close_now = 0, lockstep = 0, keepalive = 0;
 	unsigned int bind_port = 0;
-	int dstopts = 0;
+	int dstopts = 0, fastopen = 0;
 	long uid = -1;
 	unsigned int nbuf = 0, b;
 	struct sockaddr_storage ss;
@@ -537,6 +555,8 @@ int cmd_client(int argc, char **argv)
 		case O_LOG: logmsg = optarg; break;
 		case O_INFO: info = 1; break;
 		case O_CLOSENOW: close_now = 1; break;
+		case O_FASTOPEN: fastopen = 1; break;
+		case O_START_WAIT: start_wait = optarg; break;
 		default: die("client: bad option (see bbtest --help)");
 		}
 	}
@@ -546,6 +566,8 @@ int cmd_client(int argc, char **argv)
 		die("client: --chunk must be 1..%d", IOBUF);
 	if (lockstep && !echo)
 		die("client: --lockstep needs --echo");
+	if (fastopen && !bytes)
+		die("client: --fastopen needs --bytes (the SYN carries the first)");
 	if (close_first > nconns)
 		die("client: --close-first larger than -n");
 	if (make_addr(v6, addr, port, &ss, &sl) < 0)
@@ -606,6 +628,13 @@ int cmd_client(int argc, char **argv)
 		     setsockopt(cc->fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive,
 				sizeof(keepalive)) < 0))
 			die("client conn %u: keepalive: %m", cc->n);
+		/*
+		 * Fast Open: connect() returns at once and the first send()
+		 * sends the SYN with that data (net.ipv4.tcp_fastopen).
+		 */
+		if (fastopen && setsockopt(cc->fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT,
+					   &one, sizeof(one)) < 0)
+			die("client conn %u: TCP_FASTOPEN_CONNECT: %m", cc->n);
 		if (connect(cc->fd, (struct sockaddr *)&ss, sl) < 0)
 			die("client conn %u: connect %s port %u: %m", cc->n, addr, port);
 		cc->cookie = sock_cookie(cc->fd);
@@ -626,7 +655,11 @@ int cmd_client(int argc, char **argv)
 		}
 	}
 
-	/* 2. Data. */
+	/* 2. Data, once START_WAIT exists if given. */
+	if (start_wait) {
+		wait_file(start_wait);
+		printf("starting\n");
+	}
 	for (i = 0; i < nconns; i++)
 		transfer(&conns[i], bytes, echo, chunk, pause_ms, lockstep, buf);
 	if (bytes)

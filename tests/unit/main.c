@@ -27,6 +27,8 @@ int main(void)
 	suite_readers();
 	suite_cli();
 	suite_faults();
+	suite_retain();
+	suite_version();
 	suite_filter();
 	suite_owner();
 	suite_events();

@@ -831,7 +831,9 @@ static void t_man(void)
 	CHECK_EQ(rc, 0);
 	CHECK(out && strstr(out, "bblog record") && strstr(out, "snd_cwnd") &&
 	      strstr(out, "ENOPROTOOPT") && strstr(out, "records") &&
-	      strstr(out, "rule add") && strstr(out, "FILTERS"));
+	      strstr(out, "rule add") && strstr(out, "FILTERS") &&
+	      strstr(out, "--max-size") && strstr(out, "\"removed\"") &&
+	      strstr(out, "BBLOG_PROC_ROOT"));
 	free(out);
 	free(err);
 }

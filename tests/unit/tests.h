@@ -11,6 +11,8 @@ void suite_pcapng(void);
 void suite_readers(void);
 void suite_cli(void);
 void suite_faults(void);
+void suite_retain(void);
+void suite_version(void);
 void suite_filter(void);
 void suite_owner(void);
 void suite_events(void);

@@ -17,7 +17,7 @@ kdir=$1 out=$(realpath -m "$2")
 shift 2
 rm -rf "$out/src"
 mkdir -p "$out/src"
-cp -a "$top/Kbuild" "$top/module" "$top/uapi" "$out/src/"
+cp -a "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/uapi" "$out/src/"
 find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
 kmake() {
 	if [ -z "$kroot" ]; then

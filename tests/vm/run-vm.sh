@@ -28,6 +28,13 @@ rm -rf "$console" "$result" "$export" "$export.serial"
 # both run the full 40 s clean.  The stock and 6.12 kernels' tests rarely
 # keep both vCPUs busy, so this costs them little time; the debug kernel
 # runs multi-threaded (vm-stage.sh says why).
+# watchdog_thresh=60: a soft lockup is reported after 120 s of guest time
+# without a schedule, not 20 s.  Emulated, a guest runs tens of times slower
+# than on hardware, slower still while the other VMs of make check share
+# the two cores: the debug kernel's tracefs set-up at boot (KASAN saving a
+# stack for every allocation; the function tracer's files) once held a
+# vCPU for 23 s that way.  A real lockup still shows, and hung tasks are
+# reported as before.
 # 1 GiB: the debug kernel boots and scans for leaks in half the time it takes
 # with 2 GiB (KASAN shadow, kmemleak), and no test needs more.
 start=$(date +%s)
@@ -36,7 +43,7 @@ timeout --foreground -k 5 "$tmo" \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 $*" \
+	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 watchdog_thresh=60 $*" \
 	</dev/null >/dev/null 2>"$logdir/$name.qemu-stderr"
 rc=$?
 secs=$(( $(date +%s) - start ))

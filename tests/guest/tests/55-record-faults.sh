@@ -62,6 +62,9 @@ rec_idle() {
 	done
 }
 fill() { dd if=/dev/zero of=$M/fill bs=64k 2> /dev/null || true; }
+# No directory size limit: its default, a tenth of this 1 MiB file system,
+# would remove files this test counts (the retention has unit tests).
+NOLIMIT="--max-size unlimited"
 
 bb_begin
 mkdir -p $M
@@ -73,7 +76,7 @@ bb_server srv -p 5055 -n 8 --sink
 fill
 if echo x > $M/probe 2> /dev/null; then die "the tmpfs is not full"; fi
 rm -f $M/probe
-bb_record_start $M
+bb_record_start $M $NOLIMIT
 rec=$BB_PID
 one 1
 bb_wait_for $BB_DIR/rec.out "^bblog: $M: No space left on device: pausing; dumps wait in the kernel$" 60
@@ -118,7 +121,7 @@ done
 
 # 2. SIGTERM while paused: the dump it read is counted, exit status 3.
 fill
-bb_record_start $M
+bb_record_start $M $NOLIMIT
 rec=$BB_PID
 r1=$(st dump_records)
 one 6
@@ -133,7 +136,7 @@ rm $M/fill
 
 # 3. SIGKILL with a file open, then a restart.
 lines=$(nlines $M/records)
-bb_record_start $M
+bb_record_start $M $NOLIMIT
 rec=$BB_PID
 r2=$(st dump_records)
 bb_bg_a cli7 bbtest client -a $BB_B4 -p 5055 --mode continual --bytes 30000 \
@@ -152,7 +155,7 @@ BB_PIDS=$(echo " $BB_PIDS " | sed "s/ $rec / /")
 head -c 100 $M/$tmp >> $M/$tmp
 name=${tmp#.}
 name=${name%.tmp}
-bb_record_start $M
+bb_record_start $M $NOLIMIT
 rec=$BB_PID
 bb_wait_for $BB_DIR/rec.out "recovered as" 30
 grep -q "^bblog: $M/$tmp: recovered as $name: $n7 records (cut 100 bytes of an unfinished block)$" \

@@ -15,18 +15,6 @@
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
-# wait_rtx a|b STATE N: until a socket there in STATE (hex) has had its
-# retransmission timer expire N times (/proc/net/tcp's retrnsmt column).
-wait_rtx() {
-	local i=0
-	until bb_$1 cat /proc/net/tcp 2> /dev/null |
-		awk -v st="$2" -v n="$3" '$4 == st && $7 + 0 >= n { f = 1 } END { exit !f }'; do
-		i=$((i + 1))
-		[ $i -lt 600 ] || die "no socket in state $2 in $1 retransmitted $3 times in 60 s"
-		usleep 100000
-	done
-}
-
 bb_begin
 
 # 1. sk-error
@@ -83,7 +71,7 @@ until [ "$(bb_a bblog list --json dport 5201 | wc -l)" = 2 ]; do
 	usleep 100000
 done
 tc -n $BB_A qdisc add dev va root netem loss 100%
-wait_rtx a 01 3
+bb_wait_retrans a 01 3
 tc -n $BB_A qdisc del dev va root
 bb_a bblog list --json dport 5201 > $BB_DIR/l2.json
 bb_stop $ipc
@@ -122,7 +110,7 @@ handshake() {
 	tc -n $ns qdisc add dev $4 root netem loss 100%
 	bb_bg_a $1 bbtest client -a $BB_B4 -p $2 --bytes 1000
 	p=$BB_PID
-	wait_rtx $3 $5 1
+	bb_wait_retrans $3 $5 1
 	tc -n $ns qdisc del dev $4 root
 	bb_wait $p "client $1"
 }

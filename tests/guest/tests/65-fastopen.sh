@@ -1,0 +1,203 @@
+# TCP Fast Open (issue 8 §1): a SYN that carries data
+# (net.ipv4.tcp_fastopen 0x207 on both ends: no cookie needed; the kernel's
+# TCPFastOpenActive and TCPFastOpenPassive are the oracle that the data
+# rode in the SYN and made the server's connection).
+# 1. The client's connection (TCP_FASTOPEN_CONNECT, logged before its
+#    connect()): its first segment is the SYN with the 1000 bytes; its
+#    records are the headers tcpdump saw at the client.
+# 2. The server's connection, made by that SYN, selected by its listener's
+#    template and accepted once it processed the ACK of its SYN-ACK: the
+#    SYN with its data first, then its creation, then its SYN-ACK; the
+#    headers tcpdump saw at the server, every one.
+# 3. Selected by auto_*: the same.
+# 4. Selected by a rule: the rules see a passive connection's peer only at
+#    the first segment it processes after the SYN (uapi header: "a Fast Open
+#    child's segments before that ACK are not recorded").  Its history has
+#    the SYN with its data (kept as a handshake), then its creation, then
+#    ESTABLISHED; it lacks (a gap of the module, asserted so that a change
+#    shows) the SYN-ACK, which the connection sent before it was selected
+#    (hooks.c's LOCAL_OUT hook gives handshake.c only a request socket's
+#    SYN-ACKs), and the ACK of the SYN-ACK that selected it: at LOCAL_IN
+#    the connection did not exist, and conn.c's bblog_conn_log_rcv()
+#    records a passive connection's creating segment only when it is not
+#    Fast Open (whose creator is its SYN).
+# 5. The template again, but the server accepts and reads the SYN's data
+#    while the client's ACK is held back, until the SYN-ACK was sent again:
+#    the SYN is in the history once, with its data, but after the records
+#    the connection made meanwhile, out of time order (a gap, see 5 below).
+. /guest/lib.sh
+. /usr/local/bin/bbtest-lib.sh
+
+P=/proc/sys/net/tcp_bblog
+# tcpext a|b NAME: the TcpExt counter NAME of that namespace.
+tcpext() {
+	bb_$1 awk -v f="$2" '$1 == "TcpExt:" {
+		if (!h) { for (i = 2; i <= NF; i++) n[i] = $i; h = 1; next }
+		for (i = 2; i <= NF; i++) if (n[i] == f) print $i }' /proc/net/netstat
+}
+# past_syn PORT: the server's connection on PORT has processed a segment
+# after its SYN (it is past SYN_RECV).
+past_syn() {
+	local i=0
+	until bb_b awk -v p=":$(printf '%04X' "$1")" '$4 != "0A" && $4 != "03" &&
+		substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || die "port $1: no connection past SYN_RECV in 30 s"
+		usleep 100000
+	done
+}
+# fastopen N PORT SERVERARGS...: server srvN with a Fast Open queue, one
+# client cN whose SYN carries 1000 bytes.  The server accepts once its
+# connection has processed the ACK of its SYN-ACK (see 5 for why).
+fastopen() {
+	local n=$1 port=$2 c
+	shift 2
+	bb_server srv$n -p $port --sink --fastopen --accept-wait $BB_DIR/go$n "$@"
+	bb_bg_a c$n bbtest client -a $BB_B4 -p $port --fastopen --mode tail-auto --bytes 1000
+	c=$BB_PID
+	past_syn $port
+	touch $BB_DIR/go$n
+	bb_wait $c "client $n"
+	bb_wait_for $BB_DIR/srv$n.out '^done' 30
+}
+
+bb_begin
+h0=$(cat $P/stat_handshakes)
+bb_a sh -c 'echo 519 > /proc/sys/net/ipv4/tcp_fastopen'
+bb_b sh -c 'echo 519 > /proc/sys/net/ipv4/tcp_fastopen'
+a0=$(tcpext a TCPFastOpenActive) p0=$(tcpext b TCPFastOpenPassive)
+bb_reader r
+rd=$BB_PID
+bb_bg_a tcpa tcpdump -i va -n -U -s 128 -w $BB_DIR/a.pcap tcp portrange 5151-5155
+tcpa=$BB_PID
+bb_wait_for $BB_DIR/tcpa.out 'listening on' 20
+bb_bg_b tcpb tcpdump -i vb -n -U -s 128 -w $BB_DIR/b.pcap tcp portrange 5151-5155
+tcpb=$BB_PID
+bb_wait_for $BB_DIR/tcpb.out 'listening on' 20
+
+fastopen 2 5152 --listener --mode tail-auto --id tfo-2
+bb_sysctl b auto_all 1
+bb_sysctl b auto_mode 5
+bb_sysctl b auto_ratio 1
+fastopen 3 5153
+bb_sysctl b auto_ratio 0
+bb_b bblog rule add passive sport 5154 mode tail-auto id tfo-4 > /dev/null || die "rule add"
+fastopen 4 5154
+bb_b bblog rule flush
+
+# 5. the server accepts and reads the SYN's data while the client's ACK is
+#    held back (its nftables output filter), until the connection sent its
+#    SYN-ACK again
+bb_server srv5 -p 5155 --sink --fastopen --listener --mode tail-auto --id tfo-5
+bb_a nft -f - <<'NFT' || die "5: nftables filter"
+table inet tfo {
+	chain out {
+		type filter hook output priority 0;
+		tcp dport 5155 tcp flags & (syn | rst) == 0 drop
+	}
+}
+NFT
+bb_bg_a c5 bbtest client -a $BB_B4 -p 5155 --fastopen --mode tail-auto --bytes 1000
+c=$BB_PID
+bb_wait_for $BB_DIR/srv5.out '^accepted n=1 ' 30
+i=0
+until bb_b awk '$4 == "03" && substr($2, length($2) - 4) == ":1423" && $7 + 0 >= 1 { f = 1 }
+	END { exit !f }' /proc/net/tcp; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || die "5: the SYN-ACK was not sent again in 30 s"
+	usleep 100000
+done
+bb_a nft delete table inet tfo
+bb_wait $c "client 5"
+bb_wait_for $BB_DIR/srv5.out '^done' 30
+
+expect_eq "TCPFastOpenActive (client)" $(( $(tcpext a TCPFastOpenActive) - a0 )) 4
+expect_eq "TCPFastOpenPassive (server)" $(( $(tcpext b TCPFastOpenPassive) - p0 )) 4
+bb_settle
+bb_stop $tcpa
+bb_stop $tcpb
+bb_stop $rd
+bb_parse $BB_DIR/r.raw $BB_DIR/r.txt
+cat $BB_DIR/r.txt
+
+# 1. the client's side
+for n in 2 3 4 5; do
+	c=$(bb_cookie $BB_DIR/c$n.out 1)
+	r=$(bb_first_seg $BB_DIR/r.raw "$c")
+	expect_eq "1 ($n): the client's first segment" \
+		"$(bb_get "$r" evname)/$(bb_get "$r" tflags)/$(bb_get "$r" payload_len)" out/S/1000
+	# (5's filter drops segments after the module recorded them)
+	[ $n = 5 ] || bbtest wirecmp $BB_DIR/r.raw $BB_DIR/a.pcap --cookie "$c" -v ||
+		die "1 ($n): the client's records differ from tcpdump's capture"
+done
+
+# rec N: the server's connection of client N, its records in $BB_DIR/sN.recs
+srec() {
+	s=$(bb_cookie $BB_DIR/srv$1.out 1 accepted)
+	d=$(bb_dump $BB_DIR/r.txt "$s")
+	[ -n "$d" ] || die "$1: no dump of the server's connection"
+	expect_eq "$1: the dump" "$(bb_get "$d" mode)/$(bb_get "$d" id)/$(bb_get "$d" ended)/$(bb_get "$d" first_sn)/$(bb_get "$d" sn_gaps)" "$2"
+	bb_records $BB_DIR/r.raw "$s" > $BB_DIR/s$1.recs
+	echo "# server $1:"
+	cat $BB_DIR/s$1.recs
+}
+first() {	# first N: its first record is the SYN with the data
+	local r
+	r=$(head -n 1 $BB_DIR/s$1.recs)
+	expect_eq "$1: the first record" \
+		"$(bb_get "$r" evname)/$(bb_get "$r" tflags)/$(bb_get "$r" payload_len)" in/S/1000
+}
+# first3 N: the first three segments and state changes of server N, as
+# evname/tflags or state/FROM/TO.
+first3() {
+	grep -E ' evname=(in|out|state) ' $BB_DIR/s$1.recs | head -n 3 | while read -r r; do
+		case $(bb_get "$r" evname) in
+		state) printf 'state/%s/%s ' "$(bb_get "$r" arg1)" "$(bb_get "$r" arg2)" ;;
+		*) printf '%s/%s ' "$(bb_get "$r" evname)" "$(bb_get "$r" tflags)" ;;
+		esac
+	done
+}
+# 2, 3: the SYN with its data, the creation, the SYN-ACK
+srec 2 5/tfo-2/1/0/0
+srec 3 5//1/0/0
+for n in 2 3; do
+	first $n
+	expect_eq "$n: the first records" "$(first3 $n)" "in/S state/10/3 out/SA "
+	s=$(bb_cookie $BB_DIR/srv$n.out 1 accepted)
+	bbtest wirecmp $BB_DIR/r.raw $BB_DIR/b.pcap --cookie "$s" -v ||
+		die "$n: the server's records differ from tcpdump's capture"
+done
+# 4: the SYN with its data, the creation; the SYN-ACK is not recorded
+srec 4 5/tfo-4/1/0/0
+first 4
+expect_eq "4: the SYN-ACK (sent before the rules chose it)" \
+	"$(grep -c ' evname=out .* tflags=SA ' $BB_DIR/s4.recs)" 0
+expect_eq "4: the first records (not the ACK that selected it)" "$(first3 4)" \
+	"in/S state/10/3 state/3/1 "
+# 5: the SYN is kept as a handshake until the connection processes its
+# first segment after it, and put first only while the connection holds
+# at most 4 records (conn.c, bblog_conn_prepend_locked()); this one made
+# more, so its SYN is appended after them: out of order (a gap).  So are
+# the SYN-ACKs its request sent again (tcp_rtx_synack() sends them with the
+# request socket as owner: hooks.c gives them to the handshake), after
+# the SYN.
+srec 5 5/tfo-5/1/0/0
+expect_num "5: SYN-ACKs sent" "$(grep -c ' evname=out .* tflags=SA ' $BB_DIR/s5.recs)" -ge 2
+expect_eq "5: SYNs recorded" "$(grep -c ' evname=in .* tflags=S ' $BB_DIR/s5.recs)" 1
+syn=$(grep ' evname=in .* tflags=S ' $BB_DIR/s5.recs)
+expect_eq "5: the SYN's data" "$(bb_get "$syn" payload_len)" 1000
+sa=$(grep ' evname=out .* tflags=SA ' $BB_DIR/s5.recs | head -n 1)
+prev=$(grep -B 1 ' evname=in .* tflags=S ' $BB_DIR/s5.recs | head -n 1)
+# (the debug kernel's clock may give the SYN and the SYN-ACK one time)
+expect_eq "5: the SYN after the SYN-ACK (serial number), not after it (time)" \
+	"$([ "$(bb_get "$syn" sn)" -gt "$(bb_get "$sa" sn)" ] && echo after)/$([ "$(bb_get "$syn" time_ns)" -le "$(bb_get "$sa" time_ns)" ] && echo not-after)" \
+	after/not-after
+expect_num "5: the SYN's time, before the record's before it" \
+	"$(bb_get "$syn" time_ns)" -lt "$(bb_get "$prev" time_ns)"
+expect_eq "5: the record after the SYN" \
+	"$(sed -n "/ evname=in .* tflags=S /{n;p;}" $BB_DIR/s5.recs | bbf evname)/$(sed -n "/ evname=in .* tflags=S /{n;p;}" $BB_DIR/s5.recs | bbf tflags)" \
+	out/SA
+expect_eq "handshakes kept/unclaimed/unkept" \
+	"$(( $(cat $P/stat_handshakes) - h0 ))/$(cat $P/stat_handshakes_unclaimed)/$(cat $P/stat_handshakes_unkept)" \
+	"4/0/0"
+bb_end
