@@ -656,7 +656,7 @@ void bblog_conn_passive_first(const struct sock *sk)
 	hs = bblog_hs_take(&key);
 	if (!hs)
 		return;
-	n = bblog_hs_records(hs, &rec, &lost);
+	n = bblog_hs_records(hs, true, &rec, &lost);
 	rcu_read_lock();
 	c = bblog_conn_lookup(sk);
 	if (c) {

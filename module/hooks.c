@@ -149,6 +149,8 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 		bblog_conn_new_sock(s, false);
 	else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
 		bblog_conn_new_sock(s, true);
+	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE && bblog_hs_pending())
+		bblog_hs_listener_close(sk);
 	if (!bblog_conn_any())
 		return;
 	/* A listener is a template for the connections it accepts. */
@@ -545,8 +547,9 @@ static void bblog_kp_listen(struct sock *sk, struct sk_buff *skb)
 	th = tcp_hdr(skb);
 	if (!th->syn || th->ack || th->rst || !bblog_hs_wanted(sk))
 		return;
+	/* tcp_conn_request() drops a SYN that finds the accept queue full */
 	if (bblog_tuple_from_skb(&key, sock_net(sk), skb, &ev))
-		bblog_hs_syn(sk, skb, &key, ev.th_off);
+		bblog_hs_syn(sk, skb, &key, ev.th_off, sk_acceptq_is_full(sk));
 }
 
 /* Incoming segments outside ESTABLISHED: tcp_rcv_state_process(sk, skb). */
@@ -759,11 +762,14 @@ static int bblog_krp_accept(struct kretprobe_instance *ri, struct pt_regs *regs)
 /*
  * tcp_check_oom(sk, shift) says true: the kernel closes the orphan @sk for
  * want of resources.  The entry handler keeps @sk; it may run from the
- * int3 trap, so it takes no lock.
+ * int3 trap, so it takes no lock.  While no connection is logged it asks
+ * for no return probe (non-zero): an orphan's every timer and FIN calls it.
  */
 static int bblog_krp_oom_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
+	if (!bblog_conn_any())
+		return 1;
 	*(struct sock **)ri->data = bblog_kp_sk(regs);
 	return 0;
 }
@@ -932,6 +938,41 @@ static void bblog_kprobes_unregister(void)
 			unregister_kprobe(&bblog_kps[i]);
 }
 
+/*
+ * A SYN-ACK sent by a request socket, or by none with a SYN cookie
+ * (tcp_make_synack() leaves such a segment without an owner): to its
+ * handshake; or one that a Fast Open connection's request sends again
+ * (tcp_rtx_synack()): to the connection, found by its 4-tuple.
+ */
+static void bblog_nf_synack(struct sock *sk, struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	struct bblog_event ev = { .id = BBLOG_EV_OUT, .skb = skb };
+	struct bblog_tuple key;
+
+	if (!bblog_tuple_of_skb(&key, state->net, skb, true, &ev))
+		return;
+	if (bblog_hs_synack(skb, &key, ev.th_off))
+		return;
+	/* a TCP segment's request socket is TCP's */
+	if (sk && bblog_conn_any() && tcp_rsk(inet_reqsk(sk))->tfo_listener)
+		bblog_conn_log_tuple(&key, &ev);
+}
+
+/*
+ * A Fast Open connection, made by its SYN, about to send its SYN-ACK (or
+ * anything before the client's ACK): it has its 4-tuple, so the rules can
+ * choose it, and it takes its handshake (the SYN) now, before anything
+ * else it records.
+ */
+static void bblog_nf_fastopen(struct sock *sk)
+{
+	if (bblog_rules_any())
+		bblog_conn_passive_select(sk);
+	if (bblog_hs_pending())
+		bblog_conn_passive_first(sk);
+}
+
 /* Every segment sent, with the socket that sent it. */
 static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
@@ -939,19 +980,16 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	struct sock *sk = skb->sk;
 	int off;
 
-	/*
-	 * A SYN-ACK, sent by a request socket, or by none with a SYN cookie
-	 * (tcp_make_synack() leaves such a segment without an owner).
-	 */
-	if ((!sk || sk->sk_state == TCP_NEW_SYN_RECV) && bblog_hs_pending()) {
-		struct bblog_event ev = { .id = BBLOG_EV_OUT };
-		struct bblog_tuple key;
-
-		if (bblog_tuple_of_skb(&key, state->net, skb, true, &ev))
-			bblog_hs_synack(skb, &key, ev.th_off);
+	if (!sk || sk->sk_state == TCP_NEW_SYN_RECV) {
+		if (bblog_hs_pending() || bblog_conn_any())
+			bblog_nf_synack(sk, skb, state);
 		return NF_ACCEPT;
 	}
-	if (!bblog_conn_any() || !sk || !sk_fullsock(sk) || !bblog_is_tcp(sk))
+	if (sk->sk_state == TCP_SYN_RECV && (bblog_rules_any() || bblog_hs_pending()) &&
+	    sk_fullsock(sk) && bblog_is_tcp(sk) &&
+	    rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
+		bblog_nf_fastopen(sk);
+	if (!bblog_conn_any() || !sk_fullsock(sk) || !bblog_is_tcp(sk))
 		return NF_ACCEPT;
 	off = bblog_tcp_offset(skb);
 	if (off >= 0)
@@ -1031,6 +1069,7 @@ static int __net_init bblog_hooks_net_init(struct net *net)
 static void __net_exit bblog_hooks_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+	bblog_hs_net_exit(net);
 }
 
 static struct pernet_operations bblog_hooks_net_ops = {
