@@ -353,9 +353,11 @@ void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 	hs = bblog_hs_find(key, false);
 	if (hs) {
 		spin_lock_bh(&hs->lock);
+		/* after a SYN the accept queue dropped, no request exists */
 		if (!syn || (hs->n && bblog_hs_isn(&hs->rec[0]) == ntohl(th->seq)))
-			bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_SYN_RECV, skb,
-					    th_off, !th->syn && !th->rst);
+			bblog_hs_add_locked(hs, BBLOG_EV_IN,
+					    hs->full ? TCP_LISTEN : TCP_SYN_RECV,
+					    skb, th_off, !th->syn && !th->rst);
 		if (th->rst && !hs->gone)
 			hs->rst = true;
 		spin_unlock_bh(&hs->lock);
