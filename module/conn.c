@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "export.h"
 #include "handshake.h"
+#include "hooks.h"
 #include "listen.h"
 #include "logid.h"
 #include "policy.h"
@@ -127,7 +128,7 @@ void bblog_conn_snapshot(struct bblog_conn *c, const struct sock *sk)
 	lockdep_assert_held(&c->lock);
 	sock_diag_save_cookie((struct sock *)sk, cookie);
 	ep->cookie = (u64)cookie[1] << 32 | cookie[0];
-	ep->net_cookie = sock_net(sk)->net_cookie;
+	ep->net_cookie = bblog_net_cookie(sock_net(sk));
 	ep->netns = sock_net(sk)->ns.inum;
 	ep->uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 	if (icsk->icsk_ca_ops)
@@ -170,6 +171,21 @@ static void bblog_sk_tuple(const struct sock *sk, struct bblog_tuple *t)
 }
 
 /*
+ * The socket has its peer's address: a passive child cloned from its
+ * listener has the listener's (none) until tcp_v4_syn_recv_sock() or
+ * tcp_v6_syn_recv_sock() sets it after the clone, with its own address
+ * (before 7.x: 7.2 sets both in inet_csk_clone_lock()).
+ */
+static bool bblog_sk_has_peer(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return !ipv6_addr_any(&sk->sk_v6_daddr);
+#endif
+	return inet_sk(sk)->inet_daddr != 0;
+}
+
+/*
  * Once the socket has both ports, file the connection under its 4-tuple so
  * that incoming segments find it.  A twin still filed under the tuple is
  * evicted if its socket is gone; otherwise (it is about to go) the clash is
@@ -187,7 +203,7 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	 * someone else may be using.
 	 */
 	if (sk->sk_state == TCP_CLOSE || !inet_sk(sk)->inet_dport ||
-	    !inet_sk(sk)->inet_sport)
+	    !inet_sk(sk)->inet_sport || !bblog_sk_has_peer(sk))
 		return;
 	bblog_conn_snapshot(c, sk);
 	bblog_sk_tuple(sk, t);
@@ -272,7 +288,7 @@ static struct bblog_conn *bblog_conn_alloc(struct sock *sk, int mode, gfp_t gfp)
 	INIT_LIST_HEAD(&c->retained);
 	c->ep.uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 	c->ep.cgroup = bblog_sock_cgroup_id(sk);
-	c->ep.net_cookie = sock_net(sk)->net_cookie;
+	c->ep.net_cookie = bblog_net_cookie(sock_net(sk));
 	c->user_ns = get_user_ns(sock_net(sk)->user_ns);
 	c->nstats = bblog_nstats_get(bblog_net_stats(sock_net(sk)));
 	c->ring.charge.ns = c->nstats;
@@ -640,7 +656,7 @@ void bblog_conn_passive_first(const struct sock *sk)
 	hs = bblog_hs_take(&key);
 	if (!hs)
 		return;
-	n = bblog_hs_records(hs, &rec, &lost);
+	n = bblog_hs_records(hs, true, &rec, &lost);
 	rcu_read_lock();
 	c = bblog_conn_lookup(sk);
 	if (c) {
@@ -820,14 +836,45 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 
 	if (READ_ONCE(bn->disable_all) || bblog_conn_lookup(sk))
 		return;
-	if (passive && bblog_listen_template(sk, &t)) {
+	/*
+	 * A passive child still carries its listener's cookie at this change
+	 * where inet_csk_clone_lock() makes it before it stores the request's
+	 * (up to 6.12 at least); 7.2 makes the change last.  What the cookie
+	 * does not find is left to the clone's return probe, which knows the
+	 * listener, where it is placed (bblog_conn_new_child()).
+	 */
+	if (passive && bblog_listen_template(atomic64_read(&sk->sk_cookie), &t)) {
 		bblog_conn_inherit(sk, &t);
 		return;
 	}
+	if (passive && bblog_hooks_clone_probed())
+		return;
 	/* Its peer's address and port are not set yet: see below. */
 	if (passive && bblog_rules_exist(sock_net(sk)))
 		return;
 	bblog_conn_select(sk, passive);
+}
+
+/*
+ * A passive child @child, cloned from @listener, as inet_csk_clone_lock()
+ * returns it (locked, in SYN_RECV): what bblog_conn_new_sock() left, and
+ * its LISTEN -> SYN_RECV change, recorded then if it is logged.
+ */
+void bblog_conn_new_child(struct sock *child, const struct sock *listener)
+{
+	struct bblog_event ev = {
+		.id = BBLOG_EV_STATE, .arg1 = TCP_LISTEN, .arg2 = TCP_SYN_RECV,
+	};
+	struct bblog_template t;
+
+	if (READ_ONCE(bblog_net(sock_net(child))->disable_all) ||
+	    bblog_conn_lookup(child))
+		return;
+	if (bblog_listen_template(atomic64_read(&listener->sk_cookie), &t))
+		bblog_conn_inherit(child, &t);
+	else if (!bblog_rules_exist(sock_net(child)))	/* see below */
+		bblog_conn_select(child, true);
+	bblog_conn_log(child, &ev);
 }
 
 /*

@@ -123,6 +123,7 @@ void bblog_conn_owner(const struct sock *sk, u8 how);
 void bblog_conn_end_oom(const struct sock *sk);
 u32 bblog_conn_owner_nr(const struct bblog_conn *c, bool global);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
+void bblog_conn_new_child(struct sock *child, const struct sock *listener);
 void bblog_conn_passive_select(struct sock *sk);
 void bblog_conn_passive_first(const struct sock *sk);
 void bblog_conn_passive_established(const struct sock *sk);

@@ -38,6 +38,7 @@
 
 #include "export.h"
 #include "stats.h"
+#include "sysctl.h"
 
 struct bblog_reader {
 	struct list_head list;		/* in bblog_export.readers */
@@ -297,7 +298,7 @@ struct bblog_reader *bblog_reader_open(struct net *net,
 		return NULL;
 	mutex_init(&r->read_lock);
 	r->all = all;
-	r->net_cookie = net->net_cookie;
+	r->net_cookie = bblog_net_cookie(net);
 	r->user_ns = get_user_ns(user_ns);
 
 	spin_lock_irq(&bblog_export.lock);

@@ -237,8 +237,8 @@ static int bblog_genl_list_start(struct netlink_callback *cb)
 		l = kvzalloc(struct_size(l, conns, max), GFP_KERNEL);
 		if (!l)
 			return -ENOMEM;
-		l->n = bblog_conn_collect(net->net_cookie, l->conns, max);
-		l->n += bblog_logid_collect_retained(net->net_cookie, l->conns + l->n,
+		l->n = bblog_conn_collect(bblog_net_cookie(net), l->conns, max);
+		l->n += bblog_logid_collect_retained(bblog_net_cookie(net), l->conns + l->n,
 						     max - l->n);
 		if (l->n < max)
 			break;
@@ -581,7 +581,7 @@ static int bblog_genl_dump(struct sk_buff *skb, struct genl_info *info)
 	if (tb[BBLOG_A_MATCH])
 		return bblog_genl_by_filter(info, &req, bblog_genl_dump_one);
 	if (tb[BBLOG_A_ID]) {
-		err = bblog_logid_dump_name(net->net_cookie, nla_data(tb[BBLOG_A_ID]),
+		err = bblog_logid_dump_name(bblog_net_cookie(net), nla_data(tb[BBLOG_A_ID]),
 					    req.reason);
 		if (err == -ENOENT)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[BBLOG_A_ID],
@@ -651,7 +651,9 @@ struct genl_family bblog_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= bblog_genl_ops,
 	.n_ops		= ARRAY_SIZE(bblog_genl_ops),
+#ifdef BBLOG_HAVE_GENL_RESV_START_OP
 	.resv_start_op	= BBLOG_CMD_MAX + 1,	/* strict validation for all */
+#endif
 };
 
 int bblog_genl_init(void)

@@ -22,11 +22,23 @@
  * claims within BBLOG_HS_AGE (its child is not logged, or a SYN cookie's
  * ACK never came) is freed and counted (stat_handshakes_unclaimed).
  *
+ * Every segment that reaches a handshake's 4-tuple is kept: SYNs sent
+ * again, resets, and the ACKs and data a request ignores (the accept queue
+ * was full).  The last segment kept, if it is not a SYN or a reset, may be
+ * the one that makes the connection, which records it itself, with its
+ * state: the connection forgets it (bblog_hs_records()).
+ *
+ * A SYN that finds its listener's accept queue full is dropped before any
+ * request socket exists (tcp_conn_request()).  Its handshake keeps it,
+ * with what its connection would have been given; if no later SYN of it
+ * makes a request, it ends when its listener closes or when it expires,
+ * dumped then if it would have been (BBLOG_END_LISTEN_OVERFLOW).
+ *
  * With SYN cookies there is no request socket: the SYN-ACK is sent without
  * an owner and found here by its 4-tuple, and a connection the cookie
  * validates has both; a cookie handshake that fails is never known to
  * have ended, and expires.  A Fast Open connection is made by its SYN:
- * the SYN is its first record, its SYN-ACK is its own.
+ * it takes its handshake (the SYN) before it sends its SYN-ACK.
  */
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
@@ -52,6 +64,22 @@
 #define BBLOG_HS_AGE		(75 * HZ)	/* past SYN-ACK retries' 63 s */
 #define BBLOG_HS_GC		(5 * HZ)
 
+/* What a connection of a handshake would have been given, and by whom. */
+struct bblog_hs_choice {
+	s8 mode;
+	bool inherited;
+	bool auto_selected;
+	char id[BBLOG_ID_LEN];
+};
+
+/* The listener's part of a dump of a handshake that made no connection. */
+struct bblog_hs_info {
+	struct bblog_hs_choice ch;
+	u32 uid;
+	u64 cgroup;
+	char ca_name[TCP_CA_NAME_MAX];
+};
+
 struct bblog_hs {
 	struct rhash_head node;
 	struct bblog_tuple key;
@@ -65,8 +93,17 @@ struct bblog_hs {
 	bool rst;			/* a reset was received */
 	bool rst_sent;			/* the listener reset it */
 	bool gone;			/* taken or expired: add nothing */
+	bool pend;			/* rec[n - 1] may make the connection */
+	bool pend_lost;			/* so may the last segment not kept */
+	bool full;			/* its last SYN found the accept queue full */
+	bool chosen;			/* info is set */
+	const struct sock *lsk;		/* with full: its listener (bblog_hs_lock) */
+	struct bblog_hs_info info;	/* with full: its listener's part */
 	struct bblog_record rec[BBLOG_HS_RECORDS];
 };
+
+/* Cookies of the dumps of handshakes that had no socket: bit 63 set. */
+static atomic64_t bblog_hs_cookies = ATOMIC64_INIT(0);
 
 static const struct rhashtable_params bblog_hs_params = {
 	.key_len		= sizeof(struct bblog_tuple),
@@ -121,18 +158,26 @@ bool bblog_hs_wanted(const struct sock *lsk)
 	       READ_ONCE(bn->auto_mode) > BBLOG_MODE_OFF;
 }
 
+/*
+ * Keep a record of @hs; @cand: an incoming segment that may make the
+ * connection (neither a SYN nor a reset).
+ */
 static void bblog_hs_add_locked(struct bblog_hs *hs, u8 id, u8 state,
-				const struct sk_buff *skb, int th_off)
+				const struct sk_buff *skb, int th_off, bool cand)
 {
 	struct bblog_record *rec;
 
 	lockdep_assert_held(&hs->lock);
 	if (hs->gone)
 		return;
+	hs->pend = false;
+	hs->pend_lost = false;
 	if (hs->n == BBLOG_HS_RECORDS) {
 		hs->lost++;
+		hs->pend_lost = cand;
 		return;
 	}
+	hs->pend = cand;
 	rec = &hs->rec[hs->n++];
 	memset(rec, 0, sizeof(*rec));
 	rec->time_ns = ktime_get_boot_fast_ns();
@@ -195,34 +240,73 @@ static struct bblog_hs *bblog_hs_find(const struct bblog_tuple *key, bool create
 	return hs;
 }
 
-void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
-		  const struct bblog_tuple *key, int th_off)
+static void bblog_hs_choose(const struct sock *lsk, const struct bblog_tuple *key,
+			    struct bblog_hs_choice *ch);
+
+/* The listener's part of a dump of a handshake of @lsk with @key. */
+static void bblog_hs_info_fill(const struct sock *lsk, const struct bblog_tuple *key,
+			       struct bblog_hs_info *info)
 {
+	memset(info, 0, sizeof(*info));
+	bblog_hs_choose(lsk, key, &info->ch);
+	info->uid = from_kuid_munged(&init_user_ns, lsk->sk_uid);
+	info->cgroup = bblog_sock_cgroup_id(lsk);
+	if (inet_csk(lsk)->icsk_ca_ops)
+		strscpy(info->ca_name, inet_csk(lsk)->icsk_ca_ops->name,
+			sizeof(info->ca_name));
+}
+
+/*
+ * A SYN to @lsk (@full: its accept queue is full, tcp_conn_request() drops
+ * the SYN).  A SYN with another initial sequence number than the one kept
+ * is a new connection on the 4-tuple of a handshake that never made one;
+ * one with the same was kept as it passed LOCAL_IN.
+ */
+void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
+		  const struct bblog_tuple *key, int th_off, bool full)
+{
+	struct bblog_hs_info info;
 	struct bblog_hs *hs;
+	bool fill;
 
 	rcu_read_lock();
 	hs = bblog_hs_find(key, true);
 	if (!hs) {
 		bblog_stat_inc(bblog_net_stats(sock_net(lsk)), BBLOG_STAT_HANDSHAKES_UNKEPT);
-	} else {
-		spin_lock_bh(&hs->lock);
-		/*
-		 * A SYN with another initial sequence number: a new connection
-		 * on the 4-tuple of a handshake that never made one.
-		 */
-		if (hs->n && bblog_hs_isn(&hs->rec[0]) != ntohl(tcp_hdr(skb)->seq)) {
+		goto out;
+	}
+	/* once per handshake: the auto ratio counts each connection once */
+	fill = full && !READ_ONCE(hs->chosen);
+	if (fill)
+		bblog_hs_info_fill(lsk, key, &info);
+	spin_lock_bh(&hs->lock);
+	/* the SYN sent again: kept at LOCAL_IN already (bblog_hs_in()) */
+	if (!hs->n || bblog_hs_isn(&hs->rec[0]) != ntohl(tcp_hdr(skb)->seq)) {
+		if (hs->n) {
 			hs->n = 0;
 			hs->lost = 0;
 			bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_UNCLAIMED);
 			bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES);
 		}
-		bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_LISTEN, skb, th_off);
-		spin_unlock_bh(&hs->lock);
+		bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_LISTEN, skb, th_off, false);
 	}
+	if (fill && !hs->chosen) {
+		hs->info = info;
+		WRITE_ONCE(hs->chosen, true);
+	}
+	hs->full = full;
+	spin_unlock_bh(&hs->lock);
+	if (full || READ_ONCE(hs->lsk)) {
+		spin_lock_bh(&bblog_hs_lock);
+		hs->lsk = full ? lsk : NULL;
+		spin_unlock_bh(&bblog_hs_lock);
+	}
+out:
 	rcu_read_unlock();
 }
 
-void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
+/* A SYN-ACK sent: false if no handshake of @key is kept. */
+bool bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 		     int th_off)
 {
 	const struct tcphdr *th;
@@ -230,25 +314,28 @@ void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 	struct bblog_hs *hs;
 
 	if (!atomic_read(&bblog_hs_any))
-		return;
+		return false;
 	th = skb_header_pointer(skb, th_off, sizeof(_th), &_th);
 	if (!th || !th->syn || !th->ack)
-		return;
+		return false;
 	rcu_read_lock();
 	hs = bblog_hs_find(key, false);
 	if (hs) {
 		spin_lock_bh(&hs->lock);
-		bblog_hs_add_locked(hs, BBLOG_EV_OUT, TCP_SYN_RECV, skb, th_off);
+		bblog_hs_add_locked(hs, BBLOG_EV_OUT, TCP_SYN_RECV, skb, th_off,
+				    false);
 		spin_unlock_bh(&hs->lock);
 	}
 	rcu_read_unlock();
+	return hs;
 }
 
 /*
  * A segment at LOCAL_IN on the 4-tuple of a handshake: the SYN sent again
  * (the same initial sequence number; a listener's request socket answers
- * it, so bblog_hs_syn() does not see it) and a reset.  The first SYN is
- * kept by bblog_hs_syn(), the last ACK by the child it creates.
+ * it, so bblog_hs_syn() does not see it), a reset, an ACK or data (the one
+ * that makes the connection, or one its request ignores).  The first SYN
+ * is kept by bblog_hs_syn(), which LOCAL_IN precedes.
  */
 void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 		 int th_off)
@@ -256,18 +343,21 @@ void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	struct bblog_hs *hs;
+	bool syn;
 
 	th = skb_header_pointer(skb, th_off, sizeof(_th), &_th);
-	if (!th || !(th->rst || (th->syn && !th->ack)))
+	if (!th)
 		return;
+	syn = th->syn && !th->ack && !th->rst;
 	rcu_read_lock();
 	hs = bblog_hs_find(key, false);
 	if (hs) {
 		spin_lock_bh(&hs->lock);
-		if (th->rst ||
-		    (hs->n && bblog_hs_isn(&hs->rec[0]) == ntohl(th->seq)))
-			bblog_hs_add_locked(hs, BBLOG_EV_IN, TCP_SYN_RECV, skb,
-					    th_off);
+		/* after a SYN the accept queue dropped, no request exists */
+		if (!syn || (hs->n && bblog_hs_isn(&hs->rec[0]) == ntohl(th->seq)))
+			bblog_hs_add_locked(hs, BBLOG_EV_IN,
+					    hs->full ? TCP_LISTEN : TCP_SYN_RECV,
+					    skb, th_off, !th->syn && !th->rst);
 		if (th->rst && !hs->gone)
 			hs->rst = true;
 		spin_unlock_bh(&hs->lock);
@@ -293,7 +383,7 @@ void bblog_hs_rst_sent(const struct bblog_tuple *key, u32 why, u32 raw)
 			u8 n = hs->n;
 
 			bblog_hs_add_locked(hs, BBLOG_EV_RST_SENT, TCP_SYN_RECV,
-					    NULL, 0);
+					    NULL, 0, false);
 			if (hs->n > n) {
 				hs->rec[n].arg1 = why;
 				hs->rec[n].arg2 = raw;
@@ -310,6 +400,22 @@ bool bblog_hs_pending(void)
 	return atomic_read(&bblog_hs_any);
 }
 
+/* @hs is this caller's to end (taken out of the table): true if so. */
+static bool bblog_hs_claim(struct bblog_hs *hs)
+{
+	bool mine = false;
+
+	spin_lock_bh(&hs->lock);
+	if (!hs->gone) {
+		hs->gone = true;
+		mine = true;
+	}
+	spin_unlock_bh(&hs->lock);
+	if (mine)
+		bblog_hs_unlink(hs);
+	return mine;	/* else being taken: its taker unlinks it */
+}
+
 /*
  * The handshake of the connection with @key, taken out of the table (its
  * records stay as they are: read them with bblog_hs_records(), then
@@ -318,34 +424,28 @@ bool bblog_hs_pending(void)
 struct bblog_hs *bblog_hs_take(const struct bblog_tuple *key)
 {
 	struct bblog_hs *hs;
-	bool mine = false;
 
 	if (!atomic_read(&bblog_hs_any))
 		return NULL;
 	rcu_read_lock();
 	hs = bblog_hs_find(key, false);
-	if (hs) {
-		spin_lock_bh(&hs->lock);
-		if (!hs->gone) {
-			hs->gone = true;
-			mine = true;
-		}
-		spin_unlock_bh(&hs->lock);
-	}
+	if (hs && !bblog_hs_claim(hs))
+		hs = NULL;
 	rcu_read_unlock();
-	if (!mine)
-		return NULL;
-	bblog_hs_unlink(hs);
 	return hs;
 }
 
-/* The records of a handshake taken, and how many it could not keep. */
-unsigned int bblog_hs_records(const struct bblog_hs *hs,
+/*
+ * The records of a handshake taken, and how many it could not keep; for
+ * the connection it made (@child), without the segment that made it,
+ * which the connection records itself.
+ */
+unsigned int bblog_hs_records(const struct bblog_hs *hs, bool child,
 			      const struct bblog_record **rec, unsigned int *lost)
 {
 	*rec = hs->rec;
-	*lost = hs->lost;
-	return hs->n;
+	*lost = hs->lost - (child && hs->pend_lost);
+	return hs->n - (child && hs->pend);
 }
 
 /* The 4-tuple of a request socket, as its segments' keys. */
@@ -371,13 +471,6 @@ static void bblog_req_tuple(const struct request_sock *req, struct bblog_tuple *
 }
 
 /* What a connection of @key accepted by @lsk would have been given. */
-struct bblog_hs_choice {
-	s8 mode;
-	bool inherited;
-	bool auto_selected;
-	char id[BBLOG_ID_LEN];
-};
-
 static void bblog_hs_choose(const struct sock *lsk, const struct bblog_tuple *key,
 			    struct bblog_hs_choice *ch)
 {
@@ -388,7 +481,7 @@ static void bblog_hs_choose(const struct sock *lsk, const struct bblog_tuple *ke
 	int mode;
 
 	memset(ch, 0, sizeof(*ch));
-	if (bblog_listen_template(lsk, &t)) {
+	if (bblog_listen_template(atomic64_read(&lsk->sk_cookie), &t)) {
 		ch->mode = t.mode;
 		ch->inherited = true;
 		strscpy(ch->id, t.id, sizeof(ch->id));
@@ -417,18 +510,17 @@ static void bblog_hs_choose(const struct sock *lsk, const struct bblog_tuple *ke
 
 /*
  * The records of a handshake that made no connection, as a dump of its
- * own: its request socket's cookie (the one its child would have had), the
- * listener's owner and cgroup, and a last record, the end of the
- * connection, with how it ended.
+ * own: @cookie (its request socket's, the one its child would have had),
+ * the listener's part, and a last record, the end of the connection, with
+ * how it ended (@end, BBLOG_END_*).
  */
-static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
-			  const struct sock *lsk, const struct bblog_hs_choice *ch)
+static void bblog_hs_dump(struct bblog_hs *hs, u64 cookie,
+			  const struct bblog_hs_info *info, u32 end)
 {
-	struct net *net = sock_net(lsk);
+	struct net *net = (struct net *)hs->key.net;
 	struct bblog_dump_entry *d;
 	struct bblog_record *rec;
 	struct bblog_dump *h;
-	u32 cookie[2];
 	unsigned int i;
 
 	d = bblog_dump_alloc(GFP_ATOMIC);
@@ -436,34 +528,31 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 		bblog_stat_inc(hs->nstats, BBLOG_STAT_DUMP_FAILED);
 		return;
 	}
-	d->net_cookie = net->net_cookie;
+	d->net_cookie = bblog_net_cookie(net);
 	d->user_ns = get_user_ns(net->user_ns);
 	d->nstats = bblog_nstats_get(hs->nstats);
 	d->ring.charge.ns = d->nstats;
 	d->ring.charge.unpriv = d->user_ns != &init_user_ns;
 	h = &d->hdr;
-	sock_diag_save_cookie(req_to_sk((struct request_sock *)req), cookie);
-	h->cookie = (u64)cookie[1] << 32 | cookie[0];
+	h->cookie = cookie;
 	h->boot_offset_ns = ktime_get_real_ns() - ktime_get_boottime_ns();
 	h->netns = net->ns.inum;
 	h->family = hs->key.family;
 	h->flags = BBLOG_DF_ENDED |
 		   (hs->key.family == AF_INET6 ? BBLOG_DF_IPV6 : 0) |
-		   (ch->auto_selected ? BBLOG_DF_AUTO : 0) |
-		   (ch->inherited ? BBLOG_DF_LISTENER : 0);
+		   (info->ch.auto_selected ? BBLOG_DF_AUTO : 0) |
+		   (info->ch.inherited ? BBLOG_DF_LISTENER : 0);
 	h->lport = (__force u16)hs->key.lport;
 	h->fport = (__force u16)hs->key.fport;
 	memcpy(h->laddr, hs->key.laddr, sizeof(h->laddr));
 	memcpy(h->faddr, hs->key.faddr, sizeof(h->faddr));
-	h->mode = ch->mode;
+	h->mode = info->ch.mode;
 	h->state = TCP_CLOSE;
-	h->uid = from_kuid_munged(&init_user_ns, lsk->sk_uid);
-	h->cgroup = bblog_sock_cgroup_id(lsk);
+	h->uid = info->uid;
+	h->cgroup = info->cgroup;
 	h->owner_how = BBLOG_OWNER_NONE;
-	if (inet_csk(lsk)->icsk_ca_ops)
-		strscpy(h->ca_name, inet_csk(lsk)->icsk_ca_ops->name,
-			sizeof(h->ca_name));
-	strscpy(h->id, ch->id, sizeof(h->id));
+	strscpy(h->ca_name, info->ca_name, sizeof(h->ca_name));
+	strscpy(h->id, info->ch.id, sizeof(h->id));
 	strscpy(h->reason, "handshake failed", sizeof(h->reason));
 
 	for (i = 0; i <= hs->n; i++) {
@@ -486,9 +575,7 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 		rec->sn = i + hs->lost;
 		rec->event = BBLOG_EV_CONNEND;
 		rec->state = TCP_CLOSE;
-		rec->arg1 = hs->rst ? BBLOG_END_RST_RECV :
-			    hs->rst_sent ? BBLOG_END_RST_SENT :
-			    req->num_timeout ? BBLOG_END_TIMEOUT : BBLOG_END_OTHER;
+		rec->arg1 = end;
 	}
 	h->lost_nomem += hs->lost;
 	bblog_stat_add(hs->nstats, BBLOG_STAT_LOST_NOMEM, hs->lost);
@@ -507,9 +594,10 @@ static void bblog_hs_dump(struct bblog_hs *hs, const struct request_sock *req,
 void bblog_hs_req_end(const struct request_sock *req)
 {
 	const struct sock *lsk = req->rsk_listener;
-	struct bblog_hs_choice ch;
+	struct bblog_hs_info info;
 	struct bblog_tuple key;
 	struct bblog_hs *hs;
+	u32 cookie[2], end;
 
 	/*
 	 * req->sk: it made a child, which takes the handshake at its first
@@ -525,21 +613,96 @@ void bblog_hs_req_end(const struct request_sock *req)
 		return;
 	bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_FAILED);
 	if (!READ_ONCE(bblog_net(sock_net(lsk))->disable_all)) {
-		bblog_hs_choose(lsk, &key, &ch);
-		if (bblog_mode_dumps_at_close(ch.mode))
-			bblog_hs_dump(hs, req, lsk, &ch);
+		bblog_hs_info_fill(lsk, &key, &info);
+		if (bblog_mode_dumps_at_close(info.ch.mode)) {
+			sock_diag_save_cookie(req_to_sk((struct request_sock *)req),
+					      cookie);
+			end = hs->rst ? BBLOG_END_RST_RECV :
+			      hs->rst_sent ? BBLOG_END_RST_SENT :
+			      req->num_timeout ? BBLOG_END_TIMEOUT : BBLOG_END_OTHER;
+			bblog_hs_dump(hs, (u64)cookie[1] << 32 | cookie[0], &info, end);
+		}
 	}
 	bblog_hs_put(hs);
 }
 
-/* Free the handshakes no child claimed in time (all: @all). */
+/*
+ * The end of @hs, taken out of the table by its caller (its listener
+ * closed, or it expired): a handshake whose last SYN found the accept
+ * queue full failed, and is dumped if it would have been; any other no
+ * connection claimed.  @dump: not while the module unloads.
+ */
+static void bblog_hs_end(struct bblog_hs *hs, bool dump)
+{
+	const struct bblog_hs_info *info = &hs->info;
+
+	if (!hs->full || !hs->chosen) {
+		bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_UNCLAIMED);
+		return;
+	}
+	bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_FAILED);
+	if (dump && !READ_ONCE(bblog_net((struct net *)hs->key.net)->disable_all) &&
+	    bblog_mode_dumps_at_close(info->ch.mode))
+		bblog_hs_dump(hs, BIT_ULL(63) | atomic64_inc_return(&bblog_hs_cookies),
+			      info, BBLOG_END_LISTEN_OVERFLOW);
+}
+
+/*
+ * End the handshakes of listener @lsk (whose last SYN it dropped with its
+ * accept queue full: see bblog_hs_syn()) or of namespace @net, the other
+ * NULL; dumped if @dump.
+ */
+static void bblog_hs_end_of(const struct sock *lsk, const struct net *net,
+			    bool dump)
+{
+	struct bblog_hs *hs, *found;
+
+	do {
+		found = NULL;
+		rcu_read_lock();
+		spin_lock_bh(&bblog_hs_lock);
+		list_for_each_entry(hs, &bblog_hs_ages, age) {
+			if (lsk && hs->lsk == lsk) {
+				hs->lsk = NULL;
+				found = hs;
+				break;
+			}
+			if (net && hs->key.net == net && !READ_ONCE(hs->gone)) {
+				found = hs;
+				break;
+			}
+		}
+		spin_unlock_bh(&bblog_hs_lock);
+		if (found && bblog_hs_claim(found)) {
+			bblog_hs_end(found, dump);
+			bblog_hs_put(found);
+		}
+		rcu_read_unlock();
+	} while (found);
+}
+
+/* The listener @lsk closes (its requests, if any, end by themselves). */
+void bblog_hs_listener_close(const struct sock *lsk)
+{
+	bblog_hs_end_of(lsk, NULL, true);
+}
+
+/*
+ * The namespace @net goes (its listeners closed already): no entry may
+ * outlive it, as an entry's end reads its namespace.
+ */
+void bblog_hs_net_exit(const struct net *net)
+{
+	if (bblog_hs_pending())
+		bblog_hs_end_of(NULL, net, false);
+}
+
+/* End the handshakes no child claimed in time (all: @all, unloading). */
 static void bblog_hs_expire(bool all)
 {
 	struct bblog_hs *hs;
 
 	for (;;) {
-		bool mine = false;
-
 		spin_lock_bh(&bblog_hs_lock);
 		hs = list_first_entry_or_null(&bblog_hs_ages, struct bblog_hs, age);
 		if (hs && !all && time_before(jiffies, hs->born + BBLOG_HS_AGE))
@@ -549,17 +712,12 @@ static void bblog_hs_expire(bool all)
 		spin_unlock_bh(&bblog_hs_lock);
 		if (!hs)
 			return;
-		spin_lock_bh(&hs->lock);
-		if (!hs->gone) {
-			hs->gone = true;
-			mine = true;
+		rcu_read_lock();
+		if (bblog_hs_claim(hs)) {
+			bblog_hs_end(hs, !all);
+			bblog_hs_put(hs);
 		}
-		spin_unlock_bh(&hs->lock);
-		if (!mine)
-			continue;	/* being taken: its taker unlinks it */
-		bblog_stat_inc(hs->nstats, BBLOG_STAT_HANDSHAKES_UNCLAIMED);
-		bblog_hs_unlink(hs);
-		bblog_hs_put(hs);
+		rcu_read_unlock();
 	}
 }
 

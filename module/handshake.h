@@ -7,13 +7,15 @@
 
 struct bblog_hs;
 struct bblog_tuple;
+struct net;
 struct request_sock;
 struct sk_buff;
 struct sock;
 
 /*
  * Records a handshake keeps: the SYN and SYN-ACKs, retransmissions too
- * (a SYN-ACK lost for 7 s is already 11).  13 of 288 bytes and the entry's
+ * (a SYN-ACK lost for 7 s is already 11), and what else reaches its
+ * 4-tuple.  13 of 288 bytes and the entry's
  * head fill one 4 KiB allocation.
  */
 #define BBLOG_HS_RECORDS	13
@@ -22,17 +24,19 @@ int bblog_hs_init(void);
 void bblog_hs_uninit(void);
 bool bblog_hs_pending(void);
 bool bblog_hs_wanted(const struct sock *lsk);
-/* A SYN to @lsk, which bblog_hs_wanted(). */
+/* A SYN to @lsk, which bblog_hs_wanted(); @full: its accept queue is. */
 void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
-		  const struct bblog_tuple *key, int th_off);
-void bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
+		  const struct bblog_tuple *key, int th_off, bool full);
+bool bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 		     int th_off);
 void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 		 int th_off);
 void bblog_hs_rst_sent(const struct bblog_tuple *key, u32 why, u32 raw);
 void bblog_hs_req_end(const struct request_sock *req);
+void bblog_hs_listener_close(const struct sock *lsk);
+void bblog_hs_net_exit(const struct net *net);
 struct bblog_hs *bblog_hs_take(const struct bblog_tuple *key);
-unsigned int bblog_hs_records(const struct bblog_hs *hs,
+unsigned int bblog_hs_records(const struct bblog_hs *hs, bool child,
 			      const struct bblog_record **rec, unsigned int *lost);
 void bblog_hs_put(struct bblog_hs *hs);
 

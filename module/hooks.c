@@ -149,6 +149,8 @@ static void bblog_tp_set_state(void *data, const struct sock *sk,
 		bblog_conn_new_sock(s, false);
 	else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
 		bblog_conn_new_sock(s, true);
+	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE && bblog_hs_pending())
+		bblog_hs_listener_close(sk);
 	if (!bblog_conn_any())
 		return;
 	/* A listener is a template for the connections it accepts. */
@@ -290,13 +292,66 @@ static void bblog_tp_error_report(void *data, const struct sock *sk)
 	bblog_trigger(sk, BBLOG_TRIG_SK_ERROR);
 }
 
+/*
+ * A tracepoint and its probe; @loses: the events (bblog's names) not
+ * recorded without it, for one that an older kernel lacks (5.10 has no
+ * tcp_cong_state_set, inet_sk_error_report or tcp_bad_csum): such a kernel
+ * loads without them.  The others are needed.  @fallback: a kprobe gives
+ * the same events where the tracepoint is missing (bblog_kps[]).
+ */
 struct bblog_tracepoint {
 	const char *name;
 	void *probe;
+	const char *loses;
+	bool fallback;
 	struct tracepoint *tp;
 };
 
-#ifdef BBLOG_TP_KFREE_SKB_ARGS
+/*
+ * The events this kernel cannot give, as bblog names them, comma separated
+ * (net.tcp_bblog.missing_events, and the load's log): tracepoints it does
+ * not have, kprobes that could not be placed.  Set at load.
+ */
+static char bblog_missing[BBLOG_MISSING_LEN];
+
+/* @name (@len bytes) is in bblog_missing already. */
+static bool bblog_missing_has(const char *name, size_t len)
+{
+	const char *p = bblog_missing, *end;
+
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		if (end - p == len && !strncmp(p, name, len))
+			return true;
+	}
+	return false;
+}
+
+/* Add the comma-separated @events, each name once. */
+static void bblog_missing_add(const char *events)
+{
+	size_t used, len;
+	const char *end;
+
+	for (; *events; events = *end ? end + 1 : end) {
+		end = strchrnul(events, ',');
+		len = end - events;
+		used = strlen(bblog_missing);
+		if (bblog_missing_has(events, len) ||
+		    used + len + 2 > sizeof(bblog_missing))
+			continue;
+		if (used)
+			bblog_missing[used++] = ',';
+		memcpy(bblog_missing + used, events, len);
+		bblog_missing[used + len] = '\0';
+	}
+}
+
+const char *bblog_hooks_missing(void)
+{
+	return bblog_missing;
+}
+
 /*
  * A packet dropped (kfree_skb(), not consume_skb()): a TCP segment of a
  * logged connection is recorded with the reason.  One its socket sends
@@ -309,7 +364,8 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 {
 	struct bblog_event ev = {
 		.id = BBLOG_EV_DROP, .skb = skb,
-		.arg1 = bblog_drop_reason(reason), .arg2 = (u32)reason,
+		.arg1 = bblog_drop_reason(BBLOG_TP_DROP_REASON),
+		.arg2 = (u32)BBLOG_TP_DROP_REASON,
 	};
 	struct sock *sk = skb->sk;
 	const struct net_device *dev;
@@ -345,13 +401,14 @@ static void bblog_tp_kfree_skb(void *data, BBLOG_TP_KFREE_SKB_ARGS)
 		bblog_conn_log_tuple(&key, &ev);
 	rcu_read_unlock();
 }
-#endif
 
 /*
  * Registered in this order, unregistered in the reverse: tcp_destroy_sock
  * is there before inet_sock_set_state can make a connection entry and
  * stays until it cannot, so that no entry outlives its socket.
  */
+#define BBLOG_TP_ERROR_REPORT	7	/* inet_sk_error_report's index */
+
 static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_destroy_sock", bblog_tp_destroy_sock },
 	{ "inet_sock_set_state", bblog_tp_set_state },
@@ -359,12 +416,10 @@ static struct bblog_tracepoint bblog_tps[] = {
 	{ "tcp_send_reset", bblog_tp_send_reset },
 	{ "tcp_receive_reset", bblog_tp_receive_reset },
 	{ "tcp_rcv_space_adjust", bblog_tp_rcv_space_adjust },
-	{ "tcp_cong_state_set", bblog_tp_cong_state_set },
-	{ "inet_sk_error_report", bblog_tp_error_report },
-	{ "tcp_bad_csum", bblog_tp_bad_csum },
-#ifdef BBLOG_TP_KFREE_SKB_ARGS
-	{ "kfree_skb", bblog_tp_kfree_skb },
-#endif
+	{ "tcp_cong_state_set", bblog_tp_cong_state_set, "ca-state" },
+	{ "inet_sk_error_report", bblog_tp_error_report, "sk-error", true },
+	{ "tcp_bad_csum", bblog_tp_bad_csum, "bad-csum" },
+	{ "kfree_skb", bblog_tp_kfree_skb, "drop" },
 };
 
 /* A prototype that drifts from the kernel's breaks the build here. */
@@ -376,12 +431,16 @@ static void __maybe_unused bblog_check_prototypes(void)
 	check_trace_callback_type_tcp_receive_reset(bblog_tp_receive_reset);
 	check_trace_callback_type_tcp_destroy_sock(bblog_tp_destroy_sock);
 	check_trace_callback_type_tcp_rcv_space_adjust(bblog_tp_rcv_space_adjust);
+#ifdef BBLOG_HAVE_TP_CONG_STATE
 	check_trace_callback_type_tcp_cong_state_set(bblog_tp_cong_state_set);
-	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
-	check_trace_callback_type_tcp_bad_csum(bblog_tp_bad_csum);
-#ifdef BBLOG_TP_KFREE_SKB_ARGS
-	check_trace_callback_type_kfree_skb(bblog_tp_kfree_skb);
 #endif
+#ifdef BBLOG_HAVE_TP_ERROR_REPORT
+	check_trace_callback_type_inet_sk_error_report(bblog_tp_error_report);
+#endif
+#ifdef BBLOG_HAVE_TP_BAD_CSUM
+	check_trace_callback_type_tcp_bad_csum(bblog_tp_bad_csum);
+#endif
+	check_trace_callback_type_kfree_skb(bblog_tp_kfree_skb);
 }
 
 static void bblog_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -413,7 +472,9 @@ MODULE_PARM_DESC(fail_hook, "test builds: fail registering hook N at load");
 static void bblog_tracepoints_unregister(int n)
 {
 	while (n-- > 0)
-		tracepoint_probe_unregister(bblog_tps[n].tp, bblog_tps[n].probe, NULL);
+		if (bblog_tps[n].tp)
+			tracepoint_probe_unregister(bblog_tps[n].tp,
+						    bblog_tps[n].probe, NULL);
 	tracepoint_synchronize_unregister();
 }
 
@@ -423,6 +484,11 @@ static int bblog_tracepoints_register(void)
 
 	for_each_kernel_tracepoint(bblog_find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(bblog_tps); i++) {
+		if (!bblog_tps[i].tp && bblog_tps[i].loses) {
+			if (!bblog_tps[i].fallback)
+				bblog_missing_add(bblog_tps[i].loses);
+			continue;
+		}
 		if (!bblog_tps[i].tp) {
 			pr_err("tracepoint %s not found\n", bblog_tps[i].name);
 			err = -ENOENT;
@@ -481,8 +547,9 @@ static void bblog_kp_listen(struct sock *sk, struct sk_buff *skb)
 	th = tcp_hdr(skb);
 	if (!th->syn || th->ack || th->rst || !bblog_hs_wanted(sk))
 		return;
+	/* tcp_conn_request() drops a SYN that finds the accept queue full */
 	if (bblog_tuple_from_skb(&key, sock_net(sk), skb, &ev))
-		bblog_hs_syn(sk, skb, &key, ev.th_off);
+		bblog_hs_syn(sk, skb, &key, ev.th_off, sk_acceptq_is_full(sk));
 }
 
 /* Incoming segments outside ESTABLISHED: tcp_rcv_state_process(sk, skb). */
@@ -593,6 +660,20 @@ static int bblog_kp_reqsk_destructor(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * sock_def_error_report(sk), where the kernel has no inet_sk_error_report
+ * tracepoint (before 5.12): the error reported to a TCP socket's owner (a
+ * socket whose sk_error_report is another's, as kTLS's, is not seen).
+ */
+static int bblog_kp_error_report(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (bblog_conn_any() && !bblog_kp_trapped_hit())
+		bblog_tp_error_report(NULL, bblog_kp_sk(regs));
+	return 0;
+}
+
+#define BBLOG_KP_ERROR_REPORT	6	/* sock_def_error_report's index */
+
 static struct kprobe bblog_kps[] = {
 	{
 		.symbol_name	= "tcp_rcv_state_process",
@@ -618,6 +699,10 @@ static struct kprobe bblog_kps[] = {
 		.symbol_name	= "tcp_v4_reqsk_destructor",
 		.pre_handler	= bblog_kp_reqsk_destructor,
 	},
+	{
+		.symbol_name	= "sock_def_error_report",
+		.pre_handler	= bblog_kp_error_report,
+	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		.symbol_name	= "tcp_v6_reqsk_destructor",
@@ -626,7 +711,23 @@ static struct kprobe bblog_kps[] = {
 #endif
 };
 
-/* What is not recorded without each kprobe. */
+/*
+ * The events (bblog's names, in the missing list) and what is not recorded
+ * without each kprobe.
+ */
+static const char *const bblog_kp_events[ARRAY_SIZE(bblog_kps)] = {
+	"in-handshake",
+	"rto",
+	"tlp",
+	"probe0,keepalive",
+	"pmtu-retrans",
+	"handshake-end",
+	"sk-error",
+#if IS_ENABLED(CONFIG_IPV6)
+	"handshake-end",
+#endif
+};
+
 static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 	"incoming segments outside ESTABLISHED",
 	"retransmission timeouts",
@@ -634,6 +735,7 @@ static const char *const bblog_kp_loses[ARRAY_SIZE(bblog_kps)] = {
 	"zero-window and keepalive probes",
 	"retransmissions after a path MTU reduction",
 	"IPv4 handshakes that made no connection",
+	"socket errors",
 #if IS_ENABLED(CONFIG_IPV6)
 	"IPv6 handshakes that made no connection",
 #endif
@@ -660,11 +762,14 @@ static int bblog_krp_accept(struct kretprobe_instance *ri, struct pt_regs *regs)
 /*
  * tcp_check_oom(sk, shift) says true: the kernel closes the orphan @sk for
  * want of resources.  The entry handler keeps @sk; it may run from the
- * int3 trap, so it takes no lock.
+ * int3 trap, so it takes no lock.  While no connection is logged it asks
+ * for no return probe (non-zero): an orphan's every timer and FIN calls it.
  */
 static int bblog_krp_oom_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
+	if (!bblog_conn_any())
+		return 1;
 	*(struct sock **)ri->data = bblog_kp_sk(regs);
 	return 0;
 }
@@ -676,6 +781,30 @@ static int bblog_krp_oom(struct kretprobe_instance *ri, struct pt_regs *regs)
 		bblog_conn_end_oom(*(struct sock **)ri->data);
 	return 0;
 }
+
+/*
+ * inet_csk_clone_lock(listener, req, priority) returns a passive child:
+ * the entry handler keeps the listener (it may run from the int3 trap: no
+ * lock), the return handler, in the same context, gives the child its
+ * listener's template, where the cookie at the state change did not.
+ */
+static int bblog_krp_clone_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	*(struct sock **)ri->data = bblog_kp_sk(regs);
+	return 0;
+}
+
+static int bblog_krp_clone(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sock *child = (struct sock *)regs_return_value(regs);
+
+	if (child && bblog_is_tcp(child))
+		bblog_conn_new_child(child, *(struct sock **)ri->data);
+	return 0;
+}
+
+#define BBLOG_KRP_CLONE	2	/* its index in bblog_krps[] */
 
 static struct kretprobe bblog_krps[] = {
 	{
@@ -690,15 +819,35 @@ static struct kretprobe bblog_krps[] = {
 		.data_size	= sizeof(struct sock *),
 		.maxactive	= 64,
 	},
+	{
+		.kp.symbol_name	= "inet_csk_clone_lock",
+		.entry_handler	= bblog_krp_clone_entry,
+		.handler	= bblog_krp_clone,
+		.data_size	= sizeof(struct sock *),
+		.maxactive	= 256,
+	},
 };
 
-/* What is not known without each kretprobe. */
+/* Likewise for each kretprobe. */
+static const char *const bblog_krp_events[ARRAY_SIZE(bblog_krps)] = {
+	"owner-accept",
+	"end-orphan-oom",
+	"passive-clone",
+};
+
 static const char *const bblog_krp_loses[ARRAY_SIZE(bblog_krps)] = {
 	"owners of accepted connections are not known",
 	"connections closed for too many orphans or TCP memory end as resets",
+	"passive connections are selected at the state change only",
 };
 
 static bool bblog_krp_registered[ARRAY_SIZE(bblog_krps)];
+
+/* The clone's return probe decides what the state change cannot. */
+bool bblog_hooks_clone_probed(void)
+{
+	return READ_ONCE(bblog_krp_registered[BBLOG_KRP_CLONE]);
+}
 
 /* Some registered kprobe still traps (int3): not optimized yet, not on ftrace. */
 static bool bblog_kprobes_trapping(void)
@@ -721,19 +870,27 @@ static void bblog_kprobes_register(void)
 	int i, err, wait;
 
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
+		/* only in place of the tracepoint */
+		if (i == BBLOG_KP_ERROR_REPORT &&
+		    bblog_tps[BBLOG_TP_ERROR_REPORT].tp)
+			continue;
 		err = register_kprobe(&bblog_kps[i]);
-		if (err)
+		if (err) {
 			pr_warn("kprobe on %s failed (%d): %s are not recorded\n",
 				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
+			bblog_missing_add(bblog_kp_events[i]);
+		}
 		bblog_kp_registered[i] = !err;
 	}
 	for (i = 0; i < ARRAY_SIZE(bblog_krps); i++) {
 		err = register_kretprobe(&bblog_krps[i]);
-		if (err)
+		if (err) {
 			pr_warn("kretprobe on %s failed (%d): %s\n",
 				bblog_krps[i].kp.symbol_name, err,
 				bblog_krp_loses[i]);
-		bblog_krp_registered[i] = !err;
+			bblog_missing_add(bblog_krp_events[i]);
+		}
+		WRITE_ONCE(bblog_krp_registered[i], !err);
 	}
 	/*
 	 * Kernels without kprobes on ftrace optimize a new kprobe into a jump
@@ -769,12 +926,51 @@ static void bblog_kprobes_unregister(void)
 {
 	int i;
 
-	for (i = ARRAY_SIZE(bblog_krps) - 1; i >= 0; i--)
-		if (bblog_krp_registered[i])
-			unregister_kretprobe(&bblog_krps[i]);
+	/* the state change selects passive children again first */
+	for (i = ARRAY_SIZE(bblog_krps) - 1; i >= 0; i--) {
+		if (!bblog_krp_registered[i])
+			continue;
+		WRITE_ONCE(bblog_krp_registered[i], false);
+		unregister_kretprobe(&bblog_krps[i]);
+	}
 	for (i = ARRAY_SIZE(bblog_kps) - 1; i >= 0; i--)
 		if (bblog_kp_registered[i])
 			unregister_kprobe(&bblog_kps[i]);
+}
+
+/*
+ * A SYN-ACK sent by a request socket, or by none with a SYN cookie
+ * (tcp_make_synack() leaves such a segment without an owner): to its
+ * handshake; or one that a Fast Open connection's request sends again
+ * (tcp_rtx_synack()): to the connection, found by its 4-tuple.
+ */
+static void bblog_nf_synack(struct sock *sk, struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	struct bblog_event ev = { .id = BBLOG_EV_OUT, .skb = skb };
+	struct bblog_tuple key;
+
+	if (!bblog_tuple_of_skb(&key, state->net, skb, true, &ev))
+		return;
+	if (bblog_hs_synack(skb, &key, ev.th_off))
+		return;
+	/* a TCP segment's request socket is TCP's */
+	if (sk && bblog_conn_any() && tcp_rsk(inet_reqsk(sk))->tfo_listener)
+		bblog_conn_log_tuple(&key, &ev);
+}
+
+/*
+ * A Fast Open connection, made by its SYN, about to send its SYN-ACK (or
+ * anything before the client's ACK): it has its 4-tuple, so the rules can
+ * choose it, and it takes its handshake (the SYN) now, before anything
+ * else it records.
+ */
+static void bblog_nf_fastopen(struct sock *sk)
+{
+	if (bblog_rules_any())
+		bblog_conn_passive_select(sk);
+	if (bblog_hs_pending())
+		bblog_conn_passive_first(sk);
 }
 
 /* Every segment sent, with the socket that sent it. */
@@ -784,19 +980,16 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	struct sock *sk = skb->sk;
 	int off;
 
-	/*
-	 * A SYN-ACK, sent by a request socket, or by none with a SYN cookie
-	 * (tcp_make_synack() leaves such a segment without an owner).
-	 */
-	if ((!sk || sk->sk_state == TCP_NEW_SYN_RECV) && bblog_hs_pending()) {
-		struct bblog_event ev = { .id = BBLOG_EV_OUT };
-		struct bblog_tuple key;
-
-		if (bblog_tuple_of_skb(&key, state->net, skb, true, &ev))
-			bblog_hs_synack(skb, &key, ev.th_off);
+	if (!sk || sk->sk_state == TCP_NEW_SYN_RECV) {
+		if (bblog_hs_pending() || bblog_conn_any())
+			bblog_nf_synack(sk, skb, state);
 		return NF_ACCEPT;
 	}
-	if (!bblog_conn_any() || !sk || !sk_fullsock(sk) || !bblog_is_tcp(sk))
+	if (sk->sk_state == TCP_SYN_RECV && (bblog_rules_any() || bblog_hs_pending()) &&
+	    sk_fullsock(sk) && bblog_is_tcp(sk) &&
+	    rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
+		bblog_nf_fastopen(sk);
+	if (!bblog_conn_any() || !sk_fullsock(sk) || !bblog_is_tcp(sk))
 		return NF_ACCEPT;
 	off = bblog_tcp_offset(skb);
 	if (off >= 0)
@@ -876,6 +1069,7 @@ static int __net_init bblog_hooks_net_init(struct net *net)
 static void __net_exit bblog_hooks_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+	bblog_hs_net_exit(net);
 }
 
 static struct pernet_operations bblog_hooks_net_ops = {
@@ -887,9 +1081,13 @@ int bblog_hooks_init(void)
 {
 	int err;
 
+	memset(bblog_missing, 0, sizeof(bblog_missing));
 	err = bblog_tracepoints_register();
 	if (err)
 		goto err_tracepoints;
+#ifndef BBLOG_HAVE_DROP_REASON
+	bblog_missing_add("drop-reason");	/* kfree_skb without one */
+#endif
 
 	err = bblog_fail_hook(ARRAY_SIZE(bblog_tps) + 1) ? -EINVAL :
 	      register_pernet_subsys(&bblog_hooks_net_ops);
@@ -899,6 +1097,9 @@ int bblog_hooks_init(void)
 	}
 
 	bblog_kprobes_register();
+	if (bblog_missing[0])
+		pr_warn("this kernel cannot give these events: %s (net.tcp_bblog.missing_events)\n",
+			bblog_missing);
 	return 0;
 
 err_netfilter:

@@ -71,12 +71,11 @@ void bblog_listen_del(struct bblog_conn *c)
 }
 
 /*
- * The template of the listener @child was cloned from, called at the
- * child's LISTEN -> SYN_RECV change only.  False if its listener has none.
+ * The template of the listener whose cookie is @cookie.  False if that
+ * listener has none.
  */
-bool bblog_listen_template(const struct sock *child, struct bblog_template *t)
+bool bblog_listen_template(u64 cookie, struct bblog_template *t)
 {
-	u64 cookie = atomic64_read(&child->sk_cookie);
 	struct bblog_conn *l;
 	bool found = false;
 

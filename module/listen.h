@@ -20,6 +20,6 @@ int bblog_listen_init(void);
 void bblog_listen_uninit(void);
 int bblog_listen_add(struct bblog_conn *c, struct sock *sk);
 void bblog_listen_del(struct bblog_conn *c);
-bool bblog_listen_template(const struct sock *child, struct bblog_template *t);
+bool bblog_listen_template(u64 cookie, struct bblog_template *t);
 
 #endif /* _BBLOG_LISTEN_H */

@@ -102,7 +102,7 @@ int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
 {
 	struct bblog_net *bn = bblog_net(sock_net(sk));
 	struct bblog_logid *b, *fresh, *empty = NULL;
-	u64 net_cookie = sock_net(sk)->net_cookie;
+	u64 net_cookie = bblog_net_cookie(sock_net(sk));
 
 	if (!*id) {
 		bblog_logid_leave(c);
@@ -195,7 +195,7 @@ int bblog_logid_count(struct bblog_conn *c, const struct sock *sk, u32 *count)
 
 	spin_lock_bh(&c->lock);
 	spin_lock(&bblog_ids_lock);
-	b = bblog_logid_of(c, sock_net(sk)->net_cookie);
+	b = bblog_logid_of(c, bblog_net_cookie(sock_net(sk)));
 	if (b)
 		*count = b->nconns;
 	else if (c->listener && c->listen_id)
@@ -292,7 +292,7 @@ int bblog_logid_dump(struct bblog_conn *c, struct sock *sk, const char *reason)
 {
 	bool admin = ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN);
 
-	return __bblog_logid_dump(c, sock_net(sk)->net_cookie, reason, admin,
+	return __bblog_logid_dump(c, bblog_net_cookie(sock_net(sk)), reason, admin,
 				  from_kuid_munged(&init_user_ns, current_fsuid()));
 }
 

@@ -5,6 +5,7 @@
  * tests this file directly.
  */
 #include <linux/bits.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/string.h>

@@ -12,6 +12,11 @@ u32 bblog_rst_reason(unsigned int kreason);
 #ifdef BBLOG_HAVE_DROP_REASON
 /* 1 + the index in BBLOG_DROP_REASON_NAMES of the kernel's reason; 0: none. */
 u32 bblog_drop_reason(unsigned int kreason);
+#else
+static inline u32 bblog_drop_reason(unsigned int kreason)
+{
+	return 0;
+}
 #endif
 
 #endif /* _BBLOG_REASON_H */

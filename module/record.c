@@ -30,7 +30,7 @@ static u32 bblog_record_tcp_flags(const struct sock *sk)
 		f |= BBLOG_TF_TSTAMP_OK;
 	if (tp->syn_fastopen)
 		f |= BBLOG_TF_FASTOPEN;
-	if (tp->ecn_flags & TCP_ECN_OK)
+	if (bblog_tcp_ecn_ok(tp))
 		f |= BBLOG_TF_ECN_OK;
 	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
 		f |= BBLOG_TF_SENT_FIN;

@@ -291,7 +291,7 @@ static int bblog_get_id(struct sock *sk, void __user *user, int *len)
 			bblog_logid_label(c, id, tag, NULL);
 		spin_unlock_bh(&c->lock);
 	}
-	n = strnlen(id, sizeof(id)) + 1;
+	n = strnlen(id, sizeof(id) - 1) + 1;	/* at most sizeof(id) */
 	if (*len < n)
 		return -EINVAL;
 	if (copy_to_user(user, id, n))

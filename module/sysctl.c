@@ -35,10 +35,24 @@ static unsigned int bblog_session_limit_max = BBLOG_SESSION_LIMIT_MAX;
 static unsigned int bblog_retention_max = 3600 * 1000;
 
 static unsigned int bblog_net_id __read_mostly;
+#ifdef BBLOG_NET_COOKIE_LAZY
+static atomic64_t bblog_net_cookies = ATOMIC64_INIT(0);
+#endif
 
 struct bblog_net *bblog_net(const struct net *net)
 {
 	return net_generic(net, bblog_net_id);
+}
+
+/*
+ * The namespace's cookie, never reused: the kernel's (5.12 and later), or
+ * on older kernels, where the kernel makes one only when asked and does
+ * not export how, one of the module's own, given when the namespace gets
+ * its settings.
+ */
+u64 bblog_net_cookie(const struct net *net)
+{
+	return bblog_net(net)->net_cookie;
 }
 
 /* The counters of @net's namespace; NULL for the initial one. */
@@ -248,6 +262,21 @@ static unsigned long bblog_counter_value(const struct bblog_nstats *ns,
 	}
 }
 
+/* net.tcp_bblog.missing_events: what this kernel cannot give (hooks.c). */
+static int bblog_missing_handler(BBLOG_CTL_TABLE *table, int write,
+				 void *buf, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tmp = {
+		.data	= (char *)bblog_hooks_missing(),
+		.maxlen	= BBLOG_MISSING_LEN,
+		.mode	= 0444,
+	};
+
+	if (write)
+		return -EPERM;
+	return proc_dostring(&tmp, 0, buf, lenp, ppos);
+}
+
 static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
@@ -345,6 +374,12 @@ static const struct ctl_table bblog_sysctl_template[] = {
 		.proc_handler	= bblog_share_handler,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &bblog_percent_max,
+	},
+	{
+		.procname	= "missing_events",
+		.maxlen		= BBLOG_MISSING_LEN,
+		.mode		= 0444,
+		.proc_handler	= bblog_missing_handler,
 	},
 	{
 		.procname	= "log_version",
@@ -472,7 +507,12 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 		for (i = BBLOG_NET_ENTRIES; i < BBLOG_NET_ENTRIES + BBLOG_HOST_ENTRIES; i++)
 			table[i].mode = 0444;
 	bn->userns_owned = net->user_ns != &init_user_ns;
+#ifdef BBLOG_NET_COOKIE_LAZY
+	/* never one of the kernel's: those count up from 1 */
+	bn->net_cookie = BIT_ULL(63) | atomic64_inc_return(&bblog_net_cookies);
+#else
 	bn->net_cookie = net->net_cookie;
+#endif
 
 	/*
 	 * The size leaves the empty terminator out: kernels with the sized

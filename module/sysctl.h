@@ -43,6 +43,7 @@ struct bblog_host_settings {
 };
 
 struct bblog_net *bblog_net(const struct net *net);
+u64 bblog_net_cookie(const struct net *net);
 unsigned int bblog_counters_read(const struct net *net, u64 *vals, unsigned int max);
 void bblog_host_settings_read(struct bblog_host_settings *h);
 struct bblog_nstats *bblog_net_stats(const struct net *net);

@@ -4,9 +4,10 @@
 #
 # The stock and debug VM stages run in the background from the start (they
 # take the longest), while the static checks and the userspace tests run
-# here; the backports kernel's stage and the harness self-test follow the
-# stock one, beside the debug VMs.  On 2 cores the run is bound by CPU, so
-# the work is spread to leave no core idle.  TAP lines are printed in a
+# here; the stages of the other Debian kernels (backports, unstable,
+# bullseye, one after the other) and the harness self-test follow the stock
+# one, beside the debug VMs.  On 2 cores the run is bound by CPU, so the
+# work is spread to leave no core idle.  TAP lines are printed in a
 # fixed order.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -43,11 +44,17 @@ stages() {
 
 	wait $stock
 	cat "$build/stock.tap"
-	# Once the stock VM is done, beside the debug VMs: the newest Debian
-	# kernel, and the harness self-test (it boots both the stock and the
-	# debug initramfs, so it waits until the debug stage has packed its).
-	"$top/tests/vm-stage.sh" backports > "$build/backports.tap" 2>&1 &
-	local backports=$!
+	# Once the stock VM is done, beside the debug VMs: the other Debian
+	# kernels one after the other (bookworm-backports' 6.12, unstable's
+	# newest, bullseye's 5.10: one VM at a time, so no more VMs run at once
+	# than before), and the harness self-test (it boots both the stock and
+	# the debug initramfs, so it waits until the debug stage has packed its).
+	(
+		for k in backports unstable bullseye; do
+			"$top/tests/vm-stage.sh" $k > "$build/$k.tap" 2>&1
+		done
+	) &
+	local others=$!
 	while [ ! -e "$build/debug/ready" ] && kill -0 $debug 2>/dev/null; do
 		sleep 1
 	done
@@ -55,8 +62,8 @@ stages() {
 	local harness=$!
 	wait $debug
 	cat "$build/debug.tap"
-	wait $backports
-	cat "$build/backports.tap"
+	wait $others
+	cat "$build/backports.tap" "$build/unstable.tap" "$build/bullseye.tap"
 	wait $harness
 	cat "$build/harness.tap"
 }

@@ -6,7 +6,7 @@ pkgs=(
 	make gcc libc6-dev clang libclang-rt-dev
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	flex bison bc libelf-dev libssl-dev cpio kmod xz-utils
-	qemu-system-x86 busybox-static
+	qemu-system-x86 busybox-static mmdebstrap
 	libpcap-dev liblzma-dev libnl-3-dev libnl-genl-3-dev pkg-config tshark tcpdump iproute2 iperf3 nftables
 	dkms sparse groff-base man-db jq dwarves
 	debhelper dh-dkms lintian mmdebstrap systemd strace

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-stage.sh stock|debug|backports
+# vm-stage.sh stock|debug|backports|unstable|bullseye
 # Builds the module (and, for the debug kernel, the KUnit suites) against the
 # chosen kernel, packs the initramfs and runs the guest tests.  TAP lines out.
 #   stock      Debian's linux-image-amd64 and linux-headers-amd64 (6.1)
@@ -7,9 +7,15 @@
 #   backports  the newest Debian kernel for bookworm (bookworm-backports),
 #              fetched into the cache: the compatibility code for newer
 #              kernels, built and run; the tests that exercise it
+#   unstable   the newest kernel of Debian unstable (7.x), fetched the
+#              same way and built with unstable's own compiler (a build
+#              root in the cache): the core tests and what differs there
+#   bullseye   Debian 11's 5.10, fetched the same way, built with its
+#              gcc-10: the core tests and what differs there
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 which=$1
+unset BBLOG_KBUILD_ROOT
 out=$build/$which
 # $out/ready: this run's initramfs is packed (the harness waits for it).
 mkdir -p "$out"
@@ -45,25 +51,37 @@ debug)
 	# (gate run 52) and the second VM overran its 1500 s.
 	export BBLOG_VM_ACCEL=${BBLOG_VM_ACCEL:-tcg}
 	;;
-backports)
-	tree=$(kernel_tree backports "kernel fetched from bookworm-backports" \
-		"$top/tests/kernel/fetch-backports-kernel.sh") || { echo "$tree"; exit 1; }
+backports|unstable|bullseye)
+	case $which in
+	backports) suite=bookworm-backports tmo=${BBLOG_BACKPORTS_TIMEOUT:-1800} ;;
+	unstable) suite=unstable tmo=${BBLOG_UNSTABLE_TIMEOUT:-1200} ;;
+	bullseye) suite=bullseye tmo=${BBLOG_BULLSEYE_TIMEOUT:-1200} ;;
+	esac
+	tree=$(kernel_tree "$which" "kernel fetched from $suite" \
+		"$top/tests/kernel/fetch-debian-kernel.sh" "$which" "$suite") ||
+		{ echo "$tree"; exit 1; }
 	kdir=$(ls -d "$tree"/usr/src/linux-headers-*-amd64 | head -n 1)
 	kver=${kdir##*/linux-headers-}
 	kernel=$tree/boot/vmlinuz-$kver
+	# Built with the kernel's own compiler where the host has another.
+	if [ -f "$tree/.bblog-kbuild-root" ]; then
+		export BBLOG_KBUILD_ROOT
+		BBLOG_KBUILD_ROOT=$(cat "$tree/.bblog-kbuild-root")
+		kdir=/usr/src/linux-headers-$kver
+	fi
 	extra=$(extra_modules "$tree/lib/modules/$kver" "$out/extra") ||
-		{ echo "not ok - backports: system modules for the guest"; exit 1; }
+		{ echo "not ok - $which: system modules for the guest"; exit 1; }
 	subdirs=
-	tmo=${BBLOG_BACKPORTS_TIMEOUT:-1800}
 	;;
 *)
-	echo "usage: vm-stage.sh stock|debug|backports" >&2
+	echo "usage: vm-stage.sh stock|debug|backports|unstable|bullseye" >&2
 	exit 2
 	;;
 esac
 
 what=$(basename "$(dirname "$kdir")")/build
-[ "$which" = backports ] && what=$(basename "$kdir")
+case $which in backports|unstable|bullseye) what=$(basename "$kdir") ;; esac
+[ -n "${BBLOG_KBUILD_ROOT:-}" ] && what="$what (its compiler, in a build root)"
 run_step "$which: module built against $what, W=1, no warnings" \
 	"$top/tests/vm/build-module.sh" "$kdir" "$out/modules" $subdirs || exit 1
 
@@ -107,6 +125,34 @@ fi
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-6]-*,80-*")
 	full=0
+fi
+# The kernels that only check where tcp_bblog runs (unstable, bullseye): a
+# core set (loading and the sysctl tables, socket options, the device, the
+# modes, resets, bblog record, the wire oracle) and the tests of what
+# differs on each.  7.x: the retransmission and reset tracepoints' new
+# arguments, error reports, checksum errors, the kprobed timer events and
+# path MTU retransmissions, listener templates and the 4-tuple of a passive
+# child (inet_csk_clone_lock() changed: the kretprobe on it), owners and
+# the passive handshake (kretprobe and kprobes on functions that changed),
+# drop reasons (kfree_skb's const rx_sk), orphans (tcp_check_oom), the
+# accept-queue overflow and Fast Open (request sockets and their resets).
+# 5.10: the same kprobed and changed places, and what compat.h and the
+# missing tracepoints change there: the module's own namespace cookies (the
+# device's namespace view, the control plane's lists), genetlink without
+# resv_start_op (rules), socket errors from a kprobe (the sk-error
+# trigger), and the tests that skip what 5.10 lacks (38, 63).
+core="1[05]-*,2[0-7]-*,33-*,50-*,80-*"
+if [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
+	case $which in
+	unstable)
+		args=("bblog.only=$core,3[2789]-*,4[5678]-*,59-*,6[13-6]-*")
+		full=0
+		;;
+	bullseye)
+		args=("bblog.only=$core,3[2789]-*,4[45678]-*,5[789]-*,6[013-6]-*")
+		full=0
+		;;
+	esac
 fi
 pids=()
 for i in "${!names[@]}"; do

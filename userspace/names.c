@@ -97,6 +97,7 @@ const char *bblog_end_name(unsigned int end)
 		"closed here first", "closed by the peer first", "keepalive timeout",
 		"closed with data unread", "closed with SO_LINGER 0",
 		"closed for the orphan or memory limit",
+		"SYN dropped: accept queue full",
 	};
 
 	return end < sizeof(n) / sizeof(n[0]) ? n[end] : NULL;

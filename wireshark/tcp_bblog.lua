@@ -50,6 +50,7 @@ local end_reasons = {
 	[7] = "keepalive timeout", [8] = "closed with data unread",
 	[9] = "closed with SO_LINGER 0",
 	[10] = "closed for the orphan or memory limit",
+	[11] = "SYN dropped: accept queue full",
 }
 local rst_list = {
 	"not_specified", "no_socket", "tcp_invalid_ack_sequence",

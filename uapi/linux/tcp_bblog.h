@@ -283,6 +283,12 @@ struct bblog_user_event {
  * could (tcp_check_oom())
  */
 #define BBLOG_END_ORPHAN_OOM	10
+/*
+ * a passive handshake whose last SYN found the listener's accept queue
+ * full (dropped before any request socket existed), ended when its
+ * listener closed or after 75 s
+ */
+#define BBLOG_END_LISTEN_OVERFLOW	11
 
 /* struct bblog_record.flags */
 #define BBLOG_RF_HDR		0x0001	/* th[0..th_len) holds the TCP header */
@@ -429,7 +435,9 @@ struct bblog_lost {
  * One dump of one connection: this header, then nrecords records of
  * record_size bytes (sizeof(struct bblog_record) for this version), oldest
  * first.  A connection dumped in several parts (continual mode) has
- * increasing seq values.
+ * increasing seq values.  A handshake dumped by itself has its request
+ * socket's cookie, or, if its SYN never made one (BBLOG_END_LISTEN_OVERFLOW),
+ * a cookie of the module's with bit 63 set, unique until reboot.
  */
 struct bblog_dump {
 	struct bblog_msg_hdr hdr;	/*   0 type BBLOG_MSG_DUMP */

@@ -18,6 +18,23 @@ if (echo 7 > /proc/sys/net/tcp_bblog/log_version) 2>/dev/null; then
 fi
 expect_eq "log_version after write" "$(cat /proc/sys/net/tcp_bblog/log_version)" 2
 
+# What this kernel cannot give: read-only, said at load too, and exactly
+# what the README's supported-kernels table says of it (5.10 lacks two
+# tracepoints and kfree_skb's reason; its socket errors come from a kprobe;
+# every kprobe is placed everywhere).
+m=/proc/sys/net/tcp_bblog/missing_events
+case $BBLOG_KERNEL in
+bullseye) want=ca-state,bad-csum,drop-reason ;;
+*) want= ;;
+esac
+expect_eq "missing_events" "$(cat $m)" "$want"
+expect_eq "missing_events mode" "$(stat -c %a $m)" 444
+if (echo x > $m) 2>/dev/null; then
+	die "missing_events accepted a write"
+fi
+said=$(dmesg | sed -n 's/.*tcp_bblog: this kernel cannot give these events: \([^ ]*\) .*/\1/p' | tail -n 1)
+expect_eq "missing events said at load" "$said" "$want"
+
 # Writers are refused.
 if (echo x > $dev) 2>/dev/null; then
 	die "$dev accepted a writer"

@@ -59,10 +59,12 @@ expect_eq "client 1: RETRANS of the SYN's sequence number" "$(bb_get "$rs" arg1)
 # (TCP_CA_Loss = 4) which the timer caused.
 expect_num "client 1: SOCKOPT records" "$(bb_get "$d" ev_sockopt)" -ge 1
 expect_num "client 1: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
-loss=$(grep ' evname=ca_state ' $BB_DIR/c1.recs | grep -c ' arg1=0 arg2=4 ' || true)
-expect_num "client 1: CA_STATE Open -> Loss" "$loss" -ge 1
-expect_eq "client 1: the event before entering Loss" \
-	"$(grep -B1 ' evname=ca_state .* arg1=0 arg2=4 ' $BB_DIR/c1.recs | head -n 1 | bbf evname)" rto
+if ! lacks ca-state; then
+	loss=$(grep ' evname=ca_state ' $BB_DIR/c1.recs | grep -c ' arg1=0 arg2=4 ' || true)
+	expect_num "client 1: CA_STATE Open -> Loss" "$loss" -ge 1
+	expect_eq "client 1: the event before entering Loss" \
+		"$(grep -B1 ' evname=ca_state .* arg1=0 arg2=4 ' $BB_DIR/c1.recs | head -n 1 | bbf evname)" rto
+fi
 
 s2=$(bb_cookie $BB_DIR/srv.out 2 accepted)
 d=$(bb_dump $BB_DIR/r.txt "$s2")

@@ -14,6 +14,7 @@ csum_errors() {
 }
 
 bb_begin
+lacks bad-csum && skip "this kernel has no tcp_bad_csum tracepoint"
 bb_server srv4 -p 5019 --sink
 bb_server srv6 -6 -p 5029 --sink
 bb_reader r

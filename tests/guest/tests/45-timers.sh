@@ -74,8 +74,9 @@ after() {
 recs 1
 expect_num "blackhole: TLP records" "$(bb_get "$d" ev_tlp)" -ge 1
 expect_num "blackhole: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
-expect_eq "blackhole: the event before entering Loss" \
-	"$(grep -B1 -m1 ' evname=ca_state .* arg2=4 ' $BB_DIR/c1.recs | head -n 1 | bbf evname)" rto
+lacks ca-state ||
+	expect_eq "blackhole: the event before entering Loss" \
+		"$(grep -B1 -m1 ' evname=ca_state .* arg2=4 ' $BB_DIR/c1.recs | head -n 1 | bbf evname)" rto
 expect_eq "blackhole: first RTO's retransmission count" \
 	"$(grep -m1 ' evname=rto ' $BB_DIR/c1.recs | bbf arg1)" 0
 
@@ -98,13 +99,15 @@ bb_records $BB_DIR/r.raw "$(bb_get "$d" cookie)" > $BB_DIR/c4.recs
 awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^(sn|evname|state|arg1|arg2|err)=/) printf "%s ", $i; print "" }' \
 	$BB_DIR/c4.recs
 expect_num "SYN timeout: RTO records" "$(bb_get "$d" ev_rto)" -ge 1
-expect_eq "SYN timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c4.recs | bbf err)" -110
+lacks sk-error ||
+	expect_eq "SYN timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c4.recs | bbf err)" -110
 r=$(tail -n 1 $BB_DIR/c4.recs)
 expect_eq "SYN timeout: end reason" "$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" connend/2/110
 
 recs 5
 expect_num "keepalive timeout: KEEPALIVE records" "$(bb_get "$d" ev_keepalive)" -ge 2
-expect_eq "keepalive timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c5.recs | bbf err)" -110
+lacks sk-error ||
+	expect_eq "keepalive timeout: the socket error" "$(grep -m1 ' evname=sk_error ' $BB_DIR/c5.recs | bbf err)" -110
 r=$(tail -n 1 $BB_DIR/c5.recs)
 expect_eq "keepalive timeout: end reason (BBLOG_END_KEEPALIVE)" \
 	"$(bb_get "$r" evname)/$(bb_get "$r" arg1)/$(bb_get "$r" arg2)" connend/7/110

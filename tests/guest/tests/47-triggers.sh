@@ -48,7 +48,7 @@ bb_records $BB_DIR/r1.raw "$s3" > $BB_DIR/s3.recs
 expect_eq "1: first records: the handshake, created" \
 	"$(bb_passive_start $BB_DIR/r1.raw "$s3")" "in/S out/SA state/10/3"
 expect_eq "1: last record: the reset" "$(tail -n 1 $BB_DIR/s3.recs | bbf evname)" rst_recv
-grep -q ' evname=in .* payload_len=1000 ' $BB_DIR/s3.recs || die "1: the data before the reset is missing"
+grep -q " evname=in .* payload_len=1000 " $BB_DIR/s3.recs || { cat $BB_DIR/s3.recs; die "1: the data before the reset is missing"; }
 
 # 2. rto (client side)
 bb_sysctl a auto_all 1

@@ -7,24 +7,25 @@
 #    its SYN-ACK again until tcp_synack_retries (lowered to 1 once a segment
 #    was dropped, so that it gives up at its next timer); the handshake is dumped by
 #    itself ("handshake failed"): the SYN, every SYN-ACK the server sent
-#    (TCPSynRetrans counts the copies), its end by timeout;
+#    (TCPSynRetrans counts the copies), every segment the overflow dropped
+#    (as many as ListenOverflows counted), its end by timeout;
 # 2. the same until the server accepts: the next segment makes the
-#    connection, whose history starts with the SYN and every SYN-ACK;
+#    connection, whose history starts with the SYN and every SYN-ACK, and
+#    has the segments dropped before it;
 # 3. tcp_abort_on_overflow 1: the server resets the handshake at the first
 #    segment (EmbryonicRsts), the client's connection is reset; the
-#    handshake is dumped by itself, SYN to end: the listener's reset (sent
-#    from the control socket: a record without a header) and the end
-#    "reset sent".
+#    handshake is dumped by itself, SYN to end: the segment, the listener's
+#    reset (sent from the control socket: a record without a header) and
+#    the end "reset sent".
+# 4. a SYN that finds the accept queue full is dropped before any request
+#    socket exists (ListenOverflows), and so is the client's one copy of it
+#    (tcp_syn_retries 1): the handshake has both SYNs and ends when the
+#    listener closes, dumped by itself (BBLOG_END_LISTEN_OVERFLOW, a cookie
+#    of the module's: bit 63).
 # The client's last ACK is held back by its nftables output filter until
-# the queue is full (its SYN has to find room: a SYN that finds the queue
-# full is dropped before any request socket exists); then the client sends
-# 100 bytes at once (its ACKs to the SYN-ACKs sent again would come only
-# with the request's timer, 1, 3, 7, 15 s... after its SYN).
-# Not recorded, asserted so that a change shows (gaps of the module):
-# - the segments the overflow dropped (ListenOverflows counts them): at
-#   LOCAL_IN, handshake.c's bblog_hs_in() keeps only a handshake's SYNs and
-#   RSTs, and no connection exists to record them (1, 3: not in the dump;
-#   2: not in the connection's history, only the segment that made it).
+# the queue is full (its SYN has to find room: see 4); then the client
+# sends 100 bytes at once (its ACKs to the SYN-ACKs sent again would come
+# only with the request's timer, 1, 3, 7, 15 s... after its SYN).
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
@@ -125,6 +126,7 @@ bb_b sh -c 'echo 1 > /proc/sys/net/ipv4/tcp_synack_retries'
 wait_req_gone 5141
 bb_b sh -c 'echo 6 > /proc/sys/net/ipv4/tcp_synack_retries'
 o1=$(tcpext ListenOverflows) d1=$(tcpext ListenDrops) s1=$(tcpext TCPSynRetrans)
+o0_1=$o0
 sa1=$((s1 - s0 + 1))
 echo "# 1: ListenOverflows +$((o1 - o0)), ListenDrops +$((d1 - d0)), SYN-ACKs $sa1"
 expect_num "1: ListenDrops counts each overflow" $((d1 - d0)) -ge $((o1 - o0))
@@ -139,6 +141,7 @@ bb_wait_for $BB_DIR/srv2.out '^accepted n=4 ' 60
 s2=$(tcpext TCPSynRetrans)
 sa2=$((s2 - s0 + 1))
 o2=$(tcpext ListenOverflows)
+o0_2=$o0
 echo "# 2: ListenOverflows +$((o2 - o0)), SYN-ACKs $sa2"
 expect_eq "2: the connection made at last" "$(grep '^accepted n=4 ' $BB_DIR/srv2.out | bbf fport)" 41142
 
@@ -156,9 +159,25 @@ expect_eq "3: EmbryonicRsts" $(( $(tcpext EmbryonicRsts) - e0 )) 1
 echo "# 3: SYN-ACKs $sa3"
 bb_b sh -c 'echo 0 > /proc/sys/net/ipv4/tcp_abort_on_overflow'
 
+# 4. a SYN that finds the accept queue full, and its one copy
+o0_4=$(tcpext ListenOverflows)
+bb_server srv4 -p 5144 -n 3 --sink --backlog 2 --accept-wait $BB_DIR/go4 \
+	--listener --mode tail-auto --id ov-4
+bb_bg_a f4a bbtest client -a $BB_B4 -p 5144 -n 3 --keep
+clients="$clients $BB_PID"
+bb_wait_for $BB_DIR/f4a.out '^keeping' 30
+wait_acceptq 5144 3
+bb_a sysctl -qw net.ipv4.tcp_syn_retries=1
+bb_a bbtest client -a $BB_B4 -p 5144 --bind-port 41144 > $BB_DIR/t4.out 2>&1 &&
+	die "4: the client connected"
+bb_a sysctl -qw net.ipv4.tcp_syn_retries=6
+cat $BB_DIR/t4.out
+o4=$(tcpext ListenOverflows)
+echo "# 4: ListenOverflows +$((o4 - o0_4))"
+
 # The end: the clients close, the servers accept what is queued and close.
 # Client t1's data, sent again, finds no request any more: reset.
-touch $BB_DIR/go1 $BB_DIR/go3
+touch $BB_DIR/go1 $BB_DIR/go3 $BB_DIR/go4
 for p in $clients; do
 	bb_stop $p
 done
@@ -167,7 +186,7 @@ for n in 1 2 3; do
 done
 grep -q '^reset ' $BB_DIR/t1.out || die "1: client t1 was not reset: $(cat $BB_DIR/t1.out)"
 grep -q '^reset ' $BB_DIR/t3.out || die "3: client t3 was not reset: $(cat $BB_DIR/t3.out)"
-for n in 1 2 3; do
+for n in 1 2 3 4; do
 	bb_wait_for $BB_DIR/srv$n.out '^done' 30
 done
 bb_settle
@@ -199,6 +218,15 @@ shape() {
 }
 sas() { local i=0; while [ $i -lt $1 ]; do printf ' out/SA'; i=$((i + 1)); done; }
 
+# dropped N: the segments of tN received after its SYN and before its
+# connection's state change to ESTABLISHED (if any) that are not SYNs.
+dropped() {
+	sed '/ evname=state .* arg1=3 arg2=1 /q' $BB_DIR/t$1.recs | grep ' evname=in ' |
+		grep -vc ' tflags=S ' || true
+}
+# noacks N: the shape of tN without those segments.
+noacks() { shape $1 | tr ' ' '\n' | grep -v '^in/[^S]' | tr '\n' ' '; }
+
 for n in 1 3; do
 	hs $n
 	expect_eq "$n: the dump" \
@@ -206,27 +234,44 @@ for n in 1 3; do
 		"handshake%20failed/ov-$n/5/1/0"
 done
 # The SYN, every SYN-ACK the kernel sent, (3) the reset the listener sent,
-# the end; not the segments that the overflow dropped (a gap: see the top
-# of this file).
-expect_eq "1: its records" "$(shape 1)" "in/S$(sas $sa1) connend/. "
+# the end; and every segment that the overflow dropped.
+expect_eq "1: its records (less the segments dropped)" "$(noacks 1)" "in/S$(sas $sa1) connend/. "
+expect_eq "1: the segments dropped (ListenOverflows)" "$(dropped 1)" $((o1 - o0_1))
 expect_eq "1: how it ended (BBLOG_END_TIMEOUT)" "$(tail -n 1 $BB_DIR/t1.recs | bbf arg1)" 2
-expect_eq "3: its records" "$(shape 3)" "in/S$(sas $sa3) rst_sent/. connend/. "
+expect_eq "3: its records" "$(shape 3)" "in/S$(sas $sa3) in/PA rst_sent/. connend/. "
 expect_eq "3: how it ended (BBLOG_END_RST_SENT)" "$(tail -n 1 $BB_DIR/t3.recs | bbf arg1)" 3
 
 hs 2
 expect_eq "2: the dump" "$(bb_get "$d" id)/$(bb_get "$d" ended)/$(bb_get "$d" sn_gaps)" "ov-2/1/0"
 expect_eq "2: every SYN-ACK sent" "$(sacount 2)" $sa2
-# the SYN-ACKs, then the creation, then the segment that made it
-expect_eq "2: the records after the SYN-ACKs" \
-	"$(sed -n "$((sa2 + 2)),\$p" $BB_DIR/t2.recs | grep -E ' evname=(in|out|state) ' | head -n 2 |
-		bbf evname | tr '\n' ' ')" "state in "
-expect_eq "2: the segments received before ESTABLISHED (not those dropped)" \
-	"$(sed -n '1,/ evname=state .* arg1=3 arg2=1 /p' $BB_DIR/t2.recs | grep ' evname=in ' |
-		grep -vc ' tflags=S ')" 1
+# then the creation, then the segment that made it, then ESTABLISHED
+expect_eq "2: the records before ESTABLISHED" \
+	"$(sed '/ evname=state .* arg1=3 arg2=1 /q' $BB_DIR/t2.recs | grep -E ' evname=(in|out|state) ' |
+		tail -n 3 | bbf evname | tr '\n' ' ')" "state in state "
+expect_eq "2: the segments received before ESTABLISHED (those dropped, the one that made it)" \
+	"$(dropped 2)" $((o2 - o0_2 + 1))
 r=$(grep ' evname=synack_retrans ' $BB_DIR/t2.recs | bbf arg1)	# none if 0
 expect_eq "2: the SYN-ACK retransmissions" "${r:-0}" $((sa2 - 1))
 
+# 4. both SYNs, the end: the accept queue was full
+d=$(grep "^dump .* lport=5144 .* fport=41144 " $BB_DIR/r.txt | head -n 1)
+[ -n "$d" ] || die "4: no dump of client t4's handshake"
+c4=$(bb_get "$d" cookie)
+bb_records $BB_DIR/r.raw "$c4" > $BB_DIR/t4.recs
+echo "# t4:"
+cat $BB_DIR/t4.recs
+expect_eq "4: the dump" \
+	"$(bb_get "$d" reason)/$(bb_get "$d" id)/$(bb_get "$d" mode)/$(bb_get "$d" ended)/$(bb_get "$d" sn_gaps)" \
+	"handshake%20failed/ov-4/5/1/0"
+expect_eq "4: its cookie, the module's (bit 63)" \
+	"$(awk -v c="$c4" 'BEGIN { if (c + 0 >= 9223372036854775808) print "yes" }')" yes
+expect_eq "4: its records" "$(shape 4)" "in/S in/S connend/. "
+expect_eq "4: the SYNs dropped (ListenOverflows)" 2 $((o4 - o0_4))
+expect_eq "4: how it ended (BBLOG_END_LISTEN_OVERFLOW)" "$(tail -n 1 $BB_DIR/t4.recs | bbf arg1)" 11
+expect_eq "4: the SYN sent again" \
+	"$(sed -n 2p $BB_DIR/t4.recs | bbf seq_no)" "$(sed -n 1p $BB_DIR/t4.recs | bbf seq_no)"
+
 expect_eq "handshakes kept/unclaimed/unkept/failed" \
 	"$(( $(cat $P/stat_handshakes) - h0 ))/$(cat $P/stat_handshakes_unclaimed)/$(cat $P/stat_handshakes_unkept)/$(( $(cat $P/stat_handshakes_failed) - f0 ))" \
-	"12/0/0/2"
+	"16/0/0/3"
 bb_end
