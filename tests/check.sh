@@ -36,6 +36,8 @@ stages() {
 			echo "# bblog-record.service: systemd-analyze security exposure $(cat "$build/deb/exposure")"
 		run_step "deb: both install in a fresh bookworm root; DKMS builds tcp_bblog for its stock kernel; bblog --version runs; purge removes the module" \
 			"$top/tests/deb.sh" root
+		run_step "deb: bblog-record.service under systemd (PID 1) in a bookworm VM: the module loads at boot, the service records loopback connections, survives a restart and a SIGKILL, logs to the journal" \
+			"$top/tests/deb.sh" service
 	fi
 	run_step "wire oracle: bbtest wirecmp catches every kind of mismatch" \
 		"$top/tests/oracle/selftest.sh"

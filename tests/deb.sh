@@ -1,5 +1,5 @@
 #!/bin/bash
-# The Debian packages (make deb) and bblog-record.service, in three steps:
+# The Debian packages (make deb) and bblog-record.service, in four steps:
 #
 #   deb.sh build   make deb into $build/deb; lintian clean (errors,
 #                  warnings and info tags fail; pedantic ones are shown)
@@ -13,13 +13,27 @@
 #                  whose headers are there (linux-headers-amd64), bblog
 #                  --version runs, the unit is enabled, the snippets are in
 #                  place; then purged, and DKMS removed the module.
+#   deb.sh service bblog-record.service under a real systemd as PID 1: both
+#                  packages installed with apt into a bootable bookworm root
+#                  (its own kernel, headers of the same version, systemd,
+#                  udev), DKMS built tcp_bblog for that kernel; the root
+#                  becomes an ext4 disk image and boots under QEMU (TCG, no
+#                  network device), where tests/service/guest.sh, started by
+#                  systemd after the service, checks that the module loaded
+#                  at boot, the service is active, loopback connections are
+#                  recorded into /var/log/bblog and bblog show reads them, a
+#                  restart and a SIGKILL (Restart=on-failure) leave it active
+#                  with a new process that records too and recovers what the
+#                  killed one left, the journal has its lines, and it stops
+#                  cleanly; one "ok - service: ..." line each on the console
+#                  ($build/logs/deb-service.console), every one required.
 #
-# The root is made by mmdebstrap (minbase, bookworm, deb.debian.org) with
-# linux-headers-amd64 and what the two packages depend on, kept in the
-# test cache under a key of that package list, so a warm run needs no
-# network; each run writes to an overlay over it, dropped at the end.  The service itself
-# cannot start there (no systemd as PID 1): it is checked statically.
-# Needs root (chroot, mounts).
+# The roots are made by mmdebstrap (minbase, bookworm, deb.debian.org): for
+# root, linux-headers-amd64 and what the two packages depend on; for
+# service, those and linux-image-amd64, systemd, udev, initramfs-tools.
+# Each is kept in the test cache under a key of its package list, so a
+# warm run needs no network; each run writes to an overlay over it,
+# dropped at the end.  Needs root (chroot, mounts).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 suite=bookworm
@@ -69,6 +83,52 @@ base_root() {
 		# Roots of other package lists are of no further use (unless a
 		# run is using one as its overlay's lower layer).
 		for old in "$BBLOG_CACHE/deb-root-$suite-"*; do
+			[ "$old" != "$dir" ] && [ -e "$old/.complete" ] &&
+				! grep -qF "lowerdir=$old," /proc/self/mounts &&
+				rm -rf "$old"
+			true
+		done
+	fi
+	echo "$dir"
+}
+
+# The root the service step boots (deb.sh service): the base root's
+# packages, and a kernel (linux-image-amd64, the same version as
+# linux-headers-amd64: the archive has the one pair), systemd as init,
+# udev, and an initramfs that mounts an ext4 root on a virtio disk.
+# initramfs-tools' MODULES=list with only those modules (set before the
+# kernel is installed, so its initramfs is made once, small): the default,
+# most, packs hundreds of modules that QEMU's emulated CPU then unpacks.
+vm_packages() {
+	root_packages
+	printf '%s\n' linux-image-amd64 systemd systemd-sysv udev kmod initramfs-tools
+}
+# (Expanded by mmdebstrap, $1 the root.)
+# shellcheck disable=SC2016
+vm_initramfs_hook='mkdir -p "$1/etc/initramfs-tools/conf.d" "$1/usr/share/initramfs-tools/modules.d" &&
+	echo MODULES=list > "$1/etc/initramfs-tools/conf.d/bblog-vm" &&
+	printf "%s\n" virtio_pci virtio_blk crc32c_generic ext4 > "$1/usr/share/initramfs-tools/modules.d/bblog-vm"'
+
+# The VM's base root, made once per package list into the cache like the
+# base root (never written after: each run works on an overlay over it).
+base_vm_root() {
+	local pkgs key dir old
+	pkgs=$(vm_packages | sort -u | paste -sd, -)
+	key=$(printf '%s\n' "vm-v1" "$suite" "$mirror" "$pkgs" "$vm_initramfs_hook" |
+		sha256sum | cut -c1-16)
+	dir=$BBLOG_CACHE/deb-vm-$suite-$key
+	if [ ! -e "$dir/.complete" ]; then
+		mkdir -p "$BBLOG_CACHE"
+		rm -rf "$dir.tmp"
+		echo "deb: making the $suite VM root ($pkgs) in $dir" >&2
+		mmdebstrap --variant=minbase --format=directory --include="$pkgs" \
+			--essential-hook="$vm_initramfs_hook" \
+			"$suite" "$dir.tmp" "$mirror" >&2
+		ls "$dir.tmp"/boot/vmlinuz-* "$dir.tmp"/boot/initrd.img-* >&2
+		touch "$dir.tmp/.complete"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+		for old in "$BBLOG_CACHE/deb-vm-$suite-"*; do
 			[ "$old" != "$dir" ] && [ -e "$old/.complete" ] &&
 				! grep -qF "lowerdir=$old," /proc/self/mounts &&
 				rm -rf "$old"
@@ -248,9 +308,93 @@ do_root() {
 	echo "deb: installed, DKMS-built for $kver, purged"
 }
 
+# What the guest must report, one "ok - service: NAME..." line each
+# (tests/service/guest.sh): a missing line fails the step like a "not ok".
+service_checks() {
+	cat <<'CHECKS'
+tcp_bblog loaded at boot
+systemd-modules-load inserted it
+the module is DKMS's build for
+/dev/tcp_bblog exists
+bblog-record enabled
+bblog-record active after boot
+/var/log/bblog made by LogsDirectory=
+first: a loopback connection's two ends recorded
+the records index has a line per file
+bblog show reads
+restart: active again, MainPID
+after restart: a loopback connection's two ends recorded
+killed with SIGKILL: restarted by Restart=on-failure
+after SIGKILL: the left .tmp file recovered, readable, indexed
+after SIGKILL: a loopback connection's two ends recorded
+journalctl -u bblog-record has "Started bblog-record.service"
+journalctl -u bblog-record has "Stopping bblog-record.service"
+journalctl -u bblog-record has "Main process exited, code=killed, status=9/KILL"
+journalctl -u bblog-record has "Scheduled restart job, restart counter is at 1"
+journal: bblog record's own stderr line (the recovery)
+journal: started 3 times
+systemctl stop: exit status 0
+no failed units
+CHECKS
+}
+
+do_service() {
+	local base kver status mb t0 t1 out_tap missing=0 c
+	t0=$(date +%s)
+	base=$(base_vm_root)
+	fresh_root "$base"
+	kver=$(ls "$root/lib/modules")
+	[ "$(echo "$kver" | wc -w)" = 1 ] || { echo "deb: kernels in the root: $kver" >&2; exit 1; }
+	in_root test -e "/lib/modules/$kver/build" ||
+		{ echo "deb: no headers for $kver in the root" >&2; exit 1; }
+	mkdir -p "$root/tmp/debs"
+	debs | xargs cp -t "$root/tmp/debs/"
+	in_root sh -c 'apt-get install -y /tmp/debs/*.deb' 2>&1
+	rm -rf "$root/tmp/debs"
+	status=$(in_root dkms status tcp_bblog)
+	echo "dkms status: $status"
+	echo "$status" | grep -q "^tcp_bblog/$ver, $kver, x86_64: installed" ||
+		{ echo "deb: DKMS did not install tcp_bblog for $kver" >&2; exit 1; }
+	# The test, started by systemd once bblog-record.service has started;
+	# no login prompt on the console it writes to.
+	install -m 755 "$top/tests/service/guest.sh" "$root/usr/local/sbin/bblog-service-test"
+	install -m 644 "$top/tests/service/bblog-service-test.service" "$root/etc/systemd/system/"
+	ln -s ../bblog-service-test.service "$root/etc/systemd/system/multi-user.target.wants/"
+	ln -s /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
+	echo bblog-vm > "$root/etc/hostname"
+	od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$root/etc/machine-id"
+	echo >> "$root/etc/machine-id"
+	cp "$root/boot/vmlinuz-$kver" "$root/boot/initrd.img-$kver" "$tmp/"
+	# The disk: an ext4 image of the root (what the overlay shows), made
+	# without mounting anything; /proc and /dev are the guest's own.
+	umount "$root/dev/pts" "$root/dev" "$root/proc"
+	mb=$(( $(du -sm "$root" | cut -f1) + 256 ))
+	mke2fs -q -t ext4 -L bblog-vm -d "$root" "$tmp/disk.img" "${mb}M"
+	t1=$(date +%s)
+	echo "deb: root with both packages and a ${mb} MiB disk image in $((t1 - t0))s"
+	# No network device (run-vm.sh gives QEMU -nodefaults and none): the
+	# guest's traffic is on its loopback only.
+	out_tap=$tmp/service.tap
+	status=0
+	BBLOG_VM_DRIVE=$tmp/disk.img "$top/tests/vm/run-vm.sh" deb-service \
+		"$tmp/vmlinuz-$kver" "$tmp/initrd.img-$kver" "${BBLOG_SERVICE_TIMEOUT:-600}" \
+		root=/dev/vda rw fsck.mode=skip > "$out_tap" || status=$?
+	cat "$out_tap"
+	while IFS= read -r c; do
+		if ! grep -qF "ok - service: $c" "$out_tap" ||
+			grep -qF "not ok - service: $c" "$out_tap"; then
+			echo "deb: the guest did not report: ok - service: $c" >&2
+			missing=1
+		fi
+	done < <(service_checks)
+	echo "deb: VM $((t1 - t0))s to prepare, $(( $(date +%s) - t1 ))s to run; console: $BBLOG_LOGDIR/deb-service.console"
+	[ $status = 0 ] && [ $missing = 0 ] && ! grep -q '^not ok' "$out_tap"
+}
+
 case ${1:-} in
 build) do_build ;;
 unit) do_unit ;;
 root) do_root ;;
-*) echo "usage: $0 build|unit|root" >&2; exit 2 ;;
+service) do_service ;;
+*) echo "usage: $0 build|unit|root|service" >&2; exit 2 ;;
 esac

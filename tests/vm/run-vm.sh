@@ -1,5 +1,6 @@
 #!/bin/bash
 # run-vm.sh NAME KERNEL INITRD TIMEOUT [EXTRA_CMDLINE...]
+# (environment: BBLOG_VM_ACCEL, BBLOG_VM_MEM, BBLOG_VM_SMP, BBLOG_VM_DRIVE)
 # Boots the test VM under QEMU/TCG and turns its console into TAP lines.
 # The run passes only if the guest wrote its success marker to the second
 # serial port and the console holds no panic, oops, WARN, BUG, KASAN,
@@ -37,12 +38,16 @@ rm -rf "$console" "$result" "$export" "$export.serial"
 # reported as before.
 # 1 GiB: the debug kernel boots and scans for leaks in half the time it takes
 # with 2 GiB (KASAN shadow, kmemleak), and no test needs more.
+# BBLOG_VM_DRIVE: a raw disk image the guest sees as /dev/vda (the
+# service test of tests/deb.sh boots a Debian root from it).
+drive=()
+[ -n "${BBLOG_VM_DRIVE:-}" ] && drive=(-drive "file=$BBLOG_VM_DRIVE,format=raw,if=virtio")
 start=$(date +%s)
 timeout --foreground -k 5 "$tmo" \
 	qemu-system-x86_64 -accel "${BBLOG_VM_ACCEL:-tcg,thread=single}" -m "${BBLOG_VM_MEM:-1024}" -smp "${BBLOG_VM_SMP:-2}" \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
-	-kernel "$kernel" -initrd "$initrd" \
+	-kernel "$kernel" -initrd "$initrd" "${drive[@]}" \
 	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 watchdog_thresh=60 $*" \
 	</dev/null >/dev/null 2>"$logdir/$name.qemu-stderr"
 rc=$?
