@@ -170,6 +170,32 @@ static void bblog_sk_tuple(const struct sock *sk, struct bblog_tuple *t)
 	}
 }
 
+/* File @c under its 4-tuple (c->tuple): true if done.  Counted per namespace. */
+static bool bblog_tuple_insert(struct bblog_conn *c)
+{
+	if (rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
+					  bblog_tuple_params))
+		return false;
+	atomic_inc(&bblog_net(c->tuple.net)->keyed);
+	return true;
+}
+
+/* Unfile @c (whoever does it first: the count is taken once). */
+static void bblog_tuple_remove(struct bblog_conn *c)
+{
+	if (!rhashtable_remove_fast(&bblog_tuples, &c->tnode, bblog_tuple_params))
+		atomic_dec(&bblog_net(c->tuple.net)->keyed);
+}
+
+/*
+ * Connections of @net are filed under their 4-tuples: its incoming
+ * segments may be theirs.  A namespace without pays no tuple hash.
+ */
+bool bblog_conn_keyed_in(const struct net *net)
+{
+	return atomic_read(&bblog_net(net)->keyed) != 0;
+}
+
 /*
  * The socket has its peer's address: a passive child cloned from its
  * listener has the listener's (none) until tcp_v4_syn_recv_sock() or
@@ -208,18 +234,16 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	bblog_conn_snapshot(c, sk);
 	bblog_sk_tuple(sk, t);
 	c->key_tried = true;
-	if (!rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
-					   bblog_tuple_params)) {
+	if (bblog_tuple_insert(c)) {
 		c->keyed = true;
 		return;
 	}
 	rcu_read_lock();
 	old = rhashtable_lookup(&bblog_tuples, t, bblog_tuple_params);
 	if (old && READ_ONCE(old->dead))
-		rhashtable_remove_fast(&bblog_tuples, &old->tnode, bblog_tuple_params);
+		bblog_tuple_remove(old);
 	rcu_read_unlock();
-	c->keyed = !rhashtable_lookup_insert_fast(&bblog_tuples, &c->tnode,
-						  bblog_tuple_params);
+	c->keyed = bblog_tuple_insert(c);
 	if (c->keyed)
 		return;
 	c->key_tried = false;
@@ -753,8 +777,7 @@ void bblog_conn_tuple_change(const struct sock *sk, bool closing)
 		spin_lock_bh(&c->lock);
 		/* A new connect() takes a new 4-tuple: never filed twice. */
 		if (c->keyed) {
-			rhashtable_remove_fast(&bblog_tuples, &c->tnode,
-					       bblog_tuple_params);
+			bblog_tuple_remove(c);
 			c->keyed = false;
 		}
 		/* Not again until it reconnects: the ports are still set. */
@@ -1066,7 +1089,7 @@ void bblog_conn_destroy(struct sock *sk)
 	spin_unlock_bh(&c->lock);
 
 	if (c->keyed)
-		rhashtable_remove_fast(&bblog_tuples, &c->tnode, bblog_tuple_params);
+		bblog_tuple_remove(c);
 	rhashtable_remove_fast(&bblog_conns, &c->node, bblog_conn_params);
 	atomic_long_dec(&bblog_nconns);
 	if (c->nstats)

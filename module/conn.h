@@ -105,6 +105,7 @@ int bblog_conn_init(void);
 void bblog_conn_uninit(void);
 unsigned long bblog_conn_count(void);
 bool bblog_conn_any(void);
+bool bblog_conn_keyed_in(const struct net *net);
 
 struct bblog_conn *bblog_conn_lookup(const struct sock *sk);
 void bblog_conn_log_tuple(const struct bblog_tuple *key, const struct bblog_event *ev);

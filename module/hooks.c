@@ -1002,13 +1002,14 @@ static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
+	bool keyed = bblog_conn_keyed_in(state->net);
 	struct bblog_tuple key;
 
-	if (!bblog_conn_any() && !bblog_hs_pending())
+	if (!keyed && !bblog_hs_pending())
 		return NF_ACCEPT;
 	if (!bblog_tuple_from_skb(&key, state->net, skb, &ev))
 		return NF_ACCEPT;
-	if (bblog_conn_any())
+	if (keyed)
 		bblog_conn_log_tuple(&key, &ev);
 	if (bblog_hs_pending())
 		bblog_hs_in(skb, &key, ev.th_off);

@@ -30,6 +30,7 @@ struct bblog_net {
 	struct ratelimit_state trigger_rs;	/* trigger_rate */
 	struct bblog_rule_set __rcu *rules;	/* selection rules; NULL: none */
 	u32 rule_handle;		/* the last handle given */
+	atomic_t keyed;			/* connections filed under its 4-tuples */
 };
 
 /* The host-wide settings (net.tcp_bblog.* of the initial namespace). */
