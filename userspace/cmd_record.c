@@ -487,8 +487,6 @@ static uint64_t default_max_size(void)
 	return tenth && tenth < DEFAULT_MAX_SIZE ? tenth : DEFAULT_MAX_SIZE;
 }
 
-/* ---- files ---- */
-
 /* ---- the connections ---- */
 
 static size_t conn_hash(uint64_t cookie, uint32_t netns)
@@ -593,6 +591,7 @@ static void fd_gone(struct conn *c)
  */
 static int park_lru(struct conn *c)
 {
+	static int said;
 	struct list_head *e;
 
 	for (e = fds.next; e != &fds; e = e->next) {
@@ -600,6 +599,11 @@ static int park_lru(struct conn *c)
 
 		if (o == c || o->finishing || bblog_out_park(o->w.out) < 0)
 			continue;
+		if (!said) {
+			said = 1;
+			warnx("%u files being written, as many as descriptors allow (RLIMIT_NOFILE): the least recently written are closed and opened again as needed",
+			      nfds);
+		}
 		o->parked = 1;
 		fd_gone(o);
 		return 0;
@@ -658,6 +662,8 @@ static void fd_limit(void)
 	else
 		max_fds = rl.rlim_cur > 2 ? (unsigned)rl.rlim_cur / 2 : 1;
 }
+
+/* ---- files ---- */
 
 /*
  * The directory was removed (its link count is 0): carry on in the one at
@@ -738,13 +744,13 @@ static int unpark(struct conn *c)
 		fd = openat(dirfd_out, c->tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	while (fd < 0 && tries++ < 8 && fd_short(c));
 	if (fd < 0 && errno == ENOENT && check_dir() == 0) {
-		warnx("%s/%s was removed while closed (%u files being written, more than descriptors): its %llu records are lost",
-		      opt.dir, c->tmp, nfds + 1, (unsigned long long)c->w.records);
+		/* the next file starts where the one before this ended */
+		warnx("%s/%s was removed while closed for want of descriptors: its %llu records are lost",
+		      opt.dir, c->tmp, (unsigned long long)c->w.records);
 		bblog_pcapng_close(&c->w);
 		c->open = 0;
 		c->parked = 0;
 		c->finishing = 0;
-		c->have_sn = 0;
 		set_disk(c, 0);
 		return 1;
 	}

@@ -194,7 +194,9 @@ static int fd_write(struct bblog_out *o, const void *p, size_t n)
 		return -1;
 	if (n > FD_BUF)
 		return of_write(&f->f, p, n);
-	if (!f->buf && !(f->buf = malloc(FD_BUF)))
+	if (!f->buf)
+		f->buf = malloc(FD_BUF);
+	if (!f->buf)
 		return of_write(&f->f, p, n);	/* unbuffered, then */
 	memcpy(f->buf + f->len, p, n);
 	f->len += n;
