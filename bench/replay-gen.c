@@ -218,7 +218,9 @@ int main(int argc, char **argv)
 			BBLOG_SESSION_LIMIT_MAX, 1u << 24);
 		return 2;
 	}
-	if (out && !(f = fopen(out, "w"))) {
+	if (out)
+		f = fopen(out, "w");
+	if (!f) {
 		fprintf(stderr, "replay-gen: %s: %s\n", out, strerror(errno));
 		return 1;
 	}
