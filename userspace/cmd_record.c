@@ -817,13 +817,13 @@ static int finish_file(struct conn *c)
 
 	if (!c->open)
 		return 0;
+	c->finishing = 1;
 	if (c->parked) {
 		int r = unpark(c);
 
 		if (r)
 			return r < 0 ? -1 : 0;
 	}
-	c->finishing = 1;
 	if (fstat(c->w.out->fd, &sb) == 0 && sb.st_nlink == 0 && adopt(c) < 0)
 		return -1;
 	if (renameat(dirfd_out, c->tmp, dirfd_out, c->name) < 0) {
