@@ -9,7 +9,10 @@
 #   make check            the whole test suite (installs its Debian packages)
 #   make check-harness    prove the test harness catches each failure kind
 #   make demo             boot the stock kernel in QEMU and show the module
-#   make bench            throughput with and without logging, vs tcpdump
+#   make bench            bench-record, then throughput with and without
+#                         logging in the VM, vs tcpdump
+#   make bench-record     bblog record converting a synthetic stream of
+#                         10000 connections on the host (bench/record.sh)
 #   make fuzz-kernel      the socket-option fuzzer alone in the debug kernel's
 #                         VM (KASAN, lockdep): FUZZ_SECONDS=300 FUZZ_SEED=5454
 #   make style / sparse / uapi-check   static checks
@@ -71,8 +74,11 @@ check-harness:
 demo:
 	bash tests/demo.sh
 
-bench:
+bench: bench-record
 	bash bench/run.sh
+
+bench-record:
+	bash bench/record.sh
 
 # The test fuzzes FUZZ_SECONDS, then half as long while the module comes
 # and goes; the VM may run twice that plus 20 minutes (boot, setup, leaks).
@@ -95,5 +101,5 @@ uapi-check:
 version:
 	@echo $(VERSION)
 
-.PHONY: all module userspace install deb clean check check-harness demo bench fuzz-kernel style sparse \
+.PHONY: all module userspace install deb clean check check-harness demo bench bench-record fuzz-kernel style sparse \
 	uapi-check version

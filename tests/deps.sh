@@ -10,7 +10,7 @@ pkgs=(
 	libpcap-dev liblzma-dev libnl-3-dev libnl-genl-3-dev pkg-config tshark tcpdump iproute2 iperf3 nftables
 	dkms sparse groff-base man-db jq dwarves
 	debhelper dh-dkms lintian mmdebstrap systemd strace
-	chromium python3
+	chromium python3 time
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -17,6 +17,15 @@
  * Stopped while paused, record says what it read but could not write and
  * exits with status 3.  Files it could not finish stay as .NAME.tmp.
  *
+ * Connections are found by (cookie, netns) in a hash table; they are kept
+ * in the order of their latest dump (idle expiry looks at the oldest
+ * only), and those whose file holds a descriptor in the order of its
+ * latest use.  When descriptors run short (more connections being written
+ * than RLIMIT_NOFILE allows, whose soft limit is raised to the hard one),
+ * the least recently used file is parked: its descriptor is closed, every
+ * dump in it being committed, and it is opened again for its next dump.
+ * A file stays one file however many connections are written at once.
+ *
  * At start, the .NAME.tmp files of a run that was killed are recovered:
  * cut after their last whole pcapng block (xz: their last whole stream),
  * renamed and indexed with "recovered":true.
@@ -39,6 +48,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <syslog.h>
@@ -46,6 +56,7 @@
 #include <unistd.h>
 
 #include "cgpath.h"
+#include "list.h"
 #include "pcapng.h"
 #include "pcapread.h"
 #include "retain.h"
@@ -58,14 +69,19 @@
 #define DEFAULT_MAX_SIZE (1ull << 30)	/* or a tenth of the file system */
 #define NAME_TRIES	100000
 #define EXIT_UNWRITTEN	3	/* stopped with dumps or lines not written */
+#define FD_RESERVE	64	/* descriptors left for all but the files */
+#define FD_MAX		65536	/* files open at once, at most */
 
 struct conn {
-	struct conn *next;
+	struct conn *hnext;		/* hash chain */
+	struct list_head act;		/* in conns, by latest dump */
+	struct list_head fdl;		/* in fds while its file has a descriptor */
 	uint64_t cookie;
 	uint32_t netns;
 	uint32_t last_seq;
 	struct bblog_dump dump;		/* latest dump header */
 	int open;			/* a file is being written */
+	int parked;			/* ... its descriptor closed for now */
 	uint64_t disk;			/* its bytes in the file system */
 	struct bblog_pcapng w;
 	int have_sn;			/* serial continuity across files */
@@ -109,7 +125,16 @@ static int index_fd = -1;
 static off_t index_cut = -1;		/* a partial line to cut off */
 static char index_path[PATH_MAX];
 static struct line *owed, **owed_tail = &owed;
-static struct conn *conns;
+static LIST_HEAD(conns);		/* least recently dumped first */
+static LIST_HEAD(fds);		/* least recently written first */
+static unsigned nfds, max_fds = FD_MAX;
+static uint64_t busy_disk;		/* bytes of the files being written */
+static uint64_t index_size;		/* of the index, as last written */
+static struct {
+	struct conn **b;
+	size_t mask;			/* buckets - 1 */
+	size_t n;
+} tab;
 static struct rec_opts opt;
 static int input_is_dev;
 
@@ -164,11 +189,12 @@ static void blocked(const char *what, int err)
 static void resumed(void)
 {
 	double paused = now_mono() - pz.since;
-	struct conn *c;
+	struct list_head *e;
 
 	warnx("%s: resumed after %.1f s paused", opt.dir, paused);
-	for (c = conns; c; c = c->next)
-		c->active += paused;	/* not idle while we could not read */
+	/* not idle while we could not read (the order stays) */
+	for (e = conns.next; e != &conns; e = e->next)
+		list_entry(e, struct conn, act)->active += paused;
 	pz.on = 0;
 	pz.err = 0;
 	pz.failed_now = 0;
@@ -180,6 +206,7 @@ static int check_dir(void);
 
 static int index_open(void)
 {
+	struct stat sb;
 	int fd = openat(dirfd_out, "records",
 			O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 
@@ -189,6 +216,7 @@ static int index_open(void)
 		close(index_fd);
 	index_fd = fd;
 	index_cut = -1;
+	index_size = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 	return 0;
 }
 
@@ -225,8 +253,10 @@ static int index_put(const char *text, size_t len)
 	}
 	if (fstat(index_fd, &sb) < 0)
 		return -1;
-	if (write_all(index_fd, text, len) == 0)
+	if (write_all(index_fd, text, len) == 0) {
+		index_size = (uint64_t)sb.st_size + len;
 		return 0;
+	}
 	e = errno;
 	if (ftruncate(index_fd, sb.st_size) < 0)
 		index_cut = sb.st_size;
@@ -424,23 +454,25 @@ static void said_removed(const char *name, uint64_t size, const char *limit)
 	add_line(text, len);
 }
 
-/* Keep the directory within its limits (the open files and index count). */
+/*
+ * Keep the directory within its limits (the open files and index count,
+ * as they were when last written).
+ */
 static void retain_check(void)
 {
-	uint64_t busy;
-	struct stat sb;
-	struct conn *c;
-
 	if (!opt.max_size && !opt.max_age)
 		return;
-	do {	/* the removal lines grow the index a little */
-		busy = 0;
-		for (c = conns; c; c = c->next)
-			if (c->open)
-				busy += c->disk;
-		if (index_fd >= 0 && fstat(index_fd, &sb) == 0)
-			busy += (uint64_t)sb.st_size;
-	} while (retain_enforce(busy, said_removed) > 0);
+	/* the removal lines grow the index a little */
+	while (retain_enforce(busy_disk + (index_fd >= 0 ? index_size : 0),
+			      said_removed) > 0)
+		;
+}
+
+/* The bytes of c's file being written. */
+static void set_disk(struct conn *c, uint64_t bytes)
+{
+	busy_disk += bytes - c->disk;
+	c->disk = bytes;
 }
 
 /* 1 GiB, or a tenth of the file system if that is less. */
@@ -455,19 +487,183 @@ static uint64_t default_max_size(void)
 	return tenth && tenth < DEFAULT_MAX_SIZE ? tenth : DEFAULT_MAX_SIZE;
 }
 
-/* ---- files ---- */
+/* ---- the connections ---- */
+
+static size_t conn_hash(uint64_t cookie, uint32_t netns)
+{
+	uint64_t h = (cookie ^ ((uint64_t)netns << 29)) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 32);
+}
+
+/* The connection (not being forgotten) of a dump, or NULL. */
+static struct conn *conn_find(uint64_t cookie, uint32_t netns)
+{
+	struct conn *c;
+
+	if (!tab.b)
+		return NULL;
+	for (c = tab.b[conn_hash(cookie, netns) & tab.mask]; c; c = c->hnext)
+		if (!c->gone && c->cookie == cookie && c->netns == netns)
+			return c;
+	return NULL;
+}
+
+/* A new connection, hashed and the most recent: NULL if out of memory. */
+static struct conn *conn_new(uint64_t cookie, uint32_t netns)
+{
+	struct conn *c, **b;
+	size_t i;
+
+	if (tab.n >= tab.mask + 1 || !tab.b) {	/* grow: at most one a bucket */
+		size_t nb = tab.b ? 2 * (tab.mask + 1) : 1024;
+
+		b = calloc(nb, sizeof(*b));
+		if (!b)
+			return NULL;
+		for (i = 0; tab.b && i <= tab.mask; i++)
+			while ((c = tab.b[i])) {
+				size_t h = conn_hash(c->cookie, c->netns) & (nb - 1);
+
+				tab.b[i] = c->hnext;
+				c->hnext = b[h];
+				b[h] = c;
+			}
+		free(tab.b);
+		tab.b = b;
+		tab.mask = nb - 1;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cookie = cookie;
+	c->netns = netns;
+	c->active = now_mono();
+	b = &tab.b[conn_hash(cookie, netns) & tab.mask];
+	c->hnext = *b;
+	*b = c;
+	tab.n++;
+	list_add_tail(&c->act, &conns);
+	list_init(&c->fdl);
+	return c;
+}
 
 static void free_conn(struct conn *c)
 {
 	struct conn **pp;
 
-	for (pp = &conns; *pp; pp = &(*pp)->next)
+	for (pp = &tab.b[conn_hash(c->cookie, c->netns) & tab.mask]; *pp;
+	     pp = &(*pp)->hnext)
 		if (*pp == c) {
-			*pp = c->next;
+			*pp = c->hnext;
 			break;
 		}
+	tab.n--;
+	list_del_init(&c->act);
+	if (!list_empty(&c->fdl)) {
+		list_del_init(&c->fdl);
+		nfds--;
+	}
+	set_disk(c, 0);
 	free(c);
 }
+
+/* c's file has a descriptor now: the most recently used. */
+static void fd_taken(struct conn *c)
+{
+	if (list_empty(&c->fdl))
+		nfds++;
+	list_move_tail(&c->fdl, &fds);
+}
+
+/* c's file has no descriptor any more. */
+static void fd_gone(struct conn *c)
+{
+	if (!list_empty(&c->fdl)) {
+		list_del_init(&c->fdl);
+		nfds--;
+	}
+}
+
+/*
+ * Close the descriptor of the file least recently written to, but c's
+ * (every dump in it is committed): 0, or -1 if there is none to close.
+ */
+static int park_lru(struct conn *c)
+{
+	static int said;
+	struct list_head *e;
+
+	for (e = fds.next; e != &fds; e = e->next) {
+		struct conn *o = list_entry(e, struct conn, fdl);
+
+		if (o == c || o->finishing || bblog_out_park(o->w.out) < 0)
+			continue;
+		if (!said) {
+			said = 1;
+			warnx("%u files being written, as many as descriptors allow (RLIMIT_NOFILE): the least recently written are closed and opened again as needed",
+			      nfds);
+		}
+		o->parked = 1;
+		fd_gone(o);
+		return 0;
+	}
+	return -1;
+}
+
+/* Before a file takes a descriptor: park others down to max_fds - 1. */
+static void fd_room(struct conn *c)
+{
+	while (nfds >= max_fds && park_lru(c) == 0)
+		;
+}
+
+/*
+ * An open... call failed for want of descriptors (errno EMFILE, ENFILE):
+ * park a file and say to retry (1), and keep fewer open from now on; 0:
+ * not that, or none to park.
+ */
+static int fd_short(struct conn *c)
+{
+	int e = errno;
+
+	if (e != EMFILE && e != ENFILE)
+		return 0;
+	if (park_lru(c) < 0) {
+		errno = e;
+		return 0;
+	}
+	if (max_fds > nfds + 1)
+		max_fds = nfds + 1 > 8 ? nfds + 1 - 8 : 1;
+	return 1;
+}
+
+/*
+ * RLIMIT_NOFILE's soft limit raised to the hard one (bblog uses poll(),
+ * not select()): how many files may be open at once.
+ */
+static void fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t cur = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = cur;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > FD_MAX + FD_RESERVE)
+		max_fds = FD_MAX;
+	else if (rl.rlim_cur > 2 * FD_RESERVE)
+		max_fds = (unsigned)rl.rlim_cur - FD_RESERVE;
+	else
+		max_fds = rl.rlim_cur > 2 ? (unsigned)rl.rlim_cur / 2 : 1;
+}
+
+/* ---- files ---- */
 
 /*
  * The directory was removed (its link count is 0): carry on in the one at
@@ -497,30 +693,7 @@ static int check_dir(void)
 	return 0;
 }
 
-static int finish_file(struct conn *c);
-
-/*
- * Finish the open file least recently dumped to, but c's: a descriptor for
- * a new file.  0, -1 (none to finish) or -2 (blocked).
- */
-static int finish_oldest(struct conn *c)
-{
-	struct conn *o, *old = NULL;
-
-	for (o = conns; o; o = o->next)
-		if (o != c && o->open && !o->finishing &&
-		    (!old || o->active < old->active))
-			old = o;
-	if (!old)
-		return -1;
-	warnx("out of file descriptors: finishing %s early", old->name);
-	return finish_file(old) < 0 ? -2 : 0;
-}
-
-/*
- * Create c's next .NAME.tmp for dump d: the fd, or -1 (errno), or -2 when
- * finishing a file to free a descriptor blocked (and said so).
- */
+/* Create c's next .NAME.tmp for dump d: the fd, or -1 (errno). */
 static int create_tmp(struct conn *c, const struct bblog_dump *d)
 {
 	char id[BBLOG_ID_LEN], fa[64];
@@ -529,6 +702,7 @@ static int create_tmp(struct conn *c, const struct bblog_dump *d)
 
 	sanitize_id(id, sizeof(id), d->id, BBLOG_ID_LEN - 1);
 	bblog_addr_str(d, 1, fa, sizeof(fa));
+	fd_room(c);
 	for (tries = 0; tries < 8; tries++) {
 		for (n = 0; n < NAME_TRIES; n++) {
 			snprintf(c->name, sizeof(c->name), "%s_%u_%s_%u.%u.pcapng%s",
@@ -550,18 +724,47 @@ static int create_tmp(struct conn *c, const struct bblog_dump *d)
 			errno = EEXIST;
 			return -1;
 		}
-		/* many connections in continual mode: finish one, retry */
-		if (errno != EMFILE && errno != ENFILE)
+		/* more files than descriptors: park one, retry */
+		if (!fd_short(c))
 			return -1;
-		switch (finish_oldest(c)) {
-		case -1:
-			errno = EMFILE;
-			return -1;
-		case -2:
-			return -2;
-		}
 	}
 	return -1;
+}
+
+/*
+ * c's parked file opened again: 0, or -1 (blocked, said), or 1: it was
+ * removed while parked (said): what it held is lost, c has no file.
+ */
+static int unpark(struct conn *c)
+{
+	int fd, tries = 0;
+
+	fd_room(c);
+	do
+		fd = openat(dirfd_out, c->tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	while (fd < 0 && tries++ < 8 && fd_short(c));
+	if (fd < 0 && errno == ENOENT && check_dir() == 0) {
+		/* the next file starts where the one before this ended */
+		warnx("%s/%s was removed while closed for want of descriptors: its %llu records are lost",
+		      opt.dir, c->tmp, (unsigned long long)c->w.records);
+		bblog_pcapng_close(&c->w);
+		c->open = 0;
+		c->parked = 0;
+		c->finishing = 0;
+		set_disk(c, 0);
+		return 1;
+	}
+	if (fd < 0 || bblog_out_unpark(c->w.out, fd) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		blocked(opt.dir, e);
+		return -1;
+	}
+	c->parked = 0;
+	fd_taken(c);
+	return 0;
 }
 
 /*
@@ -582,8 +785,7 @@ static int adopt(struct conn *c)
 	snprintf(old, sizeof(old), "%s", c->name);
 	nfd = create_tmp(c, &c->w.first);
 	if (nfd < 0) {
-		if (nfd == -1)
-			blocked(opt.dir, errno);
+		blocked(opt.dir, errno);
 		return -1;
 	}
 	while ((n = pread(ofd, buf, sizeof(buf), off)) > 0) {
@@ -616,6 +818,12 @@ static int finish_file(struct conn *c)
 	if (!c->open)
 		return 0;
 	c->finishing = 1;
+	if (c->parked) {
+		int r = unpark(c);
+
+		if (r)
+			return r < 0 ? -1 : 0;
+	}
 	if (fstat(c->w.out->fd, &sb) == 0 && sb.st_nlink == 0 && adopt(c) < 0)
 		return -1;
 	if (renameat(dirfd_out, c->tmp, dirfd_out, c->name) < 0) {
@@ -635,9 +843,10 @@ static int finish_file(struct conn *c)
 	c->have_sn = c->w.have_sn;
 	c->last_sn = c->w.last_sn;
 	/* every dump was committed: nothing is left to write */
+	fd_gone(c);
 	if (bblog_pcapng_close(&c->w) < 0)
 		warnx("%s/%s: close: %s", opt.dir, c->name, strerror(errno));
-	c->disk = 0;
+	set_disk(c, 0);
 	index_conn(c);
 	retain_add(c->name);
 	return 0;
@@ -647,11 +856,12 @@ static int finish_file(struct conn *c)
 static void discard_file(struct conn *c)
 {
 	bblog_pcapng_rollback(&c->w);	/* empty, should unlinking fail */
+	fd_gone(c);
 	bblog_pcapng_close(&c->w);
 	unlinkat(dirfd_out, c->tmp, 0);
 	c->open = 0;
 	c->finishing = 0;
-	c->disk = 0;
+	set_disk(c, 0);
 }
 
 /* 0, or -1: blocked. */
@@ -662,8 +872,7 @@ static int open_file(struct conn *c, const struct bblog_dump *d)
 
 	fd = create_tmp(c, d);
 	if (fd < 0) {
-		if (fd == -1)
-			blocked(opt.dir, errno);
+		blocked(opt.dir, errno);
 		return -1;
 	}
 	out = opt.xz ? bblog_out_xz(fd) : bblog_out_fd(fd);
@@ -687,7 +896,9 @@ static int open_file(struct conn *c, const struct bblog_dump *d)
 	c->w.have_sn = c->w.mark.have_sn = c->have_sn;
 	c->w.last_sn = c->w.mark.last_sn = c->last_sn;
 	c->open = 1;
+	c->parked = 0;
 	c->finishing = 0;
+	fd_taken(c);
 	return 0;
 }
 
@@ -728,15 +939,12 @@ static int handle_dump(const struct bblog_msg *m)
 {
 	const struct bblog_dump *d = &m->dump;
 	struct bblog_record first;
-	struct stat sb;
 	struct conn *c;
 	int fresh = 0;
 
 	if (opt.reason && strncasecmp(d->reason, opt.reason, strlen(opt.reason)))
 		return 0;
-	for (c = conns; c; c = c->next)
-		if (!c->gone && c->cookie == d->cookie && c->netns == d->netns)
-			break;
+	c = conn_find(d->cookie, d->netns);
 	if (c) {
 		int cont = d->seq > c->last_seq;
 		int hs = c->open ? c->w.have_sn : c->have_sn;
@@ -757,18 +965,15 @@ static int handle_dump(const struct bblog_msg *m)
 	if (!c) {
 		if (!d->nrecords)
 			return 0;
-		c = calloc(1, sizeof(*c));
+		c = conn_new(d->cookie, d->netns);
 		if (!c) {
 			blocked("memory", ENOMEM);
 			return -1;
 		}
-		c->cookie = d->cookie;
-		c->netns = d->netns;
-		c->active = now_mono();
-		c->next = conns;
-		conns = c;
 	}
 	if (d->nrecords) {
+		if (c->open && c->parked && unpark(c) < 0)
+			return -1;
 		if (!c->open) {
 			if (open_file(c, d) < 0)
 				return -1;
@@ -776,13 +981,16 @@ static int handle_dump(const struct bblog_msg *m)
 		}
 		if (write_dump(c, m, fresh) < 0)
 			return -1;
-		if (c->open && fstat(c->w.out->fd, &sb) == 0)
-			c->disk = (uint64_t)sb.st_size;
+		if (c->open) {
+			set_disk(c, c->w.out->file_bytes);
+			fd_taken(c);	/* the most recently used */
+		}
 	}
 	/* written: from here on the dump is done, whatever blocks */
 	c->dump = *d;
 	c->last_seq = d->seq;
 	c->active = now_mono();
+	list_move_tail(&c->act, &conns);
 	if (d->flags & BBLOG_DF_ENDED)
 		c->ended = 1;
 	if (c->ended)
@@ -792,17 +1000,21 @@ static int handle_dump(const struct bblog_msg *m)
 	return 0;
 }
 
+/* Forget the connections idle for opt.idle seconds (all: every one). */
 static void expire_idle(int all)
 {
 	double now = now_mono();
-	struct conn *c, *next;
+	struct list_head *e, *next;
 
-	for (c = conns; c; c = next) {
-		next = c->next;
+	for (e = conns.next; e != &conns; e = next) {
+		struct conn *c = list_entry(e, struct conn, act);
+
+		next = e->next;
 		if (!all && pz.on)
 			break;
-		if (all || now - c->active >= opt.idle)
-			drop_conn(c);
+		if (!all && now - c->active < opt.idle)
+			break;		/* the others were dumped to later */
+		drop_conn(c);
 	}
 	retain_check();
 }
@@ -858,7 +1070,7 @@ static void drain(struct bblog_stream *st)
  */
 static int settle(void)
 {
-	struct conn *c, *next;
+	struct list_head *e, *next;
 	struct bblog_msg m;
 
 	pz.failed_now = 0;
@@ -866,8 +1078,10 @@ static int settle(void)
 		blocked(opt.dir, errno);
 		return -1;
 	}
-	for (c = conns; c; c = next) {
-		next = c->next;
+	for (e = conns.next; e != &conns; e = next) {
+		struct conn *c = list_entry(e, struct conn, act);
+
+		next = e->next;
 		if (!c->finishing)
 			continue;
 		if (finish_file(c) < 0)
@@ -1232,6 +1446,7 @@ static int stop_report(struct bblog_stream *st)
 {
 	uint64_t dumps = 0, recs = 0, files = 0, lines = 0;
 	struct bblog_msg m;
+	struct list_head *e;
 	struct conn *c;
 	struct line *l;
 	int err = pz.err;
@@ -1268,8 +1483,8 @@ static int stop_report(struct bblog_stream *st)
 		      (unsigned long long)dumps, dumps == 1 ? "" : "s", (unsigned long long)recs,
 		      opt.dir, strerror(err),
 		      input_is_dev ? "; dumps not read yet stay queued in the kernel for the next reader" : "");
-	for (c = conns; c; c = c->next)
-		if (c->open) {
+	for (e = conns.next; e != &conns; e = e->next)
+		if ((c = list_entry(e, struct conn, act))->open) {
 			files++;
 			warnx("%s/%s: not finished (%s): the next bblog record recovers it",
 			      opt.dir, c->tmp, strerror(err));
@@ -1287,11 +1502,14 @@ static int stop_report(struct bblog_stream *st)
 		owed = l->next;
 		free(l);
 	}
-	while ((c = conns)) {
+	while (!list_empty(&conns)) {
+		c = list_entry(conns.next, struct conn, act);
 		if (c->open)	/* all committed: closing writes nothing */
 			bblog_pcapng_close(&c->w);
 		free_conn(c);
 	}
+	free(tab.b);
+	tab.b = NULL;
 	return dumps || files || lines ? EXIT_UNWRITTEN : 0;
 }
 
@@ -1409,6 +1627,7 @@ int cmd_record(int argc, char **argv)
 		bblog_use_syslog = 1;
 	}
 	write_pidfile();
+	fd_limit();
 	drop_privileges();
 	reopen_index();
 	recover();

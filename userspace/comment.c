@@ -33,6 +33,44 @@ static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
 	*o += (size_t)k < len - *o ? (size_t)k : len - *o - 1;
 }
 
+/*
+ * add() without printf, for what every packet has (bblog record writes a
+ * million a second): the same bytes, and the same truncation.
+ */
+static void add_str(char *buf, size_t len, size_t *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*o + 1 >= len)
+		return;
+	if (n > len - *o - 1)
+		n = len - *o - 1;
+	memcpy(buf + *o, s, n);
+	*o += n;
+	buf[*o] = 0;
+}
+
+/* v in decimal, at least width digits (zeros before). */
+static void add_u64(char *buf, size_t len, size_t *o, uint64_t v, int width)
+{
+	char t[24];
+	int i = sizeof(t) - 1;
+
+	t[i] = 0;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v || (int)sizeof(t) - 1 - i < width);
+	add_str(buf, len, o, t + i);
+}
+
+/* " what v" */
+static void add_val(char *buf, size_t len, size_t *o, const char *what, uint64_t v)
+{
+	add_str(buf, len, o, what);
+	add_u64(buf, len, o, v, 1);
+}
+
 static const char *name_or(const char *n, const char *other)
 {
 	return n ? n : other;
@@ -41,10 +79,16 @@ static const char *name_or(const char *n, const char *other)
 /* Microseconds as "1.234ms" or "12us". */
 static void add_us(char *buf, size_t len, size_t *o, const char *what, uint32_t us)
 {
-	if (us >= 1000)
-		add(buf, len, o, " %s %u.%03ums", what, us / 1000, us % 1000);
-	else
-		add(buf, len, o, " %s %uus", what, us);
+	add_str(buf, len, o, what);
+	if (us >= 1000) {
+		add_u64(buf, len, o, us / 1000, 1);
+		add_str(buf, len, o, ".");
+		add_u64(buf, len, o, us % 1000, 3);
+		add_str(buf, len, o, "ms");
+	} else {
+		add_u64(buf, len, o, us, 1);
+		add_str(buf, len, o, "us");
+	}
 }
 
 /* The state a packet leaves behind: what tcp_info would say. */
@@ -56,27 +100,28 @@ static void add_state(const struct bblog_record *r, char *buf, size_t len, size_
 
 	if (!(r->flags & BBLOG_RF_SNAPSHOT))
 		return;
-	add(buf, len, o, "cwnd %u", r->snd_cwnd);
+	add_val(buf, len, o, "cwnd ", r->snd_cwnd);
 	if (r->snd_ssthresh >= 0x7fffffff)
-		add(buf, len, o, " ssthresh inf");
+		add_str(buf, len, o, " ssthresh inf");
 	else
-		add(buf, len, o, " ssthresh %u", r->snd_ssthresh);
-	add(buf, len, o, " inflight %u", inflight);
+		add_val(buf, len, o, " ssthresh ", r->snd_ssthresh);
+	add_val(buf, len, o, " inflight ", inflight);
 	if (r->srtt_us)
-		add_us(buf, len, o, "srtt", r->srtt_us >> 3);
-	add_us(buf, len, o, "rto", r->rto_us);
-	add(buf, len, o, " ca %s", name_or(bblog_ca_state_name(r->ca_state), "?"));
+		add_us(buf, len, o, " srtt ", r->srtt_us >> 3);
+	add_us(buf, len, o, " rto ", r->rto_us);
+	add_str(buf, len, o, " ca ");
+	add_str(buf, len, o, name_or(bblog_ca_state_name(r->ca_state), "?"));
 	if (r->retrans_out)
-		add(buf, len, o, " retrans_out %u", r->retrans_out);
+		add_val(buf, len, o, " retrans_out ", r->retrans_out);
 	/* counters tcp_info has and Wireshark does not, once they count */
 	if (r->bytes_retrans)
-		add(buf, len, o, " bytes_retrans %llu", (unsigned long long)r->bytes_retrans);
+		add_val(buf, len, o, " bytes_retrans ", r->bytes_retrans);
 	if (r->dsack_dups)
-		add(buf, len, o, " dsack %u", r->dsack_dups);
+		add_val(buf, len, o, " dsack ", r->dsack_dups);
 	if (r->reord_seen)
-		add(buf, len, o, " reord_seen %u", r->reord_seen);
+		add_val(buf, len, o, " reord_seen ", r->reord_seen);
 	if (r->delivered_ce)
-		add(buf, len, o, " delivered_ce %u", r->delivered_ce);
+		add_val(buf, len, o, " delivered_ce ", r->delivered_ce);
 }
 
 /*

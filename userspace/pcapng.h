@@ -93,9 +93,12 @@ struct bblog_out {
 	int (*commit)(struct bblog_out *o);	/* NULL: nothing to do */
 	int (*rollback)(struct bblog_out *o);	/* NULL: not possible */
 	int (*close)(struct bblog_out *o);	/* flush, release, free o */
+	int (*park)(struct bblog_out *o);	/* NULL: not possible */
+	int (*unpark)(struct bblog_out *o, int fd);
 	uint64_t bytes;				/* bytes given to write() */
 	uint64_t committed;			/* bytes at the last commit */
-	int fd;					/* the file, -1 if none */
+	uint64_t file_bytes;			/* the file's bytes then */
+	int fd;					/* the file, -1 if none (parked) */
 };
 
 struct bblog_out *bblog_out_fd(int fd);		/* plain file; owns fd */
@@ -111,6 +114,15 @@ int bblog_out_write(struct bblog_out *o, const void *p, size_t n);
 int bblog_out_commit(struct bblog_out *o);	/* 0 or -1 (errno) */
 int bblog_out_rollback(struct bblog_out *o);	/* 0 or -1 (errno) */
 int bblog_out_close(struct bblog_out *o);	/* 0 or -1 (errno) */
+/*
+ * Between commits a file back end holds no buffer, and can give its
+ * descriptor up: park closes it (0, or -1 with EBUSY when a failure or a
+ * truncation is pending, EOPNOTSUPP for memory), unpark takes a new one on
+ * the same file (opened read-write) and goes on where the last commit
+ * ended.  Many files open at once cost a descriptor each, or nothing parked.
+ */
+int bblog_out_park(struct bblog_out *o);
+int bblog_out_unpark(struct bblog_out *o, int fd);
 
 /* ---- mapping tcp_bblog -> FreeBSD BBLog ---- */
 /* FreeBSD TCPS_* number of a Linux TCP_* state (CLOSED 0 if unknown). */

@@ -34,6 +34,7 @@ int main(void)
 	suite_events();
 	suite_plugin();
 	suite_plot();
+	suite_scale();
 	rc = tap_done();
 	if (rc == 0 && !getenv("BBLOG_KEEP_TMP")) {
 		char cmd[4200];

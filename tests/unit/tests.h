@@ -18,5 +18,6 @@ void suite_owner(void);
 void suite_events(void);
 void suite_plugin(void);
 void suite_plot(void);
+void suite_scale(void);
 
 #endif
