@@ -18,8 +18,8 @@
 #    reset (sent from the control socket: a record without a header) and
 #    the end "reset sent".
 # 4. a SYN that finds the accept queue full is dropped before any request
-#    socket exists (ListenOverflows), and so is the client's one copy of it
-#    (tcp_syn_retries 1): the handshake has both SYNs and ends when the
+#    socket exists (ListenOverflows), and so are the client's copies of it
+#    (tcp_syn_retries 1): the handshake has every SYN and ends when the
 #    listener closes, dumped by itself (BBLOG_END_LISTEN_OVERFLOW, a cookie
 #    of the module's: bit 63).
 # The client's last ACK is held back by its nftables output filter until
@@ -159,7 +159,7 @@ expect_eq "3: EmbryonicRsts" $(( $(tcpext EmbryonicRsts) - e0 )) 1
 echo "# 3: SYN-ACKs $sa3"
 bb_b sh -c 'echo 0 > /proc/sys/net/ipv4/tcp_abort_on_overflow'
 
-# 4. a SYN that finds the accept queue full, and its one copy
+# 4. a SYN that finds the accept queue full, and the copies the client sends
 o0_4=$(tcpext ListenOverflows)
 bb_server srv4 -p 5144 -n 3 --sink --backlog 2 --accept-wait $BB_DIR/go4 \
 	--listener --mode tail-auto --id ov-4
@@ -265,8 +265,11 @@ expect_eq "4: the dump" \
 	"handshake%20failed/ov-4/5/1/0"
 expect_eq "4: its cookie, the module's (bit 63)" \
 	"$(awk -v c="$c4" 'BEGIN { if (c + 0 >= 9223372036854775808) print "yes" }')" yes
-expect_eq "4: its records" "$(shape 4)" "in/S in/S connend/. "
-expect_eq "4: the SYNs dropped (ListenOverflows)" 2 $((o4 - o0_4))
+# (how many copies tcp_syn_retries 1 makes depends on the kernel: 6.6 and
+# later time the first ones linearly, tcp_syn_linear_timeouts)
+syns() { local i=0; while [ $i -lt $1 ]; do printf 'in/S '; i=$((i + 1)); done; }
+expect_num "4: the SYNs dropped (ListenOverflows)" $((o4 - o0_4)) -ge 2
+expect_eq "4: its records: every SYN dropped, the end" "$(shape 4)" "$(syns $((o4 - o0_4)))connend/. "
 expect_eq "4: how it ended (BBLOG_END_LISTEN_OVERFLOW)" "$(tail -n 1 $BB_DIR/t4.recs | bbf arg1)" 11
 expect_eq "4: the SYN sent again" \
 	"$(sed -n 2p $BB_DIR/t4.recs | bbf seq_no)" "$(sed -n 1p $BB_DIR/t4.recs | bbf seq_no)"
