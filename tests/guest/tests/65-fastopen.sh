@@ -35,7 +35,12 @@ past_syn() {
 	until bb_b awk -v p=":$(printf '%04X' "$1")" '$4 != "0A" && $4 != "03" &&
 		substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp; do
 		i=$((i + 1))
-		[ $i -lt 300 ] || die "port $1: no connection past SYN_RECV in 30 s"
+		if [ $i -ge 600 ]; then
+			bb_b cat /proc/net/tcp
+			cat $BB_DIR/c*.out $BB_DIR/srv*.out
+			bb_b grep -h '^TcpExt' /proc/net/netstat
+			die "port $1: no connection past SYN_RECV in 60 s"
+		fi
 		usleep 100000
 	done
 }
