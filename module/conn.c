@@ -331,6 +331,9 @@ struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp
 	c = bblog_conn_lookup(sk);
 	if (c)
 		return c;
+	/* asked in process context (a socket option): its namespace's hooks */
+	if (gfpflags_allow_blocking(gfp) && bblog_hooks_arm(sock_net(sk)))
+		return NULL;
 
 	c = bblog_conn_alloc(sk, mode, gfp);
 	if (!c)

@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "genl.h"
+#include "hooks.h"
 #include "match.h"
 #include "rule.h"
 
@@ -330,7 +331,9 @@ int bblog_genl_rule_add(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	if (tb[BBLOG_RULE_A_POS])
 		pos = nla_get_u32(tb[BBLOG_RULE_A_POS]);
-	err = bblog_rule_add(genl_info_net(info), r, pos, &handle);
+	err = bblog_hooks_arm(genl_info_net(info));
+	if (!err)
+		err = bblog_rule_add(genl_info_net(info), r, pos, &handle);
 	if (err == -ENOSPC)
 		GENL_SET_ERR_MSG(info, "the namespace has BBLOG_RULES_MAX rules already");
 	else if (err == -ERANGE)

@@ -44,6 +44,7 @@
 #include "hooks.h"
 #include "record.h"
 #include "rule.h"
+#include "sysctl.h"
 #include "trigger.h"
 
 static bool bblog_is_tcp(const struct sock *sk)
@@ -1062,19 +1063,52 @@ static const struct nf_hook_ops bblog_nf_ops[] = {
 #endif
 };
 
-static int __net_init bblog_hooks_net_init(struct net *net)
+/*
+ * The netfilter hooks are placed in a namespace at its first use, in
+ * process context: a socket option that makes a connection entry, an
+ * auto_* setting that selects, a selection rule.  Every way a connection of
+ * the namespace comes to be logged passes one of them first (a listener's
+ * template is a socket option, the rules and auto_* are the namespace's
+ * own), so no segment of a logged connection passes before them; a
+ * namespace where nothing was ever asked pays nothing per packet.  They
+ * stay until the namespace or the module goes.
+ */
+static DEFINE_MUTEX(bblog_arm_lock);	/* hooks_armed; bblog_unloading */
+static bool bblog_unloading;
+
+int bblog_hooks_arm(struct net *net)
 {
-	return nf_register_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+	struct bblog_net *bn = bblog_net(net);
+	int err = 0;
+
+	might_sleep();
+	if (READ_ONCE(bn->hooks_armed))
+		return 0;
+	mutex_lock(&bblog_arm_lock);
+	if (!bn->hooks_armed && !bblog_unloading) {
+		err = nf_register_net_hooks(net, bblog_nf_ops,
+					    ARRAY_SIZE(bblog_nf_ops));
+		if (!err)
+			WRITE_ONCE(bn->hooks_armed, true);
+	}
+	mutex_unlock(&bblog_arm_lock);
+	return err;
 }
 
 static void __net_exit bblog_hooks_net_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+	struct bblog_net *bn = bblog_net(net);
+
+	mutex_lock(&bblog_arm_lock);
+	if (bn->hooks_armed) {
+		nf_unregister_net_hooks(net, bblog_nf_ops, ARRAY_SIZE(bblog_nf_ops));
+		WRITE_ONCE(bn->hooks_armed, false);
+	}
+	mutex_unlock(&bblog_arm_lock);
 	bblog_hs_net_exit(net);
 }
 
 static struct pernet_operations bblog_hooks_net_ops = {
-	.init	= bblog_hooks_net_init,
 	.exit	= bblog_hooks_net_exit,
 };
 
@@ -1113,6 +1147,10 @@ err_tracepoints:
 void bblog_hooks_uninit(void)
 {
 	bblog_kprobes_unregister();
+	/* a setting written now places no hooks the exits would miss */
+	mutex_lock(&bblog_arm_lock);
+	bblog_unloading = true;
+	mutex_unlock(&bblog_arm_lock);
 	unregister_pernet_subsys(&bblog_hooks_net_ops);
 	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
 }

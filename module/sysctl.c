@@ -194,12 +194,20 @@ static int bblog_setting_handler(BBLOG_CTL_TABLE *table, int write,
 	const struct bblog_net *bn = (const void *)((const char *)table->data -
 						    set->offset);
 	struct ctl_table tmp = *table;
+	int err;
 
 	if (write && !bblog_may_configure(bn))
 		return -EPERM;
 	tmp.extra1 = set->min;
 	tmp.extra2 = set->max;
-	return set->handler(&tmp, write, buf, lenp, ppos);
+	err = set->handler(&tmp, write, buf, lenp, ppos);
+	/* auto_* now selects: the namespace's segments are to be seen */
+	if (!err && write && (set->offset == offsetof(struct bblog_net, auto_ratio) ||
+			      set->offset == offsetof(struct bblog_net, auto_mode) ||
+			      set->offset == offsetof(struct bblog_net, auto_all)) &&
+	    READ_ONCE(bn->auto_ratio) && READ_ONCE(bn->auto_mode) > BBLOG_MODE_OFF)
+		err = bblog_hooks_arm(read_pnet(&bn->net));
+	return err;
 }
 
 #define BBLOG_SETTING(field, fn, lo, hi)				\
@@ -233,6 +241,7 @@ enum {
 	BBLOG_GAUGE_QUEUED,			/* dumps waiting in the queue */
 	BBLOG_GAUGE_QUEUED_RECORDS,		/* records in those dumps */
 	BBLOG_GAUGE_KPROBE_MISSED,		/* kprobe hits skipped: events lost */
+	BBLOG_GAUGE_HOOKS,			/* the namespace's hooks are placed */
 };
 
 /*
@@ -281,8 +290,9 @@ static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
 	const struct bblog_net *bn = table->data;
-	unsigned long val = bblog_counter_value(bn->nstats,
-						(unsigned long)table->extra1);
+	unsigned long which = (unsigned long)table->extra1;
+	unsigned long val = which == BBLOG_GAUGE_HOOKS ? READ_ONCE(bn->hooks_armed) :
+			    bblog_counter_value(bn->nstats, which);
 	struct ctl_table tmp = {
 		.data	= &val,
 		.maxlen	= sizeof(val),
@@ -413,6 +423,7 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
 	BBLOG_COUNTER("dump_records_queued", BBLOG_GAUGE_QUEUED_RECORDS),
 	BBLOG_COUNTER("kprobe_missed", BBLOG_GAUGE_KPROBE_MISSED),
+	BBLOG_COUNTER("hooks_armed", BBLOG_GAUGE_HOOKS),
 	BBLOG_COUNTER("handshakes", BBLOG_STAT_HANDSHAKES),
 	BBLOG_COUNTER("handshakes_unkept", BBLOG_STAT_HANDSHAKES_UNKEPT),
 	BBLOG_COUNTER("handshakes_unclaimed", BBLOG_STAT_HANDSHAKES_UNCLAIMED),
@@ -473,6 +484,9 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 	struct ctl_table *table;
 	int i;
 
+	write_pnet(&bn->net, net);
+	bn->hooks_armed = false;
+	atomic_set(&bn->keyed, 0);
 	bn->auto_ratio = 0;
 	bn->auto_mode = BBLOG_MODE_TAIL;
 	bn->auto_all = 0;

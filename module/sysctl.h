@@ -31,6 +31,8 @@ struct bblog_net {
 	struct bblog_rule_set __rcu *rules;	/* selection rules; NULL: none */
 	u32 rule_handle;		/* the last handle given */
 	atomic_t keyed;			/* connections filed under its 4-tuples */
+	bool hooks_armed;		/* its netfilter hooks are placed */
+	possible_net_t net;		/* the namespace */
 };
 
 /* The host-wide settings (net.tcp_bblog.* of the initial namespace). */

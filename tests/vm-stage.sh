@@ -123,7 +123,7 @@ fi
 # (tcp_sock's fields), the orphan limit (its reset reason since 6.10), the
 # accept-queue overflow and Fast Open (request sockets and their resets).
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-6]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-7]-*,80-*")
 	full=0
 fi
 # The kernels that only check where tcp_bblog runs (unstable, bullseye): a
@@ -141,7 +141,7 @@ fi
 # device's namespace view, the control plane's lists), genetlink without
 # resv_start_op (rules), socket errors from a kprobe (the sk-error
 # trigger), and the tests that skip what 5.10 lacks (38, 63).
-core="1[05]-*,2[0-7]-*,33-*,50-*,80-*"
+core="1[05]-*,2[0-7]-*,33-*,50-*,67-*,80-*"
 if [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	case $which in
 	unstable)
