@@ -731,8 +731,8 @@ int bblog_hs_init(void)
 {
 	int err;
 
-	/* one page each, even with lockdep's larger spinlock */
-	BUILD_BUG_ON(sizeof(struct bblog_hs) > 4096);
+	/* 8 KiB each, even with lockdep's larger spinlock */
+	BUILD_BUG_ON(sizeof(struct bblog_hs) > 8192);
 	err = rhashtable_init(&bblog_hs_table, &bblog_hs_params);
 	if (err)
 		return err;
