@@ -250,10 +250,14 @@ enum {
  * resources: the unprivileged share, the export queue and kprobe misses
  * read the same in every namespace.
  */
-static unsigned long bblog_counter_value(const struct bblog_nstats *ns,
+static unsigned long bblog_counter_value(const struct bblog_net *bn,
 					 unsigned long which)
 {
+	const struct bblog_nstats *ns = bn->nstats;
+
 	switch (which) {
+	case BBLOG_GAUGE_HOOKS:
+		return READ_ONCE(bn->hooks_armed);
 	case BBLOG_GAUGE_CONNS:
 		return ns ? atomic_long_read(&ns->conns) : bblog_conn_count();
 	case BBLOG_GAUGE_BUDGET:
@@ -290,9 +294,7 @@ static int bblog_counter_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
 	const struct bblog_net *bn = table->data;
-	unsigned long which = (unsigned long)table->extra1;
-	unsigned long val = which == BBLOG_GAUGE_HOOKS ? READ_ONCE(bn->hooks_armed) :
-			    bblog_counter_value(bn->nstats, which);
+	unsigned long val = bblog_counter_value(bn, (unsigned long)table->extra1);
 	struct ctl_table tmp = {
 		.data	= &val,
 		.maxlen	= sizeof(val),
@@ -423,11 +425,11 @@ static const struct ctl_table bblog_sysctl_template[] = {
 	BBLOG_COUNTER("dumps_queued", BBLOG_GAUGE_QUEUED),
 	BBLOG_COUNTER("dump_records_queued", BBLOG_GAUGE_QUEUED_RECORDS),
 	BBLOG_COUNTER("kprobe_missed", BBLOG_GAUGE_KPROBE_MISSED),
-	BBLOG_COUNTER("hooks_armed", BBLOG_GAUGE_HOOKS),
 	BBLOG_COUNTER("handshakes", BBLOG_STAT_HANDSHAKES),
 	BBLOG_COUNTER("handshakes_unkept", BBLOG_STAT_HANDSHAKES_UNKEPT),
 	BBLOG_COUNTER("handshakes_unclaimed", BBLOG_STAT_HANDSHAKES_UNCLAIMED),
 	BBLOG_COUNTER("handshakes_failed", BBLOG_STAT_HANDSHAKES_FAILED),
+	BBLOG_COUNTER("hooks_armed", BBLOG_GAUGE_HOOKS),
 	{ }
 };
 
@@ -437,13 +439,13 @@ static const struct ctl_table bblog_sysctl_template[] = {
  */
 unsigned int bblog_counters_read(const struct net *net, u64 *vals, unsigned int max)
 {
-	const struct bblog_nstats *ns = bblog_net(net)->nstats;
+	const struct bblog_net *bn = bblog_net(net);
 	const struct ctl_table *t;
 	unsigned int n = 0;
 
 	for (t = bblog_sysctl_template; t->procname && n < max; t++)
 		if (t->proc_handler == bblog_counter_handler)
-			vals[n++] = bblog_counter_value(ns, (unsigned long)t->extra1);
+			vals[n++] = bblog_counter_value(bn, (unsigned long)t->extra1);
 	return n;
 }
 

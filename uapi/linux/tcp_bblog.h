@@ -735,6 +735,6 @@ struct bblog_pcap_stackinfo {
 	"triggered,trigger_limited,unkeyed,export_dropped,lost_export," \
 	"buf_records,discarded,conns_active,budget_used,budget_unpriv_used," \
 	"dumps_queued,dump_records_queued,kprobe_missed,handshakes," \
-	"handshakes_unkept,handshakes_unclaimed,handshakes_failed"
+	"handshakes_unkept,handshakes_unclaimed,handshakes_failed,hooks_armed"
 
 #endif /* _UAPI_LINUX_TCP_BBLOG_H */
