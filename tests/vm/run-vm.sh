@@ -37,9 +37,14 @@ rm -rf "$console" "$result" "$export" "$export.serial"
 # reported as before.
 # 1 GiB: the debug kernel boots and scans for leaks in half the time it takes
 # with 2 GiB (KASAN shadow, kmemleak), and no test needs more.
+# BBLOG_VM_QEMU_ARGS: more QEMU options, split at blanks (make bench's
+# instruction counting: "-icount shift=0,sleep=off").
+# shellcheck disable=SC2206
+qemu_args=(${BBLOG_VM_QEMU_ARGS:-})
 start=$(date +%s)
 timeout --foreground -k 5 "$tmo" \
 	qemu-system-x86_64 -accel "${BBLOG_VM_ACCEL:-tcg,thread=single}" -m "${BBLOG_VM_MEM:-1024}" -smp "${BBLOG_VM_SMP:-2}" \
+	"${qemu_args[@]}" \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
 	-kernel "$kernel" -initrd "$initrd" \
