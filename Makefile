@@ -9,7 +9,8 @@
 #   make check            the whole test suite (installs its Debian packages)
 #   make check-harness    prove the test harness catches each failure kind
 #   make demo             boot the stock kernel in QEMU and show the module
-#   make bench            throughput with and without logging, vs tcpdump
+#   make bench            logging overhead vs tcpdump, instruction-counted
+#                         (repeatable); BENCH_MODE=wall for the host clock
 #   make fuzz-kernel      the socket-option fuzzer alone in the debug kernel's
 #                         VM (KASAN, lockdep): FUZZ_SECONDS=300 FUZZ_SEED=5454
 #   make style / sparse / uapi-check   static checks
