@@ -325,16 +325,16 @@ unload
 # to the group's baseline.
 echo "BBLOG-BENCH: ----"
 say "$(printf '%-13s %-9s %12s %7s %7s  %s' config unit mean spread ratio 'runs; last run: records, dumps, files')"
-base=
+base_t=0 base_c=0	# the baselines, when they ran (listed first)
 for name in $configs; do
 	set -- $(stats $out/$name.runs)
 	case $name in
-	absent) base=$1 unit=Mbit/s ;;
-	crr-absent) base=$1 unit=conn/s ;;
+	absent) base_t=$1 ;;
+	crr-absent) base_c=$1 ;;
 	esac
-	case $name in crr-*) unit=conn/s ;; *) unit=Mbit/s ;; esac
+	case $name in crr-*) unit=conn/s base=$base_c ;; *) unit=Mbit/s base=$base_t ;; esac
 	runs=$(awk -v u=$unit '{ printf "%s%s", (NR > 1 ? " " : ""), (u == "Mbit/s" ? sprintf("%.1f", $1 / 1e6) : $1) }' $out/$name.runs)
-	say "$(awk -v n=$name -v u=$unit -v m="$1" -v sp="$2" -v b="${base:-0}" -v r="$runs" -v note="$(cat $out/$name.note)" 'BEGIN {
+	say "$(awk -v n=$name -v u=$unit -v m="$1" -v sp="$2" -v b="$base" -v r="$runs" -v note="$(cat $out/$name.note)" 'BEGIN {
 		mm = u == "Mbit/s" ? m / 1e6 : m
 		printf "%-13s %-9s %12.1f %6.2f%% %7s  %s; %s", n, u, mm, sp, (b > 0 ? sprintf("%.4f", m / b) : "-"), r, note }')"
 	echo "$1" > $out/$name.mean
