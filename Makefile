@@ -9,8 +9,9 @@
 #   make check            the whole test suite (installs its Debian packages)
 #   make check-harness    prove the test harness catches each failure kind
 #   make demo             boot the stock kernel in QEMU and show the module
-#   make bench            bench-record, then throughput with and without
-#                         logging in the VM, vs tcpdump
+#   make bench            bench-record, then the logging overhead in the VM
+#                         vs tcpdump, instruction-counted (repeatable);
+#                         BENCH_MODE=wall for the host clock
 #   make bench-record     bblog record converting a synthetic stream of
 #                         10000 connections on the host (bench/record.sh)
 #   make fuzz-kernel      the socket-option fuzzer alone in the debug kernel's

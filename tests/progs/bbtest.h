@@ -69,6 +69,7 @@ int cmd_wirecmp(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_sysctl(int argc, char **argv);
 int cmd_badcsum(int argc, char **argv);
+int cmd_crr(int argc, char **argv);
 int cmd_sofuzz(int argc, char **argv);
 int cmd_genl_refuse(int argc, char **argv);
 

@@ -44,6 +44,9 @@ static const struct {
 	  "       [--sysctls] [--device] [--listen PORT] [-a ADDR -p PORT]... [--unloaded]\n"
 	  "       [--module-may-go] [--trace] | sofuzz --scenario" },
 	{ "genl-refuse", cmd_genl_refuse, "genl-refuse" },
+	{ "crr", cmd_crr,
+	  "crr -a ADDR -p PORT [--seconds S] [--request B] [--response B]\n"
+	  "       | crr --server [-a ADDR] -p PORT [--request B] [--response B]" },
 	{ "badcsum", cmd_badcsum,
 	  "badcsum -i IFACE --dmac MAC -s ADDR:PORT -d ADDR:PORT [-6] [--seq N] [--ack N]\n"
 	  "        [--good]" },

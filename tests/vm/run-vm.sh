@@ -42,9 +42,14 @@ rm -rf "$console" "$result" "$export" "$export.serial"
 # service test of tests/deb.sh boots a Debian root from it).
 drive=()
 [ -n "${BBLOG_VM_DRIVE:-}" ] && drive=(-drive "file=$BBLOG_VM_DRIVE,format=raw,if=virtio")
+# BBLOG_VM_QEMU_ARGS: more QEMU options, split at blanks (make bench's
+# instruction counting: "-icount shift=0,sleep=off").
+# shellcheck disable=SC2206
+qemu_args=(${BBLOG_VM_QEMU_ARGS:-})
 start=$(date +%s)
 timeout --foreground -k 5 "$tmo" \
 	qemu-system-x86_64 -accel "${BBLOG_VM_ACCEL:-tcg,thread=single}" -m "${BBLOG_VM_MEM:-1024}" -smp "${BBLOG_VM_SMP:-2}" \
+	"${qemu_args[@]}" \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
 	-kernel "$kernel" -initrd "$initrd" "${drive[@]}" \
