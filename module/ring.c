@@ -46,13 +46,21 @@ u64 bblog_budget_unpriv_used(void)
 	return atomic64_read(&bblog_unpriv_budget);
 }
 
-/* Charge @v a chunk, within @pct percent of @limit; false if over. */
+/*
+ * Charge @v a chunk, within @pct percent of @limit; false if over.  Never
+ * above the limit, not even for a moment: a reader of budget_used sees
+ * at most the limit.
+ */
 static bool bblog_budget_charge(atomic64_t *v, u64 limit, unsigned int pct)
 {
-	if (atomic64_add_return(BBLOG_CHUNK_RECORDS, v) <= mul_u64_u32_div(limit, pct, 100))
-		return true;
-	atomic64_sub(BBLOG_CHUNK_RECORDS, v);
-	return false;
+	u64 max = mul_u64_u32_div(limit, pct, 100);
+	s64 old = atomic64_read(v);
+
+	do {
+		if ((u64)old + BBLOG_CHUNK_RECORDS > max)
+			return false;
+	} while (!atomic64_try_cmpxchg(v, &old, old + BBLOG_CHUNK_RECORDS));
+	return true;
 }
 
 static void bblog_budget_uncharge(struct bblog_nstats *ns, bool unpriv)
