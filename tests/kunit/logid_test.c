@@ -69,6 +69,8 @@ static void bblog_logid_test_exit(struct kunit *test)
 		}
 		sock_release(f->sock[i]);
 	}
+	/* the socket option's way of making an entry placed the hooks */
+	bblog_hooks_net_exit(&init_net);
 	bblog_conn_uninit();
 	bblog_export_flush();
 	bblog_sysctl_uninit();
