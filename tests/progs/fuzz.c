@@ -807,8 +807,13 @@ static void expect(const struct thread *t, const struct slot *s, const struct ca
 			break;
 		case OPT_DUMPID:
 			es_add(ok, ENOBUFS);
-			/* Connections of other users in the ID's bucket. */
-			if (!t->priv && (s->foreign || s->kind == K_MPTCP))
+			/*
+			 * Connections of other users in the ID's bucket: the
+			 * socket's own if it is foreign, or any that another
+			 * thread's user gave the same ID (or, for a listener,
+			 * the ID it gives its connections) in this namespace.
+			 */
+			if (!t->priv)
 				es_add(ok, EPERM);
 			break;
 		case OPT_LOG:
