@@ -64,25 +64,28 @@ root_packages() {
 	echo linux-headers-amd64
 }
 
-# The base root, made once per package list into the cache (a directory
-# that is never written after; each run writes to an overlay over it).
-base_root() {
-	local pkgs key dir old
-	pkgs=$(root_packages | sort -u | paste -sd, -)
-	key=$(printf '%s\n' "v1" "$suite" "$mirror" "$pkgs" | sha256sum | cut -c1-16)
-	dir=$BBLOG_CACHE/deb-root-$suite-$key
+# cached_root KIND PKGS TAG [HOOK]: a root made once by mmdebstrap
+# (minbase, $suite, $mirror) with the packages PKGS (a comma list) and the
+# essential hook HOOK into $BBLOG_CACHE/deb-KIND-$suite-KEY, KEY a hash of
+# TAG and all of that: a directory never written after (each run works on
+# an overlay over it).  Roots of KIND with other keys are of no further use
+# and go (unless a run is using one as its overlay's lower layer).
+cached_root() {
+	local kind=$1 pkgs=$2 tag=$3 hook=${4:-} key dir old
+	key=$(printf '%s\n' "$tag" "$suite" "$mirror" "$pkgs" ${hook:+"$hook"} |
+		sha256sum | cut -c1-16)
+	dir=$BBLOG_CACHE/deb-$kind-$suite-$key
 	if [ ! -e "$dir/.complete" ]; then
 		mkdir -p "$BBLOG_CACHE"
 		rm -rf "$dir.tmp"
-		echo "deb: making the $suite root ($pkgs) in $dir" >&2
+		echo "deb: making the $suite $kind root ($pkgs) in $dir" >&2
 		mmdebstrap --variant=minbase --format=directory --include="$pkgs" \
+			${hook:+--essential-hook="$hook"} \
 			"$suite" "$dir.tmp" "$mirror" >&2
 		touch "$dir.tmp/.complete"
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
-		# Roots of other package lists are of no further use (unless a
-		# run is using one as its overlay's lower layer).
-		for old in "$BBLOG_CACHE/deb-root-$suite-"*; do
+		for old in "$BBLOG_CACHE/deb-$kind-$suite-"*; do
 			[ "$old" != "$dir" ] && [ -e "$old/.complete" ] &&
 				! grep -qF "lowerdir=$old," /proc/self/mounts &&
 				rm -rf "$old"
@@ -90,6 +93,11 @@ base_root() {
 		done
 	fi
 	echo "$dir"
+}
+
+# The base root: linux-headers-amd64 and what the two packages depend on.
+base_root() {
+	cached_root root "$(root_packages | sort -u | paste -sd, -)" v1
 }
 
 # The root the service step boots (deb.sh service): the base root's
@@ -109,32 +117,13 @@ vm_initramfs_hook='mkdir -p "$1/etc/initramfs-tools/conf.d" "$1/usr/share/initra
 	echo MODULES=list > "$1/etc/initramfs-tools/conf.d/bblog-vm" &&
 	printf "%s\n" virtio_pci virtio_blk crc32c_generic ext4 > "$1/usr/share/initramfs-tools/modules.d/bblog-vm"'
 
-# The VM's base root, made once per package list into the cache like the
-# base root (never written after: each run works on an overlay over it).
+# The VM's base root, made and kept the same way.
 base_vm_root() {
-	local pkgs key dir old
-	pkgs=$(vm_packages | sort -u | paste -sd, -)
-	key=$(printf '%s\n' "vm-v1" "$suite" "$mirror" "$pkgs" "$vm_initramfs_hook" |
-		sha256sum | cut -c1-16)
-	dir=$BBLOG_CACHE/deb-vm-$suite-$key
-	if [ ! -e "$dir/.complete" ]; then
-		mkdir -p "$BBLOG_CACHE"
-		rm -rf "$dir.tmp"
-		echo "deb: making the $suite VM root ($pkgs) in $dir" >&2
-		mmdebstrap --variant=minbase --format=directory --include="$pkgs" \
-			--essential-hook="$vm_initramfs_hook" \
-			"$suite" "$dir.tmp" "$mirror" >&2
-		ls "$dir.tmp"/boot/vmlinuz-* "$dir.tmp"/boot/initrd.img-* >&2
-		touch "$dir.tmp/.complete"
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
-		for old in "$BBLOG_CACHE/deb-vm-$suite-"*; do
-			[ "$old" != "$dir" ] && [ -e "$old/.complete" ] &&
-				! grep -qF "lowerdir=$old," /proc/self/mounts &&
-				rm -rf "$old"
-			true
-		done
-	fi
+	local dir
+
+	dir=$(cached_root vm "$(vm_packages | sort -u | paste -sd, -)" vm-v1 \
+		"$vm_initramfs_hook") || return
+	ls "$dir"/boot/vmlinuz-* "$dir"/boot/initrd.img-* > /dev/null || return
 	echo "$dir"
 }
 
