@@ -626,6 +626,17 @@ static void bblog_conn_append_locked(struct bblog_conn *c,
 	rec->sn = sn;
 }
 
+/* @lost records of the connection were not kept: a gap in its serial numbers. */
+static void bblog_conn_lost_locked(struct bblog_conn *c, unsigned int lost)
+{
+	lockdep_assert_held(&c->lock);
+	if (!lost || c->dead || c->listener || c->mode <= BBLOG_MODE_OFF)
+		return;
+	c->lost_nomem += lost;
+	bblog_stat_add(c->nstats, BBLOG_STAT_LOST_NOMEM, lost);
+	c->sn += lost;
+}
+
 /*
  * Put @n records made before the connection existed (its handshake) first
  * in its history: appended, then rotated to the front and the serial
@@ -647,9 +658,7 @@ static void bblog_conn_prepend_locked(struct bblog_conn *c,
 	front = !c->dump_seq && c->sn == k && k <= 4 && !c->overwritten &&
 		!c->lost_nomem && !c->lost_limit;
 	if (lost) {
-		c->lost_nomem += lost;
-		bblog_stat_add(c->nstats, BBLOG_STAT_LOST_NOMEM, lost);
-		c->sn += lost;
+		bblog_conn_lost_locked(c, lost);
 		front = false;
 	}
 	for (i = 0; i < n; i++)
@@ -664,32 +673,53 @@ static void bblog_conn_prepend_locked(struct bblog_conn *c,
 }
 
 /*
- * A passive child's first segment: it has its 4-tuple now, so the records
- * of its handshake, kept until now (handshake.c), become its first ones.
- * Taken from the table whether the child is logged or not.
+ * A passive child's first segment (@ev, with its skb; NULL for a Fast Open
+ * child, made by its SYN): it has its 4-tuple now, so the records of its
+ * handshake, kept until now (handshake.c), become its first ones.  Those
+ * kept before @ev's segment come first, then @ev (the segment that made
+ * the connection, recorded here with the child's state), then those kept
+ * after it.  Taken from the table whether the child is logged or not.
+ * True if @ev was recorded.
  */
-void bblog_conn_passive_first(const struct sock *sk)
+bool bblog_conn_passive_first(const struct sock *sk, const struct bblog_event *ev)
 {
 	const struct bblog_record *rec;
 	struct bblog_tuple key;
 	struct bblog_conn *c;
 	struct bblog_hs *hs;
-	unsigned int n, lost;
-	bool claimed = false;
+	unsigned int n, lost, i;
+	bool claimed = false, logged = false;
+	int k = -1;
 
 	if (!inet_sk(sk)->inet_dport)
-		return;
+		return false;
 	bblog_sk_tuple(sk, &key);
 	hs = bblog_hs_take(&key);
 	if (!hs)
-		return;
-	n = bblog_hs_records(hs, true, &rec, &lost);
+		return false;
+	if (ev && ev->skb && !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
+		k = bblog_hs_find_segment(hs, ev->skb, ev->th_off);
+	if (k >= 0)
+		n = bblog_hs_records(hs, false, &rec, &lost);
+	else
+		n = bblog_hs_records(hs, true, &rec, &lost);
 	rcu_read_lock();
 	c = bblog_conn_lookup(sk);
 	if (c) {
 		spin_lock_bh(&c->lock);
 		if (c->passive && !c->dead && c->mode > BBLOG_MODE_OFF) {
-			bblog_conn_prepend_locked(c, rec, n, lost);
+			if (k < 0) {
+				bblog_conn_prepend_locked(c, rec, n, lost);
+			} else {
+				bblog_conn_prepend_locked(c, rec, k, 0);
+				if (!c->creator_seen)
+					bblog_conn_log_locked(c, sk, ev);
+				c->creator_seen = true;
+				logged = true;
+				for (i = k + 1; i < n; i++)
+					bblog_conn_append_locked(c, &rec[i]);
+				bblog_conn_lost_locked(c, lost);
+			}
 			claimed = true;
 		}
 		spin_unlock_bh(&c->lock);
@@ -699,6 +729,7 @@ void bblog_conn_passive_first(const struct sock *sk)
 		bblog_stat_inc(bblog_net_stats(sock_net(sk)),
 			       BBLOG_STAT_HANDSHAKES_UNCLAIMED);
 	bblog_hs_put(hs);
+	return logged;
 }
 
 /* An event of @sk: recorded if the socket is logged. */
@@ -742,11 +773,15 @@ void bblog_conn_log_rcv(const struct sock *sk, const struct bblog_event *ev)
 	rcu_read_unlock();
 }
 
-/* An incoming segment, found by its 4-tuple (seen from the receiver). */
-void bblog_conn_log_tuple(const struct bblog_tuple *key,
+/*
+ * An incoming segment, found by its 4-tuple (seen from the receiver); true
+ * if a connection recorded it.
+ */
+bool bblog_conn_log_tuple(const struct bblog_tuple *key,
 			  const struct bblog_event *ev)
 {
 	struct bblog_conn *c;
+	bool logged = false;
 
 	rcu_read_lock();
 	c = rhashtable_lookup(&bblog_tuples, key, bblog_tuple_params);
@@ -756,11 +791,14 @@ void bblog_conn_log_tuple(const struct bblog_tuple *key,
 		 * The socket lives while the connection is not dead, and still
 		 * has this 4-tuple while it is keyed (re-checked under the lock).
 		 */
-		if (!c->dead && c->keyed)
+		if (!c->dead && c->keyed) {
 			bblog_conn_log_locked(c, c->sk, ev);
+			logged = true;
+		}
 		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();
+	return logged;
 }
 
 /*

@@ -108,7 +108,7 @@ bool bblog_conn_any(void);
 bool bblog_conn_keyed_in(const struct net *net);
 
 struct bblog_conn *bblog_conn_lookup(const struct sock *sk);
-void bblog_conn_log_tuple(const struct bblog_tuple *key, const struct bblog_event *ev);
+bool bblog_conn_log_tuple(const struct bblog_tuple *key, const struct bblog_event *ev);
 void bblog_conn_log_rcv(const struct sock *sk, const struct bblog_event *ev);
 struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp);
 void bblog_conn_get(struct bblog_conn *c);
@@ -126,7 +126,7 @@ u32 bblog_conn_owner_nr(const struct bblog_conn *c, bool global);
 void bblog_conn_new_sock(struct sock *sk, bool passive);
 void bblog_conn_new_child(struct sock *child, const struct sock *listener);
 void bblog_conn_passive_select(struct sock *sk);
-void bblog_conn_passive_first(const struct sock *sk);
+bool bblog_conn_passive_first(const struct sock *sk, const struct bblog_event *ev);
 void bblog_conn_passive_established(const struct sock *sk);
 void bblog_conn_listen(struct sock *sk, bool listening);
 void bblog_conn_tuple_change(const struct sock *sk, bool closing);

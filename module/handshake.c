@@ -22,11 +22,15 @@
  * claims within BBLOG_HS_AGE (its child is not logged, or a SYN cookie's
  * ACK never came) is freed and counted (stat_handshakes_unclaimed).
  *
- * Every segment that reaches a handshake's 4-tuple is kept: SYNs sent
- * again, resets, and the ACKs and data a request ignores (the accept queue
- * was full).  The last segment kept, if it is not a SYN or a reset, may be
- * the one that makes the connection, which records it itself, with its
- * state: the connection forgets it (bblog_hs_records()).
+ * Every segment that reaches a handshake's 4-tuple before its connection
+ * has a key is kept: SYNs sent again, resets, and the ACKs and data a
+ * request ignores (the accept queue was full).  The segment that makes the
+ * connection is recorded by the connection itself, with its state; the
+ * records kept before it become its first ones, those kept after it (they
+ * passed LOCAL_IN while it waited in the child's backlog) follow it
+ * (bblog_hs_find_segment()).  Without that segment (a Fast Open child),
+ * the last segment kept, if it is not a SYN or a reset, is taken for it
+ * (bblog_hs_records()).
  *
  * A SYN that finds its listener's accept queue full is dropped before any
  * request socket exists (tcp_conn_request()).  Its handshake keeps it,
@@ -446,6 +450,43 @@ unsigned int bblog_hs_records(const struct bblog_hs *hs, bool child,
 	*rec = hs->rec;
 	*lost = hs->lost - (child && hs->pend_lost);
 	return hs->n - (child && hs->pend);
+}
+
+/*
+ * Which record of @hs is the segment @skb (its TCP header at @th_off): the
+ * last one received with the same header and length, or -1.  The segment
+ * that makes a connection is handed to it when the connection exists; if
+ * the child's owner held it then (the application that accepted it, on
+ * another CPU), it waited in the child's backlog while later segments
+ * passed LOCAL_IN and were kept here after it.
+ */
+int bblog_hs_find_segment(const struct bblog_hs *hs, const struct sk_buff *skb,
+			  int th_off)
+{
+	const struct bblog_record *rec;
+	const struct tcphdr *th;
+	u8 buf[sizeof(rec->th)];
+	unsigned int len, payload;
+	int i;
+
+	th = skb_header_pointer(skb, th_off, sizeof(*th), buf);
+	if (!th)
+		return -1;
+	len = th->doff * 4;
+	if (len < sizeof(*th) || len > sizeof(buf))
+		return -1;
+	th = skb_header_pointer(skb, th_off, len, buf);
+	if (!th)
+		return -1;
+	payload = skb->len > th_off + len ? skb->len - th_off - len : 0;
+	for (i = hs->n - 1; i >= 0; i--) {
+		rec = &hs->rec[i];
+		if (rec->event == BBLOG_EV_IN && (rec->flags & BBLOG_RF_HDR) &&
+		    rec->th_len == len && rec->payload_len == payload &&
+		    !memcmp(rec->th, th, len))
+			return i;
+	}
+	return -1;
 }
 
 /* The 4-tuple of a request socket, as its segments' keys. */

@@ -556,6 +556,8 @@ static void bblog_kp_listen(struct sock *sk, struct sk_buff *skb)
 /* Incoming segments outside ESTABLISHED: tcp_rcv_state_process(sk, skb). */
 static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 {
+	struct bblog_event ev = { .id = BBLOG_EV_IN };
+	struct sk_buff *skb;
 	struct sock *sk;
 
 	if (bblog_kp_trapped_hit())
@@ -570,20 +572,19 @@ static int bblog_kp_rcv_state_process(struct kprobe *kp, struct pt_regs *regs)
 	/* A passive child's first segment: the rules can see its peer now. */
 	if (sk->sk_state == TCP_SYN_RECV && bblog_rules_any())
 		bblog_conn_passive_select(sk);
-	/* ... and it has its 4-tuple: its handshake's records become its own */
-	if (sk->sk_state == TCP_SYN_RECV && bblog_hs_pending())
-		bblog_conn_passive_first(sk);
-	{
-		struct sk_buff *skb;
-		struct bblog_event ev = { .id = BBLOG_EV_IN };
-
-		skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-		if (skb_transport_header_was_set(skb)) {
-			ev.skb = skb;
-			ev.th_off = skb_transport_offset(skb);
-		}
-		bblog_conn_log_rcv(sk, &ev);
+	skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
+	if (skb_transport_header_was_set(skb)) {
+		ev.skb = skb;
+		ev.th_off = skb_transport_offset(skb);
 	}
+	/*
+	 * ... and it has its 4-tuple: its handshake's records become its own,
+	 * around this segment, the one that made it
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && bblog_hs_pending() &&
+	    bblog_conn_passive_first(sk, &ev))
+		return 0;
+	bblog_conn_log_rcv(sk, &ev);
 	return 0;
 }
 
@@ -971,7 +972,7 @@ static void bblog_nf_fastopen(struct sock *sk)
 	if (bblog_rules_any())
 		bblog_conn_passive_select(sk);
 	if (bblog_hs_pending())
-		bblog_conn_passive_first(sk);
+		bblog_conn_passive_first(sk, NULL);
 }
 
 /* Every segment sent, with the socket that sent it. */
@@ -1010,8 +1011,9 @@ static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!bblog_tuple_from_skb(&key, state->net, skb, &ev))
 		return NF_ACCEPT;
-	if (keyed)
-		bblog_conn_log_tuple(&key, &ev);
+	/* a connection with its key records it; else its handshake may */
+	if (keyed && bblog_conn_log_tuple(&key, &ev))
+		return NF_ACCEPT;
 	if (bblog_hs_pending())
 		bblog_hs_in(skb, &key, ev.th_off);
 	return NF_ACCEPT;

@@ -266,7 +266,113 @@ static struct kunit_suite bblog_logid_suite = {
 	.test_cases = bblog_logid_cases,
 };
 
-kunit_test_suites(&bblog_logid_suite);
+/*
+ * A segment of a handshake's 4-tuple: a TCP header with a timestamp option
+ * (@tsval), @flags, and @payload bytes of data.
+ */
+static struct sk_buff *bblog_hs_test_skb(struct kunit *test, u8 flags,
+					 u32 tsval, unsigned int payload)
+{
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	u8 *opt;
+
+	skb = alloc_skb(sizeof(*th) + 12 + payload, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	th = skb_put_zero(skb, sizeof(*th) + 12 + payload);
+	skb_reset_transport_header(skb);
+	th->source = htons(40000);
+	th->dest = htons(5097);
+	th->seq = htonl(1001);
+	th->ack_seq = htonl(2001);
+	th->doff = (sizeof(*th) + 12) / 4;
+	tcp_flag_byte(th) = flags;
+	th->window = htons(502);
+	opt = (u8 *)(th + 1);
+	opt[0] = TCPOPT_NOP;
+	opt[1] = TCPOPT_NOP;
+	opt[2] = TCPOPT_TIMESTAMP;
+	opt[3] = TCPOLEN_TIMESTAMP;
+	put_unaligned_be32(tsval, opt + 4);
+	return skb;
+}
+
+static void bblog_hs_test_add(struct bblog_hs *hs, u8 id, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	spin_lock_bh(&hs->lock);
+	bblog_hs_add_locked(hs, id, TCP_SYN_RECV, skb, 0,
+			    id == BBLOG_EV_IN && !th->syn && !th->rst);
+	spin_unlock_bh(&hs->lock);
+}
+
+/*
+ * The segment that made a connection, among its handshake's records: the
+ * last incoming one with its header and length; never a segment sent with
+ * the same header, one of another length or timestamp.  Those kept after
+ * it (they passed LOCAL_IN while it waited in the child's backlog) follow
+ * it in the connection's history.
+ */
+static void bblog_hs_find_segment_test(struct kunit *test)
+{
+	struct sk_buff *syn, *synack, *ack, *ack2, *data, *other;
+	struct bblog_hs *hs;
+
+	hs = kunit_kzalloc(test, sizeof(*hs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hs);
+	spin_lock_init(&hs->lock);
+	syn = bblog_hs_test_skb(test, TCPHDR_SYN, 1, 0);
+	synack = bblog_hs_test_skb(test, TCPHDR_SYN | TCPHDR_ACK, 1, 0);
+	ack = bblog_hs_test_skb(test, TCPHDR_ACK, 2, 0);
+	ack2 = bblog_hs_test_skb(test, TCPHDR_ACK, 2, 0);	/* a copy */
+	data = bblog_hs_test_skb(test, TCPHDR_ACK | TCPHDR_PSH, 2, 100);
+	other = bblog_hs_test_skb(test, TCPHDR_ACK, 3, 0);
+
+	bblog_hs_test_add(hs, BBLOG_EV_IN, syn);
+	bblog_hs_test_add(hs, BBLOG_EV_OUT, synack);
+	bblog_hs_test_add(hs, BBLOG_EV_IN, ack);
+	bblog_hs_test_add(hs, BBLOG_EV_IN, data);
+	KUNIT_EXPECT_EQ(test, hs->n, 4);
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, ack, 0), 2);
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, data, 0), 3);
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, syn, 0), 0);
+	/* the same header sent, not received */
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, synack, 0), -1);
+	/* another timestamp, another length */
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, other, 0), -1);
+	skb_trim(data, data->len - 1);
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, data, 0), -1);
+	/* a copy received again: the later one made the connection */
+	bblog_hs_test_add(hs, BBLOG_EV_IN, ack2);
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, ack, 0), 4);
+	/* not kept (no room): not found */
+	while (hs->n < BBLOG_HS_RECORDS)
+		bblog_hs_test_add(hs, BBLOG_EV_IN, syn);
+	bblog_hs_test_add(hs, BBLOG_EV_IN, other);
+	KUNIT_EXPECT_EQ(test, hs->lost, 1);
+	KUNIT_EXPECT_TRUE(test, hs->pend_lost);
+	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, other, 0), -1);
+
+	kfree_skb(syn);
+	kfree_skb(synack);
+	kfree_skb(ack);
+	kfree_skb(ack2);
+	kfree_skb(data);
+	kfree_skb(other);
+}
+
+static struct kunit_case bblog_hs_cases[] = {
+	KUNIT_CASE(bblog_hs_find_segment_test),
+	{}
+};
+
+static struct kunit_suite bblog_hs_suite = {
+	.name = "tcp_bblog_handshake",
+	.test_cases = bblog_hs_cases,
+};
+
+kunit_test_suites(&bblog_logid_suite, &bblog_hs_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for tcp_bblog: log IDs and retention");
+MODULE_DESCRIPTION("KUnit tests for tcp_bblog: log IDs, retention, handshakes");
