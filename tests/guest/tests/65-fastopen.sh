@@ -28,6 +28,16 @@ tcpext() {
 		if (!h) { for (i = 2; i <= NF; i++) n[i] = $i; h = 1; next }
 		for (i = 2; i <= NF; i++) if (n[i] == f) print $i }' /proc/net/netstat
 }
+# diag MESSAGE: what can explain a wait that failed, then die.
+diag() {
+	bb_a cat /proc/net/tcp
+	bb_b cat /proc/net/tcp
+	cat $BB_DIR/c*.out $BB_DIR/srv*.out
+	bb_a grep -h '^TcpExt' /proc/net/netstat
+	bb_b grep -h '^TcpExt' /proc/net/netstat
+	bb_a nft list ruleset
+	die "$1"
+}
 # past_syn PORT: the server's connection on PORT has processed a segment
 # after its SYN (it is past SYN_RECV).
 past_syn() {
@@ -35,12 +45,7 @@ past_syn() {
 	until bb_b awk -v p=":$(printf '%04X' "$1")" '$4 != "0A" && $4 != "03" &&
 		substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp; do
 		i=$((i + 1))
-		if [ $i -ge 600 ]; then
-			bb_b cat /proc/net/tcp
-			cat $BB_DIR/c*.out $BB_DIR/srv*.out
-			bb_b grep -h '^TcpExt' /proc/net/netstat
-			die "port $1: no connection past SYN_RECV in 60 s"
-		fi
+		[ $i -lt 600 ] || diag "port $1: no connection past SYN_RECV in 60 s"
 		usleep 100000
 	done
 }
@@ -102,7 +107,7 @@ i=0
 until bb_b awk '$4 == "03" && substr($2, length($2) - 4) == ":1423" && $7 + 0 >= 1 { f = 1 }
 	END { exit !f }' /proc/net/tcp; do
 	i=$((i + 1))
-	[ $i -lt 300 ] || die "5: the SYN-ACK was not sent again in 30 s"
+	[ $i -lt 600 ] || diag "5: the SYN-ACK was not sent again in 60 s"
 	usleep 100000
 done
 bb_a nft delete table inet tfo
