@@ -898,7 +898,12 @@ void bblog_conn_new_sock(struct sock *sk, bool passive)
 	struct bblog_net *bn = bblog_net(sock_net(sk));
 	struct bblog_template t;
 
-	if (READ_ONCE(bn->disable_all) || bblog_conn_lookup(sk))
+	/*
+	 * Nothing can select it where nothing was ever asked: every way
+	 * (auto_*, rules, a listener's template) places the hooks first.
+	 */
+	if (!READ_ONCE(bn->hooks_armed) || READ_ONCE(bn->disable_all) ||
+	    bblog_conn_lookup(sk))
 		return;
 	/*
 	 * A passive child still carries its listener's cookie at this change
@@ -929,9 +934,10 @@ void bblog_conn_new_child(struct sock *child, const struct sock *listener)
 	struct bblog_event ev = {
 		.id = BBLOG_EV_STATE, .arg1 = TCP_LISTEN, .arg2 = TCP_SYN_RECV,
 	};
+	const struct bblog_net *bn = bblog_net(sock_net(child));
 	struct bblog_template t;
 
-	if (READ_ONCE(bblog_net(sock_net(child))->disable_all) ||
+	if (!READ_ONCE(bn->hooks_armed) || READ_ONCE(bn->disable_all) ||
 	    bblog_conn_lookup(child))
 		return;
 	if (bblog_listen_template(atomic64_read(&listener->sk_cookie), &t))

@@ -462,8 +462,18 @@ static unsigned int fail_hook;
 module_param(fail_hook, uint, 0444);
 MODULE_PARM_DESC(fail_hook, "test builds: fail registering hook N at load");
 #define bblog_fail_hook(n)	(fail_hook == (n))
+
+/*
+ * Test builds only: while set, placing a namespace's hooks fails as if
+ * netfilter had no memory, to exercise what asked for them.
+ */
+static bool fail_arm;
+module_param(fail_arm, bool, 0644);
+MODULE_PARM_DESC(fail_arm, "test builds: placing the hooks fails while set");
+#define bblog_fail_arm()	READ_ONCE(fail_arm)
 #else
 #define bblog_fail_hook(n)	false
+#define bblog_fail_arm()	false
 #endif
 
 /*
@@ -869,13 +879,14 @@ static bool bblog_kprobes_trapping(void)
 
 static void bblog_kprobes_register(void)
 {
-	int i, err, wait;
+	int i, err;
 
 	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
 		/* only in place of the tracepoint */
 		if (i == BBLOG_KP_ERROR_REPORT &&
 		    bblog_tps[BBLOG_TP_ERROR_REPORT].tp)
 			continue;
+		bblog_kps[i].flags |= KPROBE_FLAG_DISABLED;
 		err = register_kprobe(&bblog_kps[i]);
 		if (err) {
 			pr_warn("kprobe on %s failed (%d): %s are not recorded\n",
@@ -885,6 +896,7 @@ static void bblog_kprobes_register(void)
 		bblog_kp_registered[i] = !err;
 	}
 	for (i = 0; i < ARRAY_SIZE(bblog_krps); i++) {
+		bblog_krps[i].kp.flags |= KPROBE_FLAG_DISABLED;
 		err = register_kretprobe(&bblog_krps[i]);
 		if (err) {
 			pr_warn("kretprobe on %s failed (%d): %s\n",
@@ -894,11 +906,48 @@ static void bblog_kprobes_register(void)
 		}
 		WRITE_ONCE(bblog_krp_registered[i], !err);
 	}
+}
+
+/*
+ * The kprobes are registered disabled at load, so that the kernel's checks
+ * (and what this one cannot give) are known then, and armed at the first
+ * use of any namespace (bblog_hooks_arm()): while nothing can be logged
+ * anywhere, no segment outside ESTABLISHED, accept or timer pays a probe.
+ */
+static DEFINE_MUTEX(bblog_arm_lock);	/* armed states; bblog_unloading */
+static bool bblog_unloading;
+static bool bblog_kprobes_armed;
+
+static void bblog_kprobes_arm(void)
+{
+	int i, err, wait;
+
+	lockdep_assert_held(&bblog_arm_lock);
+	if (bblog_kprobes_armed)
+		return;
+	bblog_kprobes_armed = true;
+	for (i = 0; i < ARRAY_SIZE(bblog_kps); i++) {
+		if (!bblog_kp_registered[i])
+			continue;
+		err = enable_kprobe(&bblog_kps[i]);
+		if (err)
+			pr_warn("kprobe on %s: enabling failed (%d): %s are not recorded\n",
+				bblog_kps[i].symbol_name, err, bblog_kp_loses[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(bblog_krps); i++) {
+		if (!bblog_krp_registered[i])
+			continue;
+		err = enable_kretprobe(&bblog_krps[i]);
+		if (err)
+			pr_warn("kretprobe on %s: enabling failed (%d): %s\n",
+				bblog_krps[i].kp.symbol_name, err,
+				bblog_krp_loses[i]);
+	}
 	/*
-	 * Kernels without kprobes on ftrace optimize a new kprobe into a jump
-	 * a few jiffies later; until then its hits are skipped (see
-	 * bblog_kp_trapped_hit()).  Give that up to a second, so that the
-	 * module is loaded with its probes working where they can.
+	 * Kernels without kprobes on ftrace optimize an armed kprobe into a
+	 * jump a few jiffies later; until then its hits are skipped (see
+	 * bblog_kp_trapped_hit()).  Give that up to a second, so that what
+	 * is asked next is recorded where the probes can work.
 	 */
 	for (wait = 0; wait < 50 && bblog_kprobes_trapping(); wait++)
 		msleep(20);
@@ -1073,11 +1122,9 @@ static const struct nf_hook_ops bblog_nf_ops[] = {
  * template is a socket option, the rules and auto_* are the namespace's
  * own), so no segment of a logged connection passes before them; a
  * namespace where nothing was ever asked pays nothing per packet.  They
- * stay until the namespace or the module goes.
+ * stay until the namespace or the module goes.  The first namespace's
+ * arms the kprobes, for all.
  */
-static DEFINE_MUTEX(bblog_arm_lock);	/* hooks_armed; bblog_unloading */
-static bool bblog_unloading;
-
 int bblog_hooks_arm(struct net *net)
 {
 	struct bblog_net *bn = bblog_net(net);
@@ -1088,10 +1135,13 @@ int bblog_hooks_arm(struct net *net)
 		return 0;
 	mutex_lock(&bblog_arm_lock);
 	if (!bn->hooks_armed && !bblog_unloading) {
-		err = nf_register_net_hooks(net, bblog_nf_ops,
+		err = bblog_fail_arm() ? -ENOMEM :
+		      nf_register_net_hooks(net, bblog_nf_ops,
 					    ARRAY_SIZE(bblog_nf_ops));
-		if (!err)
+		if (!err) {
+			bblog_kprobes_arm();
 			WRITE_ONCE(bn->hooks_armed, true);
+		}
 	}
 	mutex_unlock(&bblog_arm_lock);
 	return err;
@@ -1148,11 +1198,14 @@ err_tracepoints:
 /* After this returns no probe runs or will run. */
 void bblog_hooks_uninit(void)
 {
-	bblog_kprobes_unregister();
-	/* a setting written now places no hooks the exits would miss */
+	/*
+	 * A setting written now places no hooks the exits would miss, nor
+	 * arms a kprobe being unregistered.
+	 */
 	mutex_lock(&bblog_arm_lock);
 	bblog_unloading = true;
 	mutex_unlock(&bblog_arm_lock);
+	bblog_kprobes_unregister();
 	unregister_pernet_subsys(&bblog_hooks_net_ops);
 	bblog_tracepoints_unregister(ARRAY_SIZE(bblog_tps));
 }

@@ -187,6 +187,17 @@ struct bblog_setting {
 	size_t offset;
 };
 
+/* auto_ratio, auto_mode, auto_all: 4-byte values that decide selection */
+static bool bblog_setting_is_auto(const struct bblog_setting *set)
+{
+	BUILD_BUG_ON(sizeof_field(struct bblog_net, auto_ratio) != sizeof(unsigned int) ||
+		     sizeof_field(struct bblog_net, auto_mode) != sizeof(unsigned int) ||
+		     sizeof_field(struct bblog_net, auto_all) != sizeof(unsigned int));
+	return set->offset == offsetof(struct bblog_net, auto_ratio) ||
+	       set->offset == offsetof(struct bblog_net, auto_mode) ||
+	       set->offset == offsetof(struct bblog_net, auto_all);
+}
+
 static int bblog_setting_handler(BBLOG_CTL_TABLE *table, int write,
 				 void *buf, size_t *lenp, loff_t *ppos)
 {
@@ -194,20 +205,35 @@ static int bblog_setting_handler(BBLOG_CTL_TABLE *table, int write,
 	const struct bblog_net *bn = (const void *)((const char *)table->data -
 						    set->offset);
 	struct ctl_table tmp = *table;
-	int err;
+	unsigned int val, ratio;
+	int err, mode;
 
 	if (write && !bblog_may_configure(bn))
 		return -EPERM;
 	tmp.extra1 = set->min;
 	tmp.extra2 = set->max;
+	if (!write || !bblog_setting_is_auto(set))
+		return set->handler(&tmp, write, buf, lenp, ppos);
+	/*
+	 * auto_* that will select: the namespace's segments are to be seen
+	 * first; if its hooks cannot be placed, the setting stays as it was.
+	 */
+	val = *(unsigned int *)table->data;
+	tmp.data = &val;
 	err = set->handler(&tmp, write, buf, lenp, ppos);
-	/* auto_* now selects: the namespace's segments are to be seen */
-	if (!err && write && (set->offset == offsetof(struct bblog_net, auto_ratio) ||
-			      set->offset == offsetof(struct bblog_net, auto_mode) ||
-			      set->offset == offsetof(struct bblog_net, auto_all)) &&
-	    READ_ONCE(bn->auto_ratio) && READ_ONCE(bn->auto_mode) > BBLOG_MODE_OFF)
+	if (err)
+		return err;
+	ratio = set->offset == offsetof(struct bblog_net, auto_ratio) ?
+		val : READ_ONCE(bn->auto_ratio);
+	mode = set->offset == offsetof(struct bblog_net, auto_mode) ?
+	       (int)val : READ_ONCE(bn->auto_mode);
+	if (ratio && mode > BBLOG_MODE_OFF) {
 		err = bblog_hooks_arm(read_pnet(&bn->net));
-	return err;
+		if (err)
+			return err;
+	}
+	WRITE_ONCE(*(unsigned int *)table->data, val);
+	return 0;
 }
 
 #define BBLOG_SETTING(field, fn, lo, hi)				\

@@ -5,11 +5,24 @@
 # (net.tcp_bblog.stat_hooks_armed, per namespace); they stay until the
 # namespace or the module goes.  What is asked is logged from its first
 # segment: the connection whose socket option placed them has its SYN.
+# The kprobes (segments outside ESTABLISHED, accept, timers) are
+# registered disabled at load and armed by the first namespace's use, as
+# the kernel's list of kprobes shows.  If the hooks cannot be placed, what
+# asked for them fails and nothing changes.
 . /guest/lib.sh
 . /usr/local/bin/bbtest-lib.sh
 
 P=/proc/sys/net/tcp_bblog
 armed() { bb_$1 cat $P/stat_hooks_armed; }
+KPL=/sys/kernel/debug/kprobes/list
+# the kprobe on tcp_rcv_state_process: none, disabled or armed
+kprobe() {
+	l=$(grep ' tcp_rcv_state_process+0x0 ' $KPL) || { echo none; return; }
+	case $l in
+	*'[DISABLED]'*) echo disabled ;;
+	*) echo armed ;;
+	esac
+}
 
 bb_begin
 expect_eq "loaded: no hooks in a, b, the initial namespace" \
@@ -23,6 +36,32 @@ bb_sysctl b auto_all 1
 bb_sysctl b auto_ratio 0
 bb_sysctl b disable_all 0
 expect_eq "settings that select nothing (auto_ratio 0): none" "$(armed b)" 0
+[ -r $KPL ] || die "no $KPL (debugfs)"
+cat $KPL
+expect_eq "nothing asked: the kprobes registered, disabled" "$(kprobe)" disabled
+
+# placing the hooks fails (test builds' fail_arm: as if netfilter had no
+# memory): what asked for them fails with that error, nothing half done
+FA=/sys/module/tcp_bblog/parameters/fail_arm
+echo 1 > $FA
+bb_server srv0 -p 5170 -n 1 --sink
+s0=$BB_PID
+bb_a bbtest client -a $BB_B4 -p 5170 --mode tail-auto --bytes 10 > $BB_DIR/c0.out 2>&1 &&
+	die "a socket option succeeded while the hooks cannot be placed"
+cat $BB_DIR/c0.out
+grep -q 'BBLOG_SO_MODE.*ENOMEM' $BB_DIR/c0.out || die "the socket option: not ENOMEM"
+bb_b sh -c "echo 1 > $P/auto_ratio" 2> $BB_DIR/ratio.err &&
+	die "auto_ratio 1 written while the hooks cannot be placed"
+cat $BB_DIR/ratio.err
+bb_b bblog rule add passive sport 5173 mode tail > $BB_DIR/rule.err 2>&1 &&
+	die "a rule added while the hooks cannot be placed"
+cat $BB_DIR/rule.err
+expect_eq "failed: auto_ratio kept, no rule, no hooks, nothing logged" \
+	"$(bb_b cat $P/auto_ratio)/$(bb_b bblog rule list | wc -l)/$(armed a)/$(armed b)/$(bb_a cat $P/stat_conns)" \
+	0/0/0/0/0
+expect_eq "failed: the kprobes still disabled" "$(kprobe)" disabled
+echo 0 > $FA
+bb_stop $s0
 
 # a socket option: the client's connection (tail-auto: dumped at close)
 bb_reader r
@@ -32,6 +71,8 @@ bb_a bbtest client -a $BB_B4 -p 5172 --mode tail-auto --bytes 1000 > $BB_DIR/c2.
 	die "client 2"
 bb_wait_for $BB_DIR/srv2.out '^done' 30
 expect_eq "a socket option: its namespace's" "$(armed a)/$(armed b)" 1/0
+cat $KPL
+expect_eq "a socket option: the kprobes armed" "$(kprobe)" armed
 
 # a rule, in b
 bb_b bblog rule add passive sport 5173 mode tail > /dev/null || die "rule add"
