@@ -802,6 +802,30 @@ bool bblog_conn_log_tuple(const struct bblog_tuple *key,
 }
 
 /*
+ * An incoming segment whose socket is known (early demux found it): what
+ * bblog_conn_log_tuple() does, with the connection filed under that
+ * socket's 4-tuple found without hashing the tuple.  True if recorded.
+ */
+bool bblog_conn_log_sock_in(const struct sock *sk, const struct bblog_event *ev)
+{
+	struct bblog_conn *c;
+	bool logged = false;
+
+	rcu_read_lock();
+	c = bblog_conn_lookup(sk);
+	if (c) {
+		spin_lock_bh(&c->lock);
+		if (!c->dead && c->keyed) {
+			bblog_conn_log_locked(c, c->sk, ev);
+			logged = true;
+		}
+		spin_unlock_bh(&c->lock);
+	}
+	rcu_read_unlock();
+	return logged;
+}
+
+/*
  * @sk gives its 4-tuple up (@closing: it moves to CLOSE, reset, failed or
  * disconnected, while its file may stay open) or connects again: it is
  * unfiled at once, so that a later connection on the same tuple, maybe of

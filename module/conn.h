@@ -109,6 +109,7 @@ bool bblog_conn_keyed_in(const struct net *net);
 
 struct bblog_conn *bblog_conn_lookup(const struct sock *sk);
 bool bblog_conn_log_tuple(const struct bblog_tuple *key, const struct bblog_event *ev);
+bool bblog_conn_log_sock_in(const struct sock *sk, const struct bblog_event *ev);
 void bblog_conn_log_rcv(const struct sock *sk, const struct bblog_event *ev);
 struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp);
 void bblog_conn_get(struct bblog_conn *c);

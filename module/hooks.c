@@ -4,21 +4,23 @@
  *
  * Tracepoints (found by name, most are not exported): state changes,
  * retransmissions, resets, congestion state, receive buffer tuning, socket
- * errors, checksum errors and destruction.  Netfilter hooks in every network namespace:
- * LOCAL_OUT sees every segment sent, with its socket; LOCAL_IN every segment
- * received, as it arrived (before the stack coalesces ACKs in a socket's
- * backlog), found by its 4-tuple.  A passive connection is created by its
- * handshake's last ACK, after that ACK passed LOCAL_IN: a kprobe on
- * tcp_rcv_state_process() records it, and whatever a connection receives
- * before it has its 4-tuple key.  Timer events come from kprobes where the kernel acts:
- * the retransmission timer (tcp_retransmit_timer), the tail loss probe,
+ * errors, checksum errors and destruction.  Netfilter hooks in each network
+ * namespace where something can be logged: LOCAL_OUT sees every segment
+ * sent, with its socket; LOCAL_IN every segment received, as it arrived
+ * (before the stack coalesces ACKs in a socket's backlog), found by the
+ * socket early demux gave it or by its 4-tuple.  A passive connection is
+ * created by its handshake's last ACK, after that ACK passed LOCAL_IN: a
+ * kprobe on tcp_rcv_state_process() records it, and whatever a connection
+ * receives before it has its 4-tuple key.  Timer events come from kprobes
+ * where the kernel acts: the retransmission timer (tcp_retransmit_timer), the tail loss probe,
  * zero-window and keepalive probes (tcp_write_wakeup), and the retransmit
  * after a path MTU reduction (tcp_simple_retransmit).  Kretprobes: the
  * owner of an accepted connection (inet_csk_accept) and an orphan closed
  * for want of resources (tcp_check_oom).  Without kprobes those events
  * are not recorded and the load says so.
  *
- * Every probe returns at once while no connection is logged.
+ * The kprobes are armed with the first namespace's hooks; every probe
+ * returns at once while no connection is logged.
  */
 #include <linux/delay.h>
 #include <linux/kprobes.h>
@@ -1048,20 +1050,44 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* Every segment received, found by its 4-tuple. */
+/*
+ * A segment whose socket early demux found (ip_rcv_finish(), before
+ * LOCAL_IN; a full TCP socket, not a listener: the one with its 4-tuple):
+ * 1 if that socket's connection recorded it, 0 if not, -1 if the socket
+ * is not known so.
+ */
+static int bblog_nf_in_sock(const struct sk_buff *skb, struct bblog_event *ev)
+{
+	const struct sock *sk = skb->sk;
+
+	if (!sk || !sk_fullsock(sk) || !bblog_is_tcp(sk) ||
+	    sk->sk_state == TCP_LISTEN)
+		return -1;
+	ev->th_off = bblog_tcp_offset(skb);
+	if (ev->th_off < 0)
+		return -1;
+	return bblog_conn_log_sock_in(sk, ev);
+}
+
+/* Every segment received, found by its socket or its 4-tuple. */
 static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
 	bool keyed = bblog_conn_keyed_in(state->net);
 	struct bblog_tuple key;
+	int known = -1;
 
 	if (!keyed && !bblog_hs_pending())
+		return NF_ACCEPT;
+	if (keyed)
+		known = bblog_nf_in_sock(skb, &ev);
+	if (known > 0 || (!known && !bblog_hs_pending()))
 		return NF_ACCEPT;
 	if (!bblog_tuple_from_skb(&key, state->net, skb, &ev))
 		return NF_ACCEPT;
 	/* a connection with its key records it; else its handshake may */
-	if (keyed && bblog_conn_log_tuple(&key, &ev))
+	if (known < 0 && keyed && bblog_conn_log_tuple(&key, &ev))
 		return NF_ACCEPT;
 	if (bblog_hs_pending())
 		bblog_hs_in(skb, &key, ev.th_off);
