@@ -15,9 +15,10 @@
 P=/proc/sys/net/tcp_bblog
 armed() { bb_$1 cat $P/stat_hooks_armed; }
 KPL=/sys/kernel/debug/kprobes/list
-# the kprobe on tcp_rcv_state_process: none, disabled or armed
+# the kprobe on tcp_rcv_state_process (at +0x4 past an IBT endbr64 on
+# 6.12 and later): none, disabled or armed
 kprobe() {
-	l=$(grep ' tcp_rcv_state_process+0x0 ' $KPL) || { echo none; return; }
+	l=$(grep -E ' tcp_rcv_state_process\+0x[0-9a-f]+ ' $KPL) || { echo none; return; }
 	case $l in
 	*'[DISABLED]'*) echo disabled ;;
 	*) echo armed ;;
