@@ -94,11 +94,11 @@ struct bblog_conn {
 	struct bblog_ring ring;
 	struct bblog_endpoint ep;
 
-	/* Set under both this lock and bblog_ids_lock; read under either. */
+	/* Its bucket: set and read under this lock. */
 	struct bblog_logid *logid;
-	struct list_head id_node;	/* in logid->conns, under bblog_ids_lock */
+	struct list_head id_node;	/* in logid->conns, under its lock */
 	unsigned long expires;		/* jiffies, once closed and retained */
-	struct list_head retained;	/* in the retention list, under bblog_ids_lock */
+	struct list_head retained;	/* in logid->ids->retained, under its lock */
 };
 
 int bblog_conn_init(void);

@@ -238,8 +238,8 @@ static int bblog_genl_list_start(struct netlink_callback *cb)
 		if (!l)
 			return -ENOMEM;
 		l->n = bblog_conn_collect(bblog_net_cookie(net), l->conns, max);
-		l->n += bblog_logid_collect_retained(bblog_net_cookie(net), l->conns + l->n,
-						     max - l->n);
+		l->n += bblog_logid_collect_retained(&bblog_net(net)->ids,
+						     l->conns + l->n, max - l->n);
 		if (l->n < max)
 			break;
 		for (i = 0; i < l->n; i++)
@@ -581,8 +581,8 @@ static int bblog_genl_dump(struct sk_buff *skb, struct genl_info *info)
 	if (tb[BBLOG_A_MATCH])
 		return bblog_genl_by_filter(info, &req, bblog_genl_dump_one);
 	if (tb[BBLOG_A_ID]) {
-		err = bblog_logid_dump_name(bblog_net_cookie(net), nla_data(tb[BBLOG_A_ID]),
-					    req.reason);
+		err = bblog_logid_dump_name(&bblog_net(net)->ids,
+					    nla_data(tb[BBLOG_A_ID]), req.reason);
 		if (err == -ENOENT)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[BBLOG_A_ID],
 					    "no connection carries this log ID here");

@@ -166,11 +166,11 @@ static int bblog_retention_handler(BBLOG_CTL_TABLE *table, int write,
 				   void *buf, size_t *lenp, loff_t *ppos)
 {
 	int err = proc_douintvec_minmax(table, write, buf, lenp, ppos);
-	const struct bblog_net *bn;
+	struct bblog_net *bn;
 
 	if (!err && write) {
 		bn = container_of(table->data, struct bblog_net, closed_retention_ms);
-		bblog_logid_retention_cut(bn->net_cookie,
+		bblog_logid_retention_cut(&bn->ids,
 					  READ_ONCE(bn->closed_retention_ms));
 	}
 	return err;
@@ -535,10 +535,12 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 			return -ENOMEM;
 	}
 
+	if (bblog_ids_init(&bn->ids))
+		goto err_nstats;
 	table = kmemdup(bblog_sysctl_template, sizeof(bblog_sysctl_template),
 			GFP_KERNEL);
 	if (!table)
-		goto err_nstats;
+		goto err_ids;
 	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
 		table[i].data = (char *)bn + (uintptr_t)table[i].data;
 	for (; table[i].procname; i++)
@@ -569,6 +571,8 @@ static int __net_init bblog_sysctl_net_init(struct net *net)
 
 err_table:
 	kfree(table);
+err_ids:
+	bblog_ids_exit(&bn->ids);
 err_nstats:
 	bblog_nstats_put(bn->nstats);
 	return -ENOMEM;
@@ -579,7 +583,7 @@ static void __net_exit bblog_sysctl_net_exit(struct net *net)
 	struct bblog_net *bn = bblog_net(net);
 
 	/* Its connections kept for dumps by ID go with it. */
-	bblog_logid_retention_cut(bn->net_cookie, 0);
+	bblog_ids_exit(&bn->ids);
 	bblog_rules_flush(net);
 	unregister_net_sysctl_table(bn->hdr);
 	kfree(bn->table);

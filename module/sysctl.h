@@ -6,6 +6,7 @@
 #include <linux/ratelimit_types.h>
 #include <net/net_namespace.h>
 
+#include "logid.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -33,6 +34,7 @@ struct bblog_net {
 	atomic_t keyed;			/* connections filed under its 4-tuples */
 	bool hooks_armed;		/* its netfilter hooks are placed */
 	possible_net_t net;		/* the namespace */
+	struct bblog_ids ids;		/* its log IDs */
 };
 
 /* The host-wide settings (net.tcp_bblog.* of the initial namespace). */

@@ -77,6 +77,14 @@ static void bblog_logid_test_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bblog_budget_used(), 0ULL);
 }
 
+/* No bucket left in the initial namespace's table. */
+static bool bblog_ids_empty(void)
+{
+	struct bblog_ids *ids = &bblog_net(&init_net)->ids;
+
+	return list_empty(&ids->all) && !atomic_read(&ids->table.nelems);
+}
+
 static struct sock *bblog_sk(struct kunit *test, int i)
 {
 	return ((struct bblog_logid_fixture *)test->priv)->sock[i]->sk;
@@ -136,18 +144,36 @@ static void bblog_logid_join_move_leave_test(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, bblog_set(test, i, ""), 0);
 	KUNIT_EXPECT_NULL(test, bblog_c(test, 0)->logid);
-	KUNIT_EXPECT_TRUE(test, hash_empty(bblog_ids));
+	KUNIT_EXPECT_TRUE(test, bblog_ids_empty());
 }
 
-/* Equal IDs in different network namespaces are different buckets. */
+/*
+ * Each namespace has its own table of IDs, with a random hash seed of its
+ * own: equal IDs in different namespaces are different buckets, and which
+ * IDs share a hash chain cannot be predicted.
+ */
 static void bblog_logid_netns_test(struct kunit *test)
 {
+	struct bblog_ids *ids = &bblog_net(&init_net)->ids, other;
+	u32 seed, other_seed;
+
 	KUNIT_EXPECT_EQ(test, bblog_set(test, 0, "x"), 0);
-	spin_lock_bh(&bblog_ids_lock);
-	KUNIT_EXPECT_NOT_NULL(test, bblog_logid_find(init_net.net_cookie, INVALID_UID, "x"));
-	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie + 1, INVALID_UID, "x"));
-	KUNIT_EXPECT_NULL(test, bblog_logid_find(init_net.net_cookie, INVALID_UID, "y"));
-	spin_unlock_bh(&bblog_ids_lock);
+	KUNIT_EXPECT_PTR_EQ(test, bblog_c(test, 0)->logid->ids, ids);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, bblog_logid_find(ids, INVALID_UID, "x"),
+			    bblog_c(test, 0)->logid);
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(ids, INVALID_UID, "y"));
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(ids, KUIDT_INIT(0), "x"));
+	rcu_read_unlock();
+
+	KUNIT_ASSERT_EQ(test, bblog_ids_init(&other), 0);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, bblog_logid_find(&other, INVALID_UID, "x"));
+	seed = rcu_dereference(ids->table.tbl)->hash_rnd;
+	other_seed = rcu_dereference(other.table.tbl)->hash_rnd;
+	rcu_read_unlock();
+	KUNIT_EXPECT_NE(test, seed, other_seed);
+	bblog_ids_exit(&other);
 }
 
 /*
@@ -176,7 +202,7 @@ static void bblog_logid_owner_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 2U);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ(test, bblog_set(test, i, ""), 0);
-	KUNIT_EXPECT_TRUE(test, hash_empty(bblog_ids));
+	KUNIT_EXPECT_TRUE(test, bblog_ids_empty());
 }
 
 /* auto_all = 0: every ratio-th new ID is logged; its members inherit. */
@@ -211,6 +237,7 @@ static void bblog_logid_retention_test(struct kunit *test)
 	struct bblog_conn *c = bblog_c(test, 0);
 	struct sock *sk = bblog_sk(test, 0);
 	u64 dumps = bblog_stat_read(NULL, BBLOG_STAT_DUMPS);
+	struct bblog_ids *ids = &bblog_net(&init_net)->ids;
 	int i;
 
 	bblog_net(&init_net)->closed_retention_ms = 60000;
@@ -234,20 +261,96 @@ static void bblog_logid_retention_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->ring.count, 6U);
 	KUNIT_EXPECT_EQ(test, bblog_count(test, 1), 2U);
 
-	/* Not expired yet: the reaper keeps it. */
-	bblog_logid_reap(false);
+	/* Not expired yet: the reaper keeps it, and is due when it expires. */
+	bblog_logid_reap(ids, false);
 	KUNIT_EXPECT_PTR_NE(test, (void *)c->logid, NULL);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&ids->expire));
+	KUNIT_EXPECT_TRUE(test, time_after_eq(ids->expire.timer.expires,
+					      c->expires - 1));
 
 	/* Dumping the ID from the open member dumps the closed one too. */
 	KUNIT_EXPECT_EQ(test, bblog_logid_dump(bblog_c(test, 1), bblog_sk(test, 1), "err"), 0);
 	KUNIT_EXPECT_EQ(test, bblog_stat_read(NULL, BBLOG_STAT_DUMPS), dumps + 1);
 	KUNIT_EXPECT_EQ(test, c->ring.count, 0U);
 
-	/* Dumped, it expires at the next pass and leaves its bucket. */
-	bblog_logid_reap(false);
+	/*
+	 * Dumped, it expires at once: the namespace's expiry work (due now;
+	 * run here if it has not run yet) frees it from its bucket.
+	 */
+	flush_delayed_work(&ids->expire);
 	KUNIT_EXPECT_NULL(test, c->logid);
 	KUNIT_EXPECT_EQ(test, bblog_count(test, 1), 1U);
 	bblog_conn_put(c);
+}
+
+/* Close connection @i of the fixture with @n records: it is retained. */
+static struct bblog_conn *bblog_close_logged(struct kunit *test, int i, int n)
+{
+	struct bblog_logid_fixture *f = test->priv;
+	struct bblog_event ev = { .id = BBLOG_EV_STATE };
+	struct bblog_conn *c = bblog_c(test, i);
+	struct sock *sk = bblog_sk(test, i);
+
+	spin_lock_bh(&c->lock);
+	bblog_conn_set_mode_locked(c, BBLOG_MODE_TAIL);
+	while (n--)
+		bblog_conn_log_locked(c, sk, &ev);
+	spin_unlock_bh(&c->lock);
+	bblog_conn_get(c);
+	lock_sock(sk);
+	bblog_conn_destroy(sk);
+	release_sock(sk);
+	f->conn[i] = NULL;
+	return c;
+}
+
+/*
+ * Retained connections expire in the order they close: the expiry work
+ * frees those due from the head of the namespace's list and is set for
+ * the next one, not for a rescan of all of them; a lowered retention
+ * applies to those kept already, in the same order.
+ */
+static void bblog_logid_expiry_order_test(struct kunit *test)
+{
+	struct bblog_ids *ids = &bblog_net(&init_net)->ids;
+	struct bblog_conn *c0, *c1;
+	int i;
+
+	bblog_net(&init_net)->closed_retention_ms = 60000;
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, bblog_set(test, i, "order"), 0);
+	c0 = bblog_close_logged(test, 0, 2);
+	c1 = bblog_close_logged(test, 1, 2);
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&ids->retained, struct bblog_conn,
+						   retained), c0);
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&ids->retained, struct bblog_conn,
+						  retained), c1);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 3U);
+
+	/* The first is due: it goes, the second stays, the work is set for it. */
+	spin_lock_bh(&ids->lock);
+	WRITE_ONCE(c0->expires, jiffies - 1);
+	spin_unlock_bh(&ids->lock);
+	bblog_logid_reap(ids, false);
+	KUNIT_EXPECT_NULL(test, c0->logid);
+	KUNIT_EXPECT_PTR_EQ(test, c1->logid, bblog_c(test, 2)->logid);
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 2U);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&ids->expire));
+	KUNIT_EXPECT_TRUE(test, time_after_eq(ids->expire.timer.expires,
+					      c1->expires - 1));
+
+	/* Retention raised: the work stays set for the first one's time. */
+	bblog_logid_retention_cut(ids, 120000);
+	KUNIT_EXPECT_TRUE(test, time_before_eq(ids->expire.timer.expires,
+					       c1->expires + 1));
+
+	/* Retention lowered to 0: the rest goes now. */
+	bblog_logid_retention_cut(ids, 0);
+	KUNIT_EXPECT_NULL(test, c1->logid);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ids->retained));
+	KUNIT_EXPECT_EQ(test, bblog_count(test, 2), 1U);
+	bblog_conn_put(c0);
+	bblog_conn_put(c1);
 }
 
 static struct kunit_case bblog_logid_cases[] = {
@@ -256,6 +359,7 @@ static struct kunit_case bblog_logid_cases[] = {
 	KUNIT_CASE(bblog_logid_owner_test),
 	KUNIT_CASE(bblog_logid_auto_ratio_test),
 	KUNIT_CASE(bblog_logid_retention_test),
+	KUNIT_CASE(bblog_logid_expiry_order_test),
 	{}
 };
 
