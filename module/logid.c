@@ -20,7 +20,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
-#include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include "conn.h"
@@ -586,26 +585,24 @@ int bblog_logid_dump_name(struct bblog_ids *ids, const char *id,
 /* A namespace goes: its retained connections with it (none is open). */
 void bblog_ids_exit(struct bblog_ids *ids)
 {
-	cancel_delayed_work_sync(&ids->expire);
-	bblog_logid_reap(ids, true);
+	bblog_ids_reap_all(ids);
 	WARN_ON_ONCE(!list_empty(&ids->all));
 	rhashtable_destroy(&ids->table);
 }
 
+/* Every retained connection of @ids freed, its work stopped. */
+void bblog_ids_reap_all(struct bblog_ids *ids)
+{
+	cancel_delayed_work_sync(&ids->expire);
+	bblog_logid_reap(ids, true);
+}
+
 /*
  * Module exit, every open connection gone: the retained ones of every
- * namespace.
+ * namespace (none if the namespaces' parts are gone already: a failed
+ * load, where nothing could be retained, unwinds them first).
  */
 void bblog_logid_uninit(void)
 {
-	struct bblog_ids *ids;
-	struct net *net;
-
-	down_read(&net_rwsem);
-	for_each_net(net) {
-		ids = &bblog_net(net)->ids;
-		cancel_delayed_work_sync(&ids->expire);
-		bblog_logid_reap(ids, true);
-	}
-	up_read(&net_rwsem);
+	bblog_sysctl_reap_ids();
 }

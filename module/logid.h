@@ -55,6 +55,7 @@ struct bblog_logid {
 
 int bblog_ids_init(struct bblog_ids *ids);
 void bblog_ids_exit(struct bblog_ids *ids);
+void bblog_ids_reap_all(struct bblog_ids *ids);
 kuid_t bblog_logid_owner_for(const struct sock *sk);
 int bblog_logid_set(struct bblog_conn *c, struct sock *sk, const char *id,
 		    kuid_t owner, gfp_t gfp);

@@ -5,6 +5,7 @@
  */
 #include <linux/capability.h>
 #include <linux/kernel.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -597,9 +598,12 @@ static struct pernet_operations bblog_sysctl_net_ops = {
 	.size	= sizeof(struct bblog_net),
 };
 
+/* The namespaces' parts are registered (module init and exit only). */
+static bool bblog_pernet_up;
+
 int bblog_sysctl_init(void)
 {
-	int i;
+	int i, err;
 
 	for (i = 0; i < BBLOG_NET_ENTRIES; i++)
 		if (WARN_ON(bblog_settings[i].offset !=
@@ -610,10 +614,30 @@ int bblog_sysctl_init(void)
 	bblog_budget_set_limit(bblog_global_limit);
 	bblog_budget_set_shares(bblog_ns_share, bblog_unpriv_share);
 	bblog_export_set_limit(bblog_export_limit);
-	return register_pernet_subsys(&bblog_sysctl_net_ops);
+	err = register_pernet_subsys(&bblog_sysctl_net_ops);
+	bblog_pernet_up = !err;
+	return err;
 }
 
 void bblog_sysctl_uninit(void)
 {
+	bblog_pernet_up = false;
 	unregister_pernet_subsys(&bblog_sysctl_net_ops);
+}
+
+/*
+ * The retained connections of every namespace, freed (module exit), while
+ * the namespaces' parts exist: after bblog_sysctl_uninit() their exits
+ * have freed them already.
+ */
+void bblog_sysctl_reap_ids(void)
+{
+	struct net *net;
+
+	if (!bblog_pernet_up)
+		return;
+	down_read(&net_rwsem);
+	for_each_net(net)
+		bblog_ids_reap_all(&bblog_net(net)->ids);
+	up_read(&net_rwsem);
 }

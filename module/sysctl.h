@@ -54,6 +54,7 @@ void bblog_host_settings_read(struct bblog_host_settings *h);
 struct bblog_nstats *bblog_net_stats(const struct net *net);
 bool bblog_may_use_sockopts(void);
 int bblog_sysctl_init(void);
+void bblog_sysctl_reap_ids(void);
 void bblog_sysctl_uninit(void);
 
 #endif /* _BBLOG_SYSCTL_H */
