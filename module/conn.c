@@ -689,7 +689,7 @@ bool bblog_conn_passive_first(const struct sock *sk, const struct bblog_event *e
 	struct bblog_hs *hs;
 	unsigned int n, lost, i;
 	bool claimed = false, logged = false;
-	int k = -1;
+	int k = -1, first;
 
 	if (!inet_sk(sk)->inet_dport)
 		return false;
@@ -698,7 +698,7 @@ bool bblog_conn_passive_first(const struct sock *sk, const struct bblog_event *e
 	if (!hs)
 		return false;
 	if (ev && ev->skb && !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
-		k = bblog_hs_find_segment(hs, ev->skb, ev->th_off);
+		k = bblog_hs_find_segment(hs, ev->skb, ev->th_off, &first);
 	if (k >= 0)
 		n = bblog_hs_records(hs, false, &rec, &lost);
 	else
@@ -711,8 +711,17 @@ bool bblog_conn_passive_first(const struct sock *sk, const struct bblog_event *e
 			if (k < 0) {
 				bblog_conn_prepend_locked(c, rec, n, lost);
 			} else {
-				bblog_conn_prepend_locked(c, rec, k, 0);
-				if (!c->creator_seen)
+				bblog_conn_prepend_locked(c, rec, first, 0);
+				/*
+				 * Coalesced: the segments as they arrived, not
+				 * the one the stack made of them.
+				 */
+				if (c->creator_seen)
+					;
+				else if (first < k)
+					for (i = first; i <= k; i++)
+						bblog_conn_append_locked(c, &rec[i]);
+				else
 					bblog_conn_log_locked(c, sk, ev);
 				c->creator_seen = true;
 				logged = true;

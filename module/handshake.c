@@ -452,22 +452,60 @@ unsigned int bblog_hs_records(const struct bblog_hs *hs, bool child,
 	return hs->n - (child && hs->pend);
 }
 
+/* Sequence number, flags and end of an incoming record's segment. */
+static u32 bblog_hs_seq(const struct bblog_record *rec)
+{
+	return bblog_hs_isn(rec);
+}
+
+static u8 bblog_hs_flags(const struct bblog_record *rec)
+{
+	return rec->th[13];
+}
+
 /*
- * Which record of @hs is the segment @skb (its TCP header at @th_off): the
- * last one received with the same header and length, or -1.  The segment
- * that makes a connection is handed to it when the connection exists; if
- * the child's owner held it then (the application that accepted it, on
- * another CPU), it waited in the child's backlog while later segments
- * passed LOCAL_IN and were kept here after it.
+ * May @prev have been coalesced into @next in a socket's backlog
+ * (tcp_add_backlog(): contiguous, both ACKs, neither SYN, RST, URG nor
+ * FIN, the same ECN flags and options)?
+ */
+static bool bblog_hs_coalescable(const struct bblog_record *prev,
+				 const struct bblog_record *next)
+{
+	const u8 no = TCPHDR_SYN | TCPHDR_RST | TCPHDR_URG | TCPHDR_FIN;
+	const u8 ecn = TCPHDR_ECE | TCPHDR_CWR;
+	u8 pf = bblog_hs_flags(prev), nf = bblog_hs_flags(next);
+
+	return prev->event == BBLOG_EV_IN && (prev->flags & BBLOG_RF_HDR) &&
+	       prev->th_len == next->th_len &&
+	       bblog_hs_seq(prev) + prev->payload_len == bblog_hs_seq(next) &&
+	       (pf & nf & TCPHDR_ACK) && !((pf | nf) & no) && !((pf ^ nf) & ecn) &&
+	       !memcmp(prev->th + sizeof(struct tcphdr),
+		       next->th + sizeof(struct tcphdr),
+		       next->th_len - sizeof(struct tcphdr));
+}
+
+/*
+ * Which records of @hs are the segment @skb (its TCP header at @th_off),
+ * the one that made the connection: returns the index of the last one, or
+ * -1; *@first is that of the first of the segments the stack coalesced
+ * into it (the same index if none).  The segment that makes a connection
+ * is handed to it when the connection exists; if the child's owner held
+ * it then (the application that accepted it, on another CPU), it waited
+ * in the child's backlog, where tcp_add_backlog() coalesces the next ones
+ * into it (sequence number, checksum and urgent pointer of the first, ACK
+ * and window of the last, the flags of all, the payload of all), while
+ * each of them passed LOCAL_IN and was kept here.  The longest such run
+ * that ends last wins.
  */
 int bblog_hs_find_segment(const struct bblog_hs *hs, const struct sk_buff *skb,
-			  int th_off)
+			  int th_off, int *first)
 {
-	const struct bblog_record *rec;
+	const struct bblog_record *rec, *last;
+	unsigned int len, payload, sum;
 	const struct tcphdr *th;
 	u8 buf[sizeof(rec->th)];
-	unsigned int len, payload;
-	int i;
+	int i, j, found;
+	u8 flags;
 
 	th = skb_header_pointer(skb, th_off, sizeof(*th), buf);
 	if (!th)
@@ -480,11 +518,32 @@ int bblog_hs_find_segment(const struct bblog_hs *hs, const struct sk_buff *skb,
 		return -1;
 	payload = skb->len > th_off + len ? skb->len - th_off - len : 0;
 	for (i = hs->n - 1; i >= 0; i--) {
-		rec = &hs->rec[i];
-		if (rec->event == BBLOG_EV_IN && (rec->flags & BBLOG_RF_HDR) &&
-		    rec->th_len == len && rec->payload_len == payload &&
-		    !memcmp(rec->th, th, len))
+		last = &hs->rec[i];
+		if (last->event != BBLOG_EV_IN || !(last->flags & BBLOG_RF_HDR) ||
+		    last->th_len != len ||
+		    memcmp(last->th, th, 4) ||				/* ports */
+		    memcmp(last->th + 8, (const u8 *)th + 8, 5) ||	/* ACK, doff */
+		    memcmp(last->th + 14, (const u8 *)th + 14, 2) ||	/* window */
+		    memcmp(last->th + sizeof(*th), th + 1, len - sizeof(*th)))
+			continue;
+		found = -1;
+		sum = 0;
+		flags = 0;
+		for (j = i; j >= 0; j--) {
+			rec = &hs->rec[j];
+			if (j < i && !bblog_hs_coalescable(rec, &hs->rec[j + 1]))
+				break;
+			sum += rec->payload_len;
+			flags |= bblog_hs_flags(rec);
+			if (sum == payload && flags == tcp_flag_byte(th) &&
+			    !memcmp(rec->th + 4, (const u8 *)th + 4, 4) &&	/* seq */
+			    !memcmp(rec->th + 16, (const u8 *)th + 16, 4))	/* check, urg */
+				found = j;
+		}
+		if (found >= 0) {
+			*first = found;
 			return i;
+		}
 	}
 	return -1;
 }

@@ -40,7 +40,7 @@ struct bblog_hs *bblog_hs_take(const struct bblog_tuple *key);
 unsigned int bblog_hs_records(const struct bblog_hs *hs, bool child,
 			      const struct bblog_record **rec, unsigned int *lost);
 int bblog_hs_find_segment(const struct bblog_hs *hs, const struct sk_buff *skb,
-			  int th_off);
+			  int th_off, int *first);
 void bblog_hs_put(struct bblog_hs *hs);
 
 #endif /* _BBLOG_HANDSHAKE_H */

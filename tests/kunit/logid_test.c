@@ -411,17 +411,28 @@ static void bblog_hs_test_add(struct bblog_hs *hs, u8 id, struct sk_buff *skb)
 	spin_unlock_bh(&hs->lock);
 }
 
+static int bblog_hs_test_find(struct bblog_hs *hs, struct sk_buff *skb,
+			      int *first)
+{
+	*first = -2;
+	return bblog_hs_find_segment(hs, skb, 0, first);
+}
+
 /*
  * The segment that made a connection, among its handshake's records: the
- * last incoming one with its header and length; never a segment sent with
- * the same header, one of another length or timestamp.  Those kept after
- * it (they passed LOCAL_IN while it waited in the child's backlog) follow
- * it in the connection's history.
+ * last incoming one with its header and length, or the run of segments
+ * the stack coalesced into it in the child's backlog (sequence number of
+ * the first, ACK and window of the last, the flags and payload of all);
+ * never a segment sent with the same header, one of another length or
+ * timestamp.  Those kept after it (they passed LOCAL_IN while it waited in
+ * the child's backlog) follow it in the connection's history.
  */
 static void bblog_hs_find_segment_test(struct kunit *test)
 {
-	struct sk_buff *syn, *synack, *ack, *ack2, *data, *other;
+	struct sk_buff *syn, *synack, *ack, *ack2, *data, *data2, *merged, *late;
+	struct sk_buff *other;
 	struct bblog_hs *hs;
+	int first;
 
 	hs = kunit_kzalloc(test, sizeof(*hs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, hs);
@@ -431,6 +442,14 @@ static void bblog_hs_find_segment_test(struct kunit *test)
 	ack = bblog_hs_test_skb(test, TCPHDR_ACK, 2, 0);
 	ack2 = bblog_hs_test_skb(test, TCPHDR_ACK, 2, 0);	/* a copy */
 	data = bblog_hs_test_skb(test, TCPHDR_ACK | TCPHDR_PSH, 2, 100);
+	data2 = bblog_hs_test_skb(test, TCPHDR_ACK | TCPHDR_PSH, 2, 100);
+	tcp_hdr(data2)->seq = htonl(1101);
+	tcp_hdr(data2)->window = htons(600);
+	/* what tcp_add_backlog() makes of ack, data and data2 */
+	merged = bblog_hs_test_skb(test, TCPHDR_ACK | TCPHDR_PSH, 2, 200);
+	tcp_hdr(merged)->window = htons(600);
+	late = bblog_hs_test_skb(test, TCPHDR_ACK, 3, 0);	/* a later timestamp */
+	tcp_hdr(late)->seq = htonl(1201);
 	other = bblog_hs_test_skb(test, TCPHDR_ACK, 3, 0);
 
 	bblog_hs_test_add(hs, BBLOG_EV_IN, syn);
@@ -438,31 +457,48 @@ static void bblog_hs_find_segment_test(struct kunit *test)
 	bblog_hs_test_add(hs, BBLOG_EV_IN, ack);
 	bblog_hs_test_add(hs, BBLOG_EV_IN, data);
 	KUNIT_EXPECT_EQ(test, hs->n, 4);
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, ack, 0), 2);
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, data, 0), 3);
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, syn, 0), 0);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, ack, &first), 2);
+	KUNIT_EXPECT_EQ(test, first, 2);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, syn, &first), 0);
+	KUNIT_EXPECT_EQ(test, first, 0);
+	/* ack then data coalesced look like data alone: the longer run wins */
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, data, &first), 3);
+	KUNIT_EXPECT_EQ(test, first, 2);
+	bblog_hs_test_add(hs, BBLOG_EV_IN, data2);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, merged, &first), 4);
+	KUNIT_EXPECT_EQ(test, first, 2);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, data2, &first), 4);
+	KUNIT_EXPECT_EQ(test, first, 4);
+	/* another timestamp is never coalesced */
+	bblog_hs_test_add(hs, BBLOG_EV_IN, late);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, late, &first), 5);
+	KUNIT_EXPECT_EQ(test, first, 5);
 	/* the same header sent, not received */
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, synack, 0), -1);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, synack, &first), -1);
 	/* another timestamp, another length */
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, other, 0), -1);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, other, &first), -1);
 	skb_trim(data, data->len - 1);
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, data, 0), -1);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, data, &first), -1);
 	/* a copy received again: the later one made the connection */
 	bblog_hs_test_add(hs, BBLOG_EV_IN, ack2);
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, ack, 0), 4);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, ack, &first), 6);
+	KUNIT_EXPECT_EQ(test, first, 6);
 	/* not kept (no room): not found */
 	while (hs->n < BBLOG_HS_RECORDS)
 		bblog_hs_test_add(hs, BBLOG_EV_IN, syn);
 	bblog_hs_test_add(hs, BBLOG_EV_IN, other);
 	KUNIT_EXPECT_EQ(test, hs->lost, 1);
 	KUNIT_EXPECT_TRUE(test, hs->pend_lost);
-	KUNIT_EXPECT_EQ(test, bblog_hs_find_segment(hs, other, 0), -1);
+	KUNIT_EXPECT_EQ(test, bblog_hs_test_find(hs, other, &first), -1);
 
 	kfree_skb(syn);
 	kfree_skb(synack);
 	kfree_skb(ack);
 	kfree_skb(ack2);
 	kfree_skb(data);
+	kfree_skb(data2);
+	kfree_skb(merged);
+	kfree_skb(late);
 	kfree_skb(other);
 }
 
