@@ -783,6 +783,25 @@ void bblog_conn_log_rcv(const struct sock *sk, const struct bblog_event *ev)
 }
 
 /*
+ * An incoming segment for @c, found by its 4-tuple or its socket: recorded
+ * if @c is filed under that tuple.  The socket lives while the connection
+ * is not dead, and still has this 4-tuple while it is keyed (checked under
+ * the lock).  Under rcu_read_lock().
+ */
+static bool bblog_conn_log_keyed(struct bblog_conn *c,
+				 const struct bblog_event *ev)
+{
+	bool logged;
+
+	spin_lock_bh(&c->lock);
+	logged = !c->dead && c->keyed;
+	if (logged)
+		bblog_conn_log_locked(c, c->sk, ev);
+	spin_unlock_bh(&c->lock);
+	return logged;
+}
+
+/*
  * An incoming segment, found by its 4-tuple (seen from the receiver); true
  * if a connection recorded it.
  */
@@ -790,22 +809,11 @@ bool bblog_conn_log_tuple(const struct bblog_tuple *key,
 			  const struct bblog_event *ev)
 {
 	struct bblog_conn *c;
-	bool logged = false;
+	bool logged;
 
 	rcu_read_lock();
 	c = rhashtable_lookup(&bblog_tuples, key, bblog_tuple_params);
-	if (c) {
-		spin_lock_bh(&c->lock);
-		/*
-		 * The socket lives while the connection is not dead, and still
-		 * has this 4-tuple while it is keyed (re-checked under the lock).
-		 */
-		if (!c->dead && c->keyed) {
-			bblog_conn_log_locked(c, c->sk, ev);
-			logged = true;
-		}
-		spin_unlock_bh(&c->lock);
-	}
+	logged = c && bblog_conn_log_keyed(c, ev);
 	rcu_read_unlock();
 	return logged;
 }
@@ -818,18 +826,11 @@ bool bblog_conn_log_tuple(const struct bblog_tuple *key,
 bool bblog_conn_log_sock_in(const struct sock *sk, const struct bblog_event *ev)
 {
 	struct bblog_conn *c;
-	bool logged = false;
+	bool logged;
 
 	rcu_read_lock();
 	c = bblog_conn_lookup(sk);
-	if (c) {
-		spin_lock_bh(&c->lock);
-		if (!c->dead && c->keyed) {
-			bblog_conn_log_locked(c, c->sk, ev);
-			logged = true;
-		}
-		spin_unlock_bh(&c->lock);
-	}
+	logged = c && bblog_conn_log_keyed(c, ev);
 	rcu_read_unlock();
 	return logged;
 }

@@ -192,8 +192,8 @@ static void bblog_hs_add_locked(struct bblog_hs *hs, u8 id, u8 state,
 		bblog_record_copy_hdr(rec, skb, th_off);
 }
 
-/* The sequence number in the TCP header of @rec (the SYN's: its ISN). */
-static u32 bblog_hs_isn(const struct bblog_record *rec)
+/* The sequence number in the TCP header of @rec (a SYN's: its ISN). */
+static u32 bblog_hs_seq(const struct bblog_record *rec)
 {
 	__be32 seq;
 
@@ -285,7 +285,7 @@ void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 		bblog_hs_info_fill(lsk, key, &info);
 	spin_lock_bh(&hs->lock);
 	/* the SYN sent again: kept at LOCAL_IN already (bblog_hs_in()) */
-	if (!hs->n || bblog_hs_isn(&hs->rec[0]) != ntohl(tcp_hdr(skb)->seq)) {
+	if (!hs->n || bblog_hs_seq(&hs->rec[0]) != ntohl(tcp_hdr(skb)->seq)) {
 		if (hs->n) {
 			hs->n = 0;
 			hs->lost = 0;
@@ -358,7 +358,7 @@ void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 	if (hs) {
 		spin_lock_bh(&hs->lock);
 		/* after a SYN the accept queue dropped, no request exists */
-		if (!syn || (hs->n && bblog_hs_isn(&hs->rec[0]) == ntohl(th->seq)))
+		if (!syn || (hs->n && bblog_hs_seq(&hs->rec[0]) == ntohl(th->seq)))
 			bblog_hs_add_locked(hs, BBLOG_EV_IN,
 					    hs->full ? TCP_LISTEN : TCP_SYN_RECV,
 					    skb, th_off, !th->syn && !th->rst);
@@ -452,12 +452,7 @@ unsigned int bblog_hs_records(const struct bblog_hs *hs, bool child,
 	return hs->n - (child && hs->pend);
 }
 
-/* Sequence number, flags and end of an incoming record's segment. */
-static u32 bblog_hs_seq(const struct bblog_record *rec)
-{
-	return bblog_hs_isn(rec);
-}
-
+/* The flags in the TCP header of @rec. */
 static u8 bblog_hs_flags(const struct bblog_record *rec)
 {
 	return rec->th[13];

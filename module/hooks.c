@@ -12,9 +12,10 @@
  * created by its handshake's last ACK, after that ACK passed LOCAL_IN: a
  * kprobe on tcp_rcv_state_process() records it, and whatever a connection
  * receives before it has its 4-tuple key.  Timer events come from kprobes
- * where the kernel acts: the retransmission timer (tcp_retransmit_timer), the tail loss probe,
- * zero-window and keepalive probes (tcp_write_wakeup), and the retransmit
- * after a path MTU reduction (tcp_simple_retransmit).  Kretprobes: the
+ * where the kernel acts: the retransmission timer (tcp_retransmit_timer),
+ * the tail loss probe, zero-window and keepalive probes
+ * (tcp_write_wakeup), and the retransmit after a path MTU reduction
+ * (tcp_simple_retransmit).  Kretprobes: the
  * owner of an accepted connection (inet_csk_accept) and an orphan closed
  * for want of resources (tcp_check_oom).  Without kprobes those events
  * are not recorded and the load says so.
