@@ -15,6 +15,9 @@
 #   tail         TAIL on the measured flow: a rule (dport 5201, sender side)
 #   continual    CONTINUAL on the flow (same rule, mode continual), and
 #                `bblog record -D /tmp/rec` writing its pcapng files
+#   continual-raw the same, read by `bblog raw -o /dev/null`: the dumps and
+#                the device's reads without the pcapng conversion, so that
+#                continual's cost splits into the kernel's and the reader's
 #   tcpdump      not loaded; tcpdump -w /tmp/x.pcap -s BENCH_SNAPLEN (128) on
 #                the sender's veth: the same flow, as the sender sees it
 #   short connections (bbtest crr: connect, 64-byte request, 64-byte
@@ -48,7 +51,7 @@ snaplen=${BENCH_SNAPLEN:-128}
 idle=${BENCH_IDLE:-256}
 mode=${BENCH_MODE:-wall}
 icount_shift=${BENCH_SHIFT:-}
-configs=${BENCH_CONFIGS:-absent loaded other-rule other-conns tail continual tcpdump crr-absent crr-loaded crr-tail crr-tailauto}
+configs=${BENCH_CONFIGS:-absent loaded other-rule other-conns tail continual continual-raw tcpdump crr-absent crr-loaded crr-tail crr-tailauto}
 ko=${BENCH_KO:-/lib/bblog/tcp_bblog.ko}
 IP=/usr/sbin/ip
 out=/tmp/bench
@@ -154,6 +157,17 @@ rec_start() {	# bblog record in the initial namespace: it sees every dump
 	done
 }
 
+raw_start() {	# bblog raw: reads every dump, keeps nothing
+	bblog raw -o /dev/null > $out/raw.out 2>&1 &
+	rec=$!
+	local i=0
+	until ls -l /proc/$rec/fd 2>/dev/null | grep -q 'tcp_bblog'; do
+		i=$((i + 1))
+		[ $i -lt 400 ] || { cat $out/raw.out; die "bblog raw did not start"; }
+		usleep 20000
+	done
+}
+
 rec_stop() {	# "files bytes" of what bblog record wrote
 	local i=0
 	# Let it take what is queued (dumps made at close), then stop it.
@@ -161,9 +175,9 @@ rec_stop() {	# "files bytes" of what bblog record wrote
 		i=$((i + 1)); usleep 20000
 	done
 	kill $rec
-	wait $rec || { cat $out/rec.out; die "bblog record failed"; }
-	rec_files=$(ls /tmp/rec | grep -c pcapng || true)
-	rec_bytes=$(du -sk /tmp/rec | awk '{ print $1 * 1024 }')
+	wait $rec || { cat $out/rec.out $out/raw.out 2>/dev/null; die "the reader failed"; }
+	rec_files=$(ls /tmp/rec 2>/dev/null | grep -c pcapng || true)
+	rec_bytes=$(du -sk /tmp/rec 2>/dev/null | awk '{ print $1 * 1024 }')
 	rm -rf /tmp/rec
 }
 
@@ -195,6 +209,7 @@ run_config() {
 		;;
 	tail) rule bba dport 5201 mode tail ;;
 	continual) rule bba dport 5201 mode continual; rec_start ;;
+	continual-raw) rule bba dport 5201 mode continual; raw_start ;;
 	crr-tail|crr-tailauto)
 		m=1
 		[ $name = crr-tailauto ] && m=5
@@ -224,7 +239,10 @@ run_config() {
 		rm -f /tmp/x.pcap
 	fi
 	[ -n "$idlec" ] && { kill $idlec; wait $idlec || true; wait $idles || true; }
-	[ -n "$rec" ] && { rec_stop; note="files=$rec_files,file_bytes=$rec_bytes"; }
+	if [ -n "$rec" ]; then
+		rec_stop
+		[ $name = continual-raw ] || note="files=$rec_files,file_bytes=$rec_bytes"
+	fi
 	if [ -n "$r0" ] && [ "$name" != other-rule ] && [ "$name" != other-conns ] &&
 	   [ "$name" != loaded ] && [ "$name" != crr-loaded ]; then
 		note="records=$((r1 - r0)),dumps=$((d1 - d0)),lost_export=$((l1 - l0))${note:+,$note}"
@@ -345,7 +363,7 @@ say "record path (bench_records, 200000 records, TAIL ring, test socket): $1 ns 
 say "rule matching per new connection (bench_rules, none matching): $rules"
 # Cost per record in the flow: the share of the guest's time the logging
 # took, over the records stored per second.
-for name in tail continual; do
+for name in tail continual continual-raw; do
 	[ -e $out/$name.mean ] && [ -e $out/absent.mean ] || continue
 	rs=$(sed -n 's/.*records=\([0-9]*\).*/\1/p' $out/$name.note)
 	[ -n "$rs" ] || continue
