@@ -23,6 +23,7 @@
 #include "logid.h"
 #include "policy.h"
 #include "rule.h"
+#include "sockmark.h"
 #include "stats.h"
 #include "sysctl.h"
 #include "trigger.h"
@@ -69,6 +70,8 @@ struct bblog_conn *bblog_conn_lookup(const struct sock *sk)
 {
 	struct bblog_conn *c;
 
+	if (!bblog_sockmark_maybe(sk))
+		return NULL;
 	rcu_read_lock();
 	c = rhashtable_lookup(&bblog_conns, &sk, bblog_conn_params);
 	rcu_read_unlock();
@@ -338,9 +341,11 @@ struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp
 	c = bblog_conn_alloc(sk, mode, gfp);
 	if (!c)
 		return NULL;
+	bblog_sockmark_add(sk);
 	old = rhashtable_lookup_get_insert_fast(&bblog_conns, &c->node,
 						bblog_conn_params);
 	if (old) {
+		bblog_sockmark_del(sk);
 		bblog_nstats_put(c->nstats);
 		put_user_ns(c->user_ns);
 		kfree(c);
@@ -1172,6 +1177,7 @@ void bblog_conn_destroy(struct sock *sk)
 	if (c->keyed)
 		bblog_tuple_remove(c);
 	rhashtable_remove_fast(&bblog_conns, &c->node, bblog_conn_params);
+	bblog_sockmark_del(sk);
 	atomic_long_dec(&bblog_nconns);
 	if (c->nstats)
 		atomic_long_dec(&c->nstats->conns);
@@ -1236,6 +1242,7 @@ static void bblog_conn_free_entry(void *ptr, void *arg)
 {
 	struct bblog_conn *c = ptr;
 
+	bblog_sockmark_del(c->sk);
 	bblog_logid_leave(c);
 	bblog_conn_put(c);
 }

@@ -47,6 +47,7 @@
 #include "hooks.h"
 #include "record.h"
 #include "rule.h"
+#include "sockmark.h"
 #include "sysctl.h"
 #include "trigger.h"
 
@@ -1043,7 +1044,8 @@ static unsigned int bblog_nf_local_out(void *priv, struct sk_buff *skb,
 	    sk_fullsock(sk) && bblog_is_tcp(sk) &&
 	    rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
 		bblog_nf_fastopen(sk);
-	if (!bblog_conn_any() || !sk_fullsock(sk) || !bblog_is_tcp(sk))
+	if (!bblog_conn_any() || !bblog_sockmark_maybe(sk) ||
+	    !sk_fullsock(sk) || !bblog_is_tcp(sk))
 		return NF_ACCEPT;
 	off = bblog_tcp_offset(skb);
 	if (off >= 0)
@@ -1064,6 +1066,8 @@ static int bblog_nf_in_sock(const struct sk_buff *skb, struct bblog_event *ev)
 	if (!sk || !sk_fullsock(sk) || !bblog_is_tcp(sk) ||
 	    sk->sk_state == TCP_LISTEN)
 		return -1;
+	if (!bblog_sockmark_maybe(sk))
+		return 0;	/* not logged */
 	ev->th_off = bblog_tcp_offset(skb);
 	if (ev->th_off < 0)
 		return -1;

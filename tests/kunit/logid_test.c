@@ -24,6 +24,7 @@
 #include "bblog-src/module/rule.c"
 #include "bblog-src/module/handshake.c"
 #include "bblog-src/module/reason.c"
+#include "bblog-src/module/sockmark.c"
 
 #define BBLOG_TEST_SOCKS 4
 
