@@ -10,6 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* one store each: the writer fills hundreds per record */
+static inline void put_le16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void put_le32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void put_le64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+#else
 static inline void put_le16(unsigned char *p, uint16_t v)
 {
 	p[0] = (unsigned char)v;
@@ -29,6 +35,7 @@ static inline void put_le64(unsigned char *p, uint64_t v)
 	put_le32(p, (uint32_t)v);
 	put_le32(p + 4, (uint32_t)(v >> 32));
 }
+#endif
 
 static inline uint16_t get_le16(const unsigned char *p)
 {

@@ -37,10 +37,8 @@ static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
  * add() without printf, for what every packet has (bblog record writes a
  * million a second): the same bytes, and the same truncation.
  */
-static void add_str(char *buf, size_t len, size_t *o, const char *s)
+static void add_bytes(char *buf, size_t len, size_t *o, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	if (*o + 1 >= len)
 		return;
 	if (n > len - *o - 1)
@@ -50,45 +48,69 @@ static void add_str(char *buf, size_t len, size_t *o, const char *s)
 	buf[*o] = 0;
 }
 
-/* v in decimal, at least width digits (zeros before). */
-static void add_u64(char *buf, size_t len, size_t *o, uint64_t v, int width)
-{
-	char t[24];
-	int i = sizeof(t) - 1;
+/*
+ * The pieces of a packet's comment are written into a scratch line sized
+ * for the longest (put_*: no bound checked per piece), then added at once.
+ */
+#define STATE_MAX	320
+#define PUT_LIT(p, lit) \
+	do { memcpy((p), (lit), sizeof(lit) - 1); (p) += sizeof(lit) - 1; } while (0)
 
-	t[i] = 0;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v || (int)sizeof(t) - 1 - i < width);
-	add_str(buf, len, o, t + i);
+/* v in decimal, at least width digits (zeros before, width <= 20). */
+static char *put_u64(char *p, uint64_t v, int width)
+{
+	static const char pairs[] =
+		"0001020304050607080910111213141516171819"
+		"2021222324252627282930313233343536373839"
+		"4041424344454647484950515253545556575859"
+		"6061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	uint64_t x = 10;
+	int n = 1;
+	char *q;
+
+	while (n < 20 && v >= x) {	/* how many digits */
+		x *= 10;
+		n++;
+	}
+	if (n < width) {
+		memset(p, '0', (size_t)(width - n));
+		p += width - n;
+	}
+	q = p + n;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * v, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	return p + n;
 }
 
-/* " what v" */
-static void add_val(char *buf, size_t len, size_t *o, const char *what, uint64_t v)
+/* Microseconds as "1.234ms" or "12us". */
+static char *put_us(char *p, uint32_t us)
 {
-	add_str(buf, len, o, what);
-	add_u64(buf, len, o, v, 1);
+	if (us >= 1000) {
+		p = put_u64(p, us / 1000, 1);
+		*p++ = '.';
+		p = put_u64(p, us % 1000, 3);
+		*p++ = 'm';
+	} else {
+		p = put_u64(p, us, 1);
+		*p++ = 'u';
+	}
+	*p++ = 's';
+	return p;
 }
 
 static const char *name_or(const char *n, const char *other)
 {
 	return n ? n : other;
-}
-
-/* Microseconds as "1.234ms" or "12us". */
-static void add_us(char *buf, size_t len, size_t *o, const char *what, uint32_t us)
-{
-	add_str(buf, len, o, what);
-	if (us >= 1000) {
-		add_u64(buf, len, o, us / 1000, 1);
-		add_str(buf, len, o, ".");
-		add_u64(buf, len, o, us % 1000, 3);
-		add_str(buf, len, o, "ms");
-	} else {
-		add_u64(buf, len, o, us, 1);
-		add_str(buf, len, o, "us");
-	}
 }
 
 /* The state a packet leaves behind: what tcp_info would say. */
@@ -97,31 +119,52 @@ static void add_state(const struct bblog_record *r, char *buf, size_t len, size_
 	/* tcp_packets_in_flight(); never below 0, whatever a file says */
 	int64_t f = (int64_t)r->packets_out - r->sacked_out - r->lost_out + r->retrans_out;
 	uint32_t inflight = f > 0 ? (uint32_t)f : 0;
+	const char *ca = name_or(bblog_ca_state_name(r->ca_state), "?");
+	char t[STATE_MAX], *p = t;
 
 	if (!(r->flags & BBLOG_RF_SNAPSHOT))
 		return;
-	add_val(buf, len, o, "cwnd ", r->snd_cwnd);
-	if (r->snd_ssthresh >= 0x7fffffff)
-		add_str(buf, len, o, " ssthresh inf");
-	else
-		add_val(buf, len, o, " ssthresh ", r->snd_ssthresh);
-	add_val(buf, len, o, " inflight ", inflight);
-	if (r->srtt_us)
-		add_us(buf, len, o, " srtt ", r->srtt_us >> 3);
-	add_us(buf, len, o, " rto ", r->rto_us);
-	add_str(buf, len, o, " ca ");
-	add_str(buf, len, o, name_or(bblog_ca_state_name(r->ca_state), "?"));
-	if (r->retrans_out)
-		add_val(buf, len, o, " retrans_out ", r->retrans_out);
+	PUT_LIT(p, "cwnd ");
+	p = put_u64(p, r->snd_cwnd, 1);
+	if (r->snd_ssthresh >= 0x7fffffff) {
+		PUT_LIT(p, " ssthresh inf");
+	} else {
+		PUT_LIT(p, " ssthresh ");
+		p = put_u64(p, r->snd_ssthresh, 1);
+	}
+	PUT_LIT(p, " inflight ");
+	p = put_u64(p, inflight, 1);
+	if (r->srtt_us) {
+		PUT_LIT(p, " srtt ");
+		p = put_us(p, r->srtt_us >> 3);
+	}
+	PUT_LIT(p, " rto ");
+	p = put_us(p, r->rto_us);
+	PUT_LIT(p, " ca ");
+	memcpy(p, ca, strlen(ca));	/* at most "Disorder" */
+	p += strlen(ca);
+	if (r->retrans_out) {
+		PUT_LIT(p, " retrans_out ");
+		p = put_u64(p, r->retrans_out, 1);
+	}
 	/* counters tcp_info has and Wireshark does not, once they count */
-	if (r->bytes_retrans)
-		add_val(buf, len, o, " bytes_retrans ", r->bytes_retrans);
-	if (r->dsack_dups)
-		add_val(buf, len, o, " dsack ", r->dsack_dups);
-	if (r->reord_seen)
-		add_val(buf, len, o, " reord_seen ", r->reord_seen);
-	if (r->delivered_ce)
-		add_val(buf, len, o, " delivered_ce ", r->delivered_ce);
+	if (r->bytes_retrans) {
+		PUT_LIT(p, " bytes_retrans ");
+		p = put_u64(p, r->bytes_retrans, 1);
+	}
+	if (r->dsack_dups) {
+		PUT_LIT(p, " dsack ");
+		p = put_u64(p, r->dsack_dups, 1);
+	}
+	if (r->reord_seen) {
+		PUT_LIT(p, " reord_seen ");
+		p = put_u64(p, r->reord_seen, 1);
+	}
+	if (r->delivered_ce) {
+		PUT_LIT(p, " delivered_ce ");
+		p = put_u64(p, r->delivered_ce, 1);
+	}
+	add_bytes(buf, len, o, t, (size_t)(p - t));
 }
 
 /*

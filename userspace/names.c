@@ -201,6 +201,8 @@ unsigned bblog_errno_fbsd(int linux_errno)
 	unsigned e = linux_errno < 0 ? 0u - (unsigned)linux_errno : (unsigned)linux_errno;
 	size_t i;
 
+	if (e < 11)		/* every record without an error: no search */
+		return e;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].lx == e)
 			return map[i].fb;

@@ -24,6 +24,7 @@ struct blk {
 	int overflow;
 };
 
+/* Room for n bytes, which the caller writes all of. */
 static unsigned char *blk_put(struct blk *k, size_t n)
 {
 	unsigned char *p;
@@ -33,7 +34,6 @@ static unsigned char *blk_put(struct blk *k, size_t n)
 		return NULL;
 	}
 	p = k->b + k->len;
-	memset(p, 0, n);
 	k->len += n;
 	return p;
 }
@@ -56,10 +56,14 @@ static void blk_le32(struct blk *k, uint32_t v)
 
 static void blk_bytes(struct blk *k, const void *src, size_t n)
 {
-	unsigned char *p = blk_put(k, (n + 3) & ~(size_t)3);
+	size_t padded = (n + 3) & ~(size_t)3;
+	unsigned char *p = blk_put(k, padded);
 
-	if (p && n)
+	if (!p)
+		return;
+	if (n)
 		memcpy(p, src, n);
+	memset(p + n, 0, padded - n);
 }
 
 /* Standard option, section order, value padded to 4. */
@@ -363,15 +367,27 @@ void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 
 /* ---- checksums and synthetic packets ---- */
 
+/*
+ * The ones' complement sum of p[0..n) as 16-bit big-endian words, added to
+ * s, folded to 17 bits (what fold() makes of it is the same): big-endian
+ * 32-bit words, as 2^16 is 1 modulo 0xffff.
+ */
 static uint32_t sum16(uint32_t s, const unsigned char *p, size_t n)
 {
+	uint64_t acc = s;
 	size_t i;
 
-	for (i = 0; i + 1 < n; i += 2)
-		s += get_be16(p + i);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
+	for (i = 0; i + 4 <= n; i += 4)
+		acc += get_be32(p + i);
+	if (i + 2 <= n) {
+		acc += get_be16(p + i);
+		i += 2;
+	}
+	if (i < n)
+		acc += (uint32_t)p[i] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
 }
 
 static uint16_t fold(uint32_t s)
