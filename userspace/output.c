@@ -16,6 +16,17 @@ int bblog_out_write(struct bblog_out *o, const void *p, size_t n)
 	return 0;
 }
 
+unsigned char *bblog_out_reserve(struct bblog_out *o, size_t n)
+{
+	return o->reserve ? o->reserve(o, n) : NULL;
+}
+
+void bblog_out_wrote(struct bblog_out *o, size_t n)
+{
+	o->wrote(o, n);
+	o->bytes += n;
+}
+
 int bblog_out_commit(struct bblog_out *o)
 {
 	if (o->commit && o->commit(o) < 0)
@@ -203,6 +214,25 @@ static int fd_write(struct bblog_out *o, const void *p, size_t n)
 	return 0;
 }
 
+/* Room for n bytes in the buffer (a failure is the next write's). */
+static unsigned char *fd_reserve(struct bblog_out *o, size_t n)
+{
+	struct out_fd *f = (struct out_fd *)o;
+
+	if (n > FD_BUF || of_ready(&f->f) < 0)
+		return NULL;
+	if (f->len + n > FD_BUF && fd_flush(f) < 0)
+		return NULL;
+	if (!f->buf)
+		f->buf = malloc(FD_BUF);
+	return f->buf ? f->buf + f->len : NULL;
+}
+
+static void fd_wrote(struct bblog_out *o, size_t n)
+{
+	((struct out_fd *)o)->len += n;
+}
+
 static int fd_commit(struct bblog_out *o)
 {
 	struct out_fd *f = (struct out_fd *)o;
@@ -261,6 +291,8 @@ struct bblog_out *bblog_out_fd(int fd)
 	if (!f)
 		return NULL;
 	f->o.write = fd_write;
+	f->o.reserve = fd_reserve;
+	f->o.wrote = fd_wrote;
 	f->o.commit = fd_commit;
 	f->o.rollback = fd_rollback;
 	f->o.close = fd_close;

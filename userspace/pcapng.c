@@ -17,11 +17,18 @@
 
 #define USEC_PER_SEC	1000000ull
 
-/* A block under construction (every block we write is small). */
+/*
+ * A block under construction (every block we write is small): in place in
+ * the output's buffer when it has one, else here and then copied.
+ */
+#define BLK_MAX	2048
+
 struct blk {
-	unsigned char b[2048];
+	unsigned char *b;	/* local or the output's */
 	size_t len;
 	int overflow;
+	int in_place;
+	unsigned char local[BLK_MAX];
 };
 
 /* Room for n bytes, which the caller writes all of. */
@@ -29,7 +36,7 @@ static unsigned char *blk_put(struct blk *k, size_t n)
 {
 	unsigned char *p;
 
-	if (k->len + n > sizeof(k->b)) {
+	if (k->len + n > BLK_MAX) {
 		k->overflow = 1;
 		return NULL;
 	}
@@ -83,23 +90,6 @@ static void blk_opt(struct blk *k, uint16_t code, const void *val, size_t n)
 	blk_bytes(k, val, n);
 }
 
-/* Standard option in a custom block's all-little-endian form. */
-static void blk_opt_le(struct blk *k, uint16_t code, const void *val, size_t n)
-{
-	unsigned char *p;
-
-	if (n > 0xffff) {
-		k->overflow = 1;
-		return;
-	}
-	p = blk_put(k, 4);
-	if (!p)
-		return;
-	put_le16(p, code);
-	put_le16(p + 2, (uint16_t)n);
-	blk_bytes(k, val, n);
-}
-
 /* Netflix custom option; le selects the all-little-endian custom-block form. */
 static void blk_nflx_opt(struct blk *k, int le, uint32_t type,
 			 const void *val, size_t n)
@@ -121,8 +111,98 @@ static void blk_nflx_opt(struct blk *k, int le, uint32_t type,
 	blk_bytes(k, val, n);
 }
 
-static void blk_begin(struct blk *k, uint32_t type)
+/* The last n bytes put back (written past, then not kept). */
+static void blk_unput(struct blk *k, size_t n)
 {
+	k->len -= n;
+}
+
+/*
+ * A Netflix option whose value, n bytes, the caller writes in place: room
+ * for max of them (max >= n, a multiple of 4) is returned, n are kept.
+ */
+static unsigned char *blk_nflx_room(struct blk *k, int le, uint32_t type,
+				    size_t n, size_t max)
+{
+	unsigned char *p = blk_put(k, 12), *v;
+
+	if (!p)
+		return NULL;
+	if (le) {
+		put_le16(p, PCAPNG_OPT_CUSTOM_BIN);
+		put_le16(p + 2, (uint16_t)(8 + n));
+		put_le32(p + 4, BBLOG_PEN_NFLX);
+	} else {
+		put_h16(p, PCAPNG_OPT_CUSTOM_BIN);
+		put_h16(p + 2, (uint16_t)(8 + n));
+		put_h32(p + 4, BBLOG_PEN_NFLX);
+	}
+	put_le32(p + 8, type);
+	v = blk_put(k, max);
+	if (v)
+		blk_unput(k, max - n);
+	return v;
+}
+
+/* The record in FreeBSD's layout, written in place as a Netflix option. */
+static void blk_record(struct blk *k, int le, const struct bblog_dump *d,
+		       const struct bblog_record *r)
+{
+	unsigned char *rec = blk_nflx_room(k, le, NFLX_OPT_TCPINFO,
+					   FBSD_TCPINFO_LEN, FBSD_RECORD_LEN);
+
+	if (!rec)
+		return;
+	bblog_fbsd_record(d, r, rec);	/* its header part is not kept */
+	/* the block carries no header bytes: its words say which segment */
+	if (r->event == BBLOG_EV_DROP)
+		put_le16(rec + TLB_EVENTFLAGS,
+			 (uint16_t)(get_le16(rec + TLB_EVENTFLAGS) & ~FBSD_TLB_HDR));
+}
+
+/* A standard option with a 32-bit value, section order. */
+static void blk_opt_h32(struct blk *k, uint16_t code, uint32_t v)
+{
+	unsigned char *p = blk_put(k, 8);
+
+	if (!p)
+		return;
+	put_h16(p, code);
+	put_h16(p + 2, 4);
+	put_h32(p + 4, v);
+}
+
+/* A record's comment option, written in place; none if it has no text. */
+static void blk_comment(struct blk *k, int le, const struct bblog_dump *d,
+			const struct bblog_record *r)
+{
+	unsigned char *p = blk_put(k, 4 + BBLOG_COMMENT_MAX);
+	size_t n, padded;
+
+	if (!p)
+		return;
+	n = bblog_record_comment(d, r, (char *)p + 4, BBLOG_COMMENT_MAX);
+	blk_unput(k, 4 + BBLOG_COMMENT_MAX);
+	if (!n)
+		return;
+	padded = (n + 3) & ~(size_t)3;
+	if (le) {
+		put_le16(p, PCAPNG_OPT_COMMENT);
+		put_le16(p + 2, (uint16_t)n);
+	} else {
+		put_h16(p, PCAPNG_OPT_COMMENT);
+		put_h16(p + 2, (uint16_t)n);
+	}
+	memset(p + 4 + n, 0, padded - n);
+	k->len += 4 + padded;
+}
+
+static void blk_begin(struct bblog_pcapng *w, struct blk *k, uint32_t type)
+{
+	k->b = bblog_out_reserve(w->out, BLK_MAX);
+	k->in_place = k->b != NULL;
+	if (!k->b)
+		k->b = k->local;
 	k->len = 0;
 	k->overflow = 0;
 	blk_h32(k, type);
@@ -141,6 +221,10 @@ static int blk_end(struct bblog_pcapng *w, struct blk *k)
 		return -1;
 	}
 	put_h32(k->b + 4, total);
+	if (k->in_place) {
+		bblog_out_wrote(w->out, k->len);
+		return 0;
+	}
 	if (bblog_out_write(w->out, k->b, k->len) < 0) {
 		w->failed = 1;
 		w->err = errno;
@@ -502,7 +586,7 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 	w->out = out;
 	w->first = *d;
 
-	blk_begin(&k, PCAPNG_SHB);
+	blk_begin(w, &k, PCAPNG_SHB);
 	blk_h32(&k, PCAPNG_BOM);
 	blk_h32(&k, 0);
 	put_h16(k.b + 12, 1);
@@ -553,7 +637,7 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 	if (blk_end(w, &k) < 0)
 		return -1;
 
-	blk_begin(&k, PCAPNG_IDB);
+	blk_begin(w, &k, PCAPNG_IDB);
 	blk_h32(&k, 0);		/* linktype NULL, reserved */
 	put_h16(k.b + 8, PCAPNG_LINKTYPE_NULL);
 	blk_h32(&k, BBLOG_SNAPLEN);
@@ -571,7 +655,7 @@ int bblog_pcapng_skipped(struct bblog_pcapng *w, uint32_t count)
 {
 	struct blk k;
 
-	blk_begin(&k, PCAPNG_CB);
+	blk_begin(w, &k, PCAPNG_CB);
 	blk_h32(&k, BBLOG_PEN_NFLX);
 	blk_le32(&k, NFLX_SKIPPED_BLOCK);
 	blk_le32(&k, count);
@@ -635,12 +719,10 @@ size_t bblog_drop_text(const struct bblog_dump *d, const struct bblog_record *r,
 int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 			const struct bblog_record *r)
 {
-	unsigned char rec[FBSD_RECORD_LEN], pkt[BBLOG_SNAPLEN];
-	char text[BBLOG_COMMENT_MAX];
-	size_t n;
 	/* a dropped segment is an event, not a second copy of the packet */
 	unsigned thl = r->event == BBLOG_EV_DROP ? 0 : bblog_record_th_len(r);
 	uint64_t us = bblog_record_wall_us(d, r);
+	unsigned char *pkt;
 	struct blk k;
 
 	if (w->have_sn && r->sn != w->last_sn + 1) {
@@ -652,38 +734,35 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 	}
 	w->have_sn = 1;
 	w->last_sn = r->sn;
-	bblog_fbsd_record(d, r, rec);
-	/* the block carries no header bytes: its words say which segment */
-	if (r->event == BBLOG_EV_DROP)
-		put_le16(rec + TLB_EVENTFLAGS,
-			 (uint16_t)(get_le16(rec + TLB_EVENTFLAGS) & ~FBSD_TLB_HDR));
 
+	/* Written in place: the packet, the record, the comment. */
 	if (thl) {
-		uint32_t pktlen, caplen = build_packet(d, r, thl, pkt, &pktlen);
+		uint32_t pktlen, caplen;
 
-		blk_begin(&k, PCAPNG_EPB);
+		blk_begin(w, &k, PCAPNG_EPB);
 		blk_h32(&k, 0);				/* interface */
 		blk_h32(&k, (uint32_t)(us >> 32));
 		blk_h32(&k, (uint32_t)us);
-		blk_h32(&k, caplen);
-		blk_h32(&k, pktlen);
-		blk_bytes(&k, pkt, caplen);
-		blk_nflx_opt(&k, 0, NFLX_OPT_TCPINFO, rec, FBSD_TCPINFO_LEN);
-		put_h32(pkt, bblog_record_inbound(r) ? 1 : 2);
-		blk_opt(&k, PCAPNG_EPB_FLAGS, pkt, 4);
-		n = bblog_record_comment(d, r, text, sizeof(text));
-		if (n)
-			blk_opt(&k, PCAPNG_OPT_COMMENT, text, n);
+		blk_h32(&k, 0);				/* caplen, below */
+		blk_h32(&k, 0);				/* packet length */
+		pkt = blk_put(&k, BBLOG_SNAPLEN);	/* zero-padded by build_packet */
+		if (pkt) {
+			caplen = build_packet(d, r, thl, pkt, &pktlen);
+			blk_unput(&k, BBLOG_SNAPLEN - ((caplen + 3) & ~3u));
+			put_h32(pkt - 8, caplen);
+			put_h32(pkt - 4, pktlen);
+		}
+		blk_record(&k, 0, d, r);
+		blk_opt_h32(&k, PCAPNG_EPB_FLAGS, bblog_record_inbound(r) ? 1 : 2);
+		blk_comment(&k, 0, d, r);
 		blk_h32(&k, 0);
 		w->packets++;
 	} else {
-		blk_begin(&k, PCAPNG_CB);
+		blk_begin(w, &k, PCAPNG_CB);
 		blk_h32(&k, BBLOG_PEN_NFLX);
 		blk_le32(&k, NFLX_EVENT_BLOCK);
-		blk_nflx_opt(&k, 1, NFLX_OPT_TCPINFO, rec, FBSD_TCPINFO_LEN);
-		n = bblog_record_comment(d, r, text, sizeof(text));
-		if (n)
-			blk_opt_le(&k, PCAPNG_OPT_COMMENT, text, n);
+		blk_record(&k, 1, d, r);
+		blk_comment(&k, 1, d, r);
 		blk_le32(&k, 0);
 	}
 	if (blk_end(w, &k) < 0)
@@ -707,8 +786,13 @@ int bblog_pcapng_dump(struct bblog_pcapng *w, const struct bblog_msg *m)
 		return -1;
 	}
 	for (i = 0; i < m->dump.nrecords; i++) {
-		bblog_msg_record(m, i, &r);
-		if (bblog_pcapng_record(w, &m->dump, &r) < 0)
+		const struct bblog_record *rp = bblog_msg_record_at(m, i);
+
+		if (!rp) {	/* another size, or not aligned: a copy */
+			bblog_msg_record(m, i, &r);
+			rp = &r;
+		}
+		if (bblog_pcapng_record(w, &m->dump, rp) < 0)
 			return -1;
 	}
 	return 0;

@@ -90,6 +90,9 @@ enum fbsd_off {
  */
 struct bblog_out {
 	int (*write)(struct bblog_out *o, const void *p, size_t n);
+	/* NULL, or room for n bytes to write in place, kept by wrote() */
+	unsigned char *(*reserve)(struct bblog_out *o, size_t n);
+	void (*wrote)(struct bblog_out *o, size_t n);
 	int (*commit)(struct bblog_out *o);	/* NULL: nothing to do */
 	int (*rollback)(struct bblog_out *o);	/* NULL: not possible */
 	int (*close)(struct bblog_out *o);	/* flush, release, free o */
@@ -111,6 +114,12 @@ struct bblog_out *bblog_out_xz(int fd);
 struct bblog_out *bblog_out_mem(void);		/* memory, for tests */
 const unsigned char *bblog_out_mem_data(struct bblog_out *o, size_t *len);
 int bblog_out_write(struct bblog_out *o, const void *p, size_t n);
+/*
+ * Room for at most n bytes written in place (NULL: none, use
+ * bblog_out_write()); bblog_out_wrote() keeps the first n of them.
+ */
+unsigned char *bblog_out_reserve(struct bblog_out *o, size_t n);
+void bblog_out_wrote(struct bblog_out *o, size_t n);
 int bblog_out_commit(struct bblog_out *o);	/* 0 or -1 (errno) */
 int bblog_out_rollback(struct bblog_out *o);	/* 0 or -1 (errno) */
 int bblog_out_close(struct bblog_out *o);	/* 0 or -1 (errno) */

@@ -193,6 +193,17 @@ void bblog_msg_record(const struct bblog_msg *m, uint32_t i,
 	memset((unsigned char *)r + n, 0, sizeof(*r) - n);
 }
 
+const struct bblog_record *bblog_msg_record_at(const struct bblog_msg *m,
+					       uint32_t i)
+{
+	const unsigned char *p = m->records + (size_t)i * m->dump.record_size;
+
+	if (m->dump.record_size != sizeof(struct bblog_record) ||
+	    (uintptr_t)p % _Alignof(struct bblog_record))
+		return NULL;
+	return (const struct bblog_record *)(const void *)p;
+}
+
 void bblog_stream_init(struct bblog_stream *s)
 {
 	memset(s, 0, sizeof(*s));

@@ -50,6 +50,12 @@ int bblog_msg_parse(const void *buf, size_t len, struct bblog_msg *m);
 /* Copy record i of a DUMP message into an aligned struct. */
 void bblog_msg_record(const struct bblog_msg *m, uint32_t i,
 		      struct bblog_record *r);
+/*
+ * Record i of a DUMP message where it is, if it is a whole record of this
+ * version, aligned; else NULL (bblog_msg_record() copies it).
+ */
+const struct bblog_record *bblog_msg_record_at(const struct bblog_msg *m,
+					       uint32_t i);
 
 /* Incremental parser over a byte stream. */
 struct bblog_stream {
