@@ -285,6 +285,34 @@ static void t_comments(void)
 	CHECKF(!strcmp(text, "cwnd 10 ssthresh 7 inflight 0 srtt 40us rto 204.000ms ca Loss "
 		       "retrans_out 2 bytes_retrans 2896 dsack 1 reord_seen 3 delivered_ce 4"),
 	       "%s", text);
+	/* the widest values, zeros padding a fraction, an unknown state */
+	r.snd_cwnd = 0xffffffff;
+	r.snd_ssthresh = 0x7ffffffe;
+	r.packets_out = 0xffffffff;
+	r.retrans_out = 0xffffffff;
+	r.sacked_out = r.lost_out = 0;
+	r.srtt_us = 1005 << 3;
+	r.rto_us = 0xffffffff;
+	r.ca_state = 9;
+	r.bytes_retrans = UINT64_MAX;
+	r.dsack_dups = 0;
+	r.reord_seen = 100;
+	r.delivered_ce = 99;
+	bblog_record_comment(&d, &r, text, sizeof(text));
+	CHECKF(!strcmp(text, "cwnd 4294967295 ssthresh 2147483646 inflight 4294967294 "
+		       "srtt 1.005ms rto 4294967.295ms ca ? retrans_out 4294967295 "
+		       "bytes_retrans 18446744073709551615 reord_seen 100 delivered_ce 99"),
+	       "%s", text);
+	r.srtt_us = 0;
+	r.rto_us = 1000;
+	r.retrans_out = r.packets_out = 0;
+	r.bytes_retrans = r.reord_seen = r.delivered_ce = 0;
+	r.ca_state = 1;
+	bblog_record_comment(&d, &r, text, sizeof(text));
+	CHECKF(!strcmp(text, "cwnd 4294967295 ssthresh 2147483646 inflight 0 rto 1.000ms ca Disorder"),
+	       "%s", text);
+	/* cut to the buffer, as printf would */
+	CHECK(bblog_record_comment(&d, &r, text, 13) == 12 && !strcmp(text, "cwnd 4294967"));
 	/* no state, no words; and a short buffer stays a string */
 	r.flags = 0;
 	CHECK(bblog_record_comment(&d, &r, text, sizeof(text)) == 0 && !text[0]);
