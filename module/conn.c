@@ -3,6 +3,7 @@
  * The connection table and the record path: which sockets are logged, what
  * each mode does with a new event, and what happens at close.
  */
+#include <linux/hash.h>
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -48,6 +49,28 @@ static const struct rhashtable_params bblog_tuple_params = {
  */
 static struct rhashtable bblog_conns;
 static struct rhashtable bblog_tuples;
+
+/*
+ * The connection last filed of the sockets that hash to each slot: the
+ * lookup of a logged socket (every segment it sends or receives) reads it
+ * instead of walking the table, which it still walks when the slot holds
+ * another socket's.  Set after the table insert, cleared at the removal;
+ * under RCU, as the table.
+ */
+#define BBLOG_CONN_HINT_BITS	12
+static struct bblog_conn __rcu *bblog_conn_hint[1 << BBLOG_CONN_HINT_BITS];
+
+static struct bblog_conn __rcu **bblog_conn_hint_slot(const struct sock *sk)
+{
+	return &bblog_conn_hint[hash_ptr(sk, BBLOG_CONN_HINT_BITS)];
+}
+
+static void bblog_conn_hint_clear(struct bblog_conn *c)
+{
+	/* a later connection of another socket in the slot stays */
+	cmpxchg((struct bblog_conn __force **)bblog_conn_hint_slot(c->sk), c, NULL);
+}
+
 static atomic_long_t bblog_nconns = ATOMIC_LONG_INIT(0);
 
 unsigned long bblog_conn_count(void)
@@ -73,7 +96,9 @@ struct bblog_conn *bblog_conn_lookup(const struct sock *sk)
 	if (!bblog_sockmark_maybe(sk))
 		return NULL;
 	rcu_read_lock();
-	c = rhashtable_lookup(&bblog_conns, &sk, bblog_conn_params);
+	c = rcu_dereference(*bblog_conn_hint_slot(sk));
+	if (!c || c->sk != sk)
+		c = rhashtable_lookup(&bblog_conns, &sk, bblog_conn_params);
 	rcu_read_unlock();
 	return c;
 }
@@ -351,6 +376,7 @@ struct bblog_conn *bblog_conn_get_or_create(struct sock *sk, int mode, gfp_t gfp
 		kfree(c);
 		return IS_ERR(old) ? NULL : old;
 	}
+	rcu_assign_pointer(*bblog_conn_hint_slot(sk), c);
 	atomic_long_inc(&bblog_nconns);
 	if (c->nstats)
 		atomic_long_inc(&c->nstats->conns);
@@ -1176,6 +1202,7 @@ void bblog_conn_destroy(struct sock *sk)
 
 	if (c->keyed)
 		bblog_tuple_remove(c);
+	bblog_conn_hint_clear(c);
 	rhashtable_remove_fast(&bblog_conns, &c->node, bblog_conn_params);
 	bblog_sockmark_del(sk);
 	atomic_long_dec(&bblog_nconns);
@@ -1242,6 +1269,7 @@ static void bblog_conn_free_entry(void *ptr, void *arg)
 {
 	struct bblog_conn *c = ptr;
 
+	bblog_conn_hint_clear(c);
 	bblog_sockmark_del(c->sk);
 	bblog_logid_leave(c);
 	bblog_conn_put(c);

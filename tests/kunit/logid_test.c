@@ -354,7 +354,53 @@ static void bblog_logid_expiry_order_test(struct kunit *test)
 	bblog_conn_put(c1);
 }
 
+/*
+ * A socket's connection is found by its hint slot or, when the slot holds
+ * another socket's (slots are shared), by the table; an ended one is not
+ * found, and its end leaves another's hint alone.
+ */
+static void bblog_conn_lookup_test(struct kunit *test)
+{
+	struct bblog_logid_fixture *f = test->priv;
+	struct sock *sk2 = bblog_sk(test, 2);
+	int i;
+
+	for (i = 0; i < BBLOG_TEST_SOCKS; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, bblog_conn_lookup(bblog_sk(test, i)),
+				    bblog_c(test, i));
+		KUNIT_EXPECT_TRUE(test, bblog_sockmark_maybe(bblog_sk(test, i)));
+	}
+	KUNIT_EXPECT_NULL(test, bblog_conn_lookup((struct sock *)f));
+
+	/* slot 1 taken by connection 0: 1 from the table, 0 still from its own */
+	rcu_assign_pointer(*bblog_conn_hint_slot(bblog_sk(test, 1)), bblog_c(test, 0));
+	KUNIT_EXPECT_PTR_EQ(test, bblog_conn_lookup(bblog_sk(test, 1)), bblog_c(test, 1));
+	KUNIT_EXPECT_PTR_EQ(test, bblog_conn_lookup(bblog_sk(test, 0)), bblog_c(test, 0));
+
+	/* connection 1 ends: the slot keeps connection 0 */
+	lock_sock(bblog_sk(test, 1));
+	bblog_conn_destroy(bblog_sk(test, 1));
+	release_sock(bblog_sk(test, 1));
+	f->conn[1] = NULL;
+	KUNIT_EXPECT_NULL(test, bblog_conn_lookup(bblog_sk(test, 1)));
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(*bblog_conn_hint_slot(bblog_sk(test, 1))),
+			    bblog_c(test, 0));
+	/* (a hint is only ever its connection's own slot's: undone) */
+	RCU_INIT_POINTER(*bblog_conn_hint_slot(bblog_sk(test, 1)), NULL);
+
+	/* connection 2 ends: its slot is emptied, its socket not counted */
+	rcu_assign_pointer(*bblog_conn_hint_slot(sk2), bblog_c(test, 2));
+	lock_sock(sk2);
+	bblog_conn_destroy(sk2);
+	release_sock(sk2);
+	f->conn[2] = NULL;
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(*bblog_conn_hint_slot(sk2)));
+	KUNIT_EXPECT_NULL(test, bblog_conn_lookup(sk2));
+	KUNIT_EXPECT_PTR_EQ(test, bblog_conn_lookup(bblog_sk(test, 3)), bblog_c(test, 3));
+}
+
 static struct kunit_case bblog_logid_cases[] = {
+	KUNIT_CASE(bblog_conn_lookup_test),
 	KUNIT_CASE(bblog_logid_join_move_leave_test),
 	KUNIT_CASE(bblog_logid_netns_test),
 	KUNIT_CASE(bblog_logid_owner_test),
