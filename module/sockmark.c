@@ -4,6 +4,8 @@
  * (128 KiB): with 512 logged sockets about 1.6% of the others share a slot
  * with one and are looked up for nothing, with 10 000 about 26%.
  */
+#include <linux/bug.h>
+
 #include "sockmark.h"
 
 atomic_t bblog_sockmarks[1 << BBLOG_SOCKMARK_BITS];
