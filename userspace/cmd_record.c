@@ -60,6 +60,7 @@
 #include "pcapng.h"
 #include "pcapread.h"
 #include "retain.h"
+#include "sbuf.h"
 #include "stream.h"
 #include "util.h"
 
@@ -330,72 +331,94 @@ struct line_info {
 	unsigned frag;
 };
 
+/* JSON ,"key": and a value after it */
+#define SB_KEY(b, key)	SB_LIT(b, ",\"" key "\":")
+#define SB_KEY_U64(b, key, v) \
+	do { SB_KEY(b, key); sb_u64(b, v); } while (0)
+#define SB_KEY_BOOL(b, key, v) \
+	do { SB_KEY(b, key); sb_str(b, (v) ? "true" : "false"); } while (0)
+
+/* The index line of a file (one per file: no printf, see sbuf.h). */
 static char *format_line(const struct line_info *li, size_t *lenp)
 {
 	const struct bblog_dump *d = li->first, *l = li->last;
-	char la[64], fa[64], date[64], *text = NULL;
+	char date[64];
+	struct sbuf b;
 	struct tm tm;
-	FILE *f = open_memstream(&text, lenp);
 
-	if (!f)
-		return NULL;
 	gmtime_r(&li->date, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S +0000", &tm);
-	fprintf(f, "{\"date\":\"%s\",\"id\":", date);
-	json_str(f, d->id[0] ? d->id : "UNKNOWN", BBLOG_ID_LEN - 1);
-	fputs(",\"reason\":", f);
-	json_str(f, li->reason, BBLOG_REASON_LEN - 1);
-	fputs(",\"tag\":", f);
-	json_str(f, li->tag, BBLOG_TAG_LEN - 1);
-	fprintf(f, ",\"laddr\":\"%s\",\"lport\":%u,\"faddr\":\"%s\",\"fport\":%u",
-		bblog_addr_str(d, 0, la, sizeof(la)), port_of(&d->lport),
-		bblog_addr_str(d, 1, fa, sizeof(fa)), port_of(&d->fport));
-	fputs(",\"filename\":", f);
-	json_str(f, li->filename, NAME_MAX);
-	fprintf(f, ",\"record_count\":%llu,\"packet_count\":%llu"
-		",\"duration\":%llu.%06llu,\"connection_ended\":%s",
-		(unsigned long long)li->records,
-		(unsigned long long)li->packets,
-		(unsigned long long)(li->dur_us / 1000000u),
-		(unsigned long long)(li->dur_us % 1000000u),
-		li->ended ? "true" : "false");
-	if (l)
-		fprintf(f, ",\"auto\":%s,\"listener\":%s",
-			l->flags & BBLOG_DF_AUTO ? "true" : "false",
-			l->flags & BBLOG_DF_LISTENER ? "true" : "false");
-	fprintf(f, ",\"lost_records\":%llu", (unsigned long long)li->lost);
-	if (l)
-		fprintf(f, ",\"lost_nomem\":%llu,\"lost_limit\":%llu"
-			",\"overwritten\":%llu,\"lost_export\":%llu",
-			(unsigned long long)l->lost_nomem,
-			(unsigned long long)l->lost_limit,
-			(unsigned long long)l->overwritten,
-			(unsigned long long)l->lost_export);
+	sb_growing(&b);
+	SB_LIT(&b, "{\"date\":\"");
+	sb_str(&b, date);
+	SB_LIT(&b, "\",\"id\":");
+	sb_json(&b, d->id[0] ? d->id : "UNKNOWN", BBLOG_ID_LEN - 1);
+	SB_KEY(&b, "reason");
+	sb_json(&b, li->reason, BBLOG_REASON_LEN - 1);
+	SB_KEY(&b, "tag");
+	sb_json(&b, li->tag, BBLOG_TAG_LEN - 1);
+	SB_KEY(&b, "laddr");
+	sb_char(&b, '"');
+	sb_addr(&b, d->family, d->laddr);
+	sb_char(&b, '"');
+	SB_KEY_U64(&b, "lport", port_of(&d->lport));
+	SB_KEY(&b, "faddr");
+	sb_char(&b, '"');
+	sb_addr(&b, d->family, d->faddr);
+	sb_char(&b, '"');
+	SB_KEY_U64(&b, "fport", port_of(&d->fport));
+	SB_KEY(&b, "filename");
+	sb_json(&b, li->filename, NAME_MAX);
+	SB_KEY_U64(&b, "record_count", li->records);
+	SB_KEY_U64(&b, "packet_count", li->packets);
+	SB_KEY_U64(&b, "duration", li->dur_us / 1000000u);
+	{
+		char frac[7];
+
+		frac[0] = '.';
+		sb_digits(frac + 1, li->dur_us % 1000000u, 6);
+		sb_add(&b, frac, sizeof(frac));
+	}
+	SB_KEY_BOOL(&b, "connection_ended", li->ended);
+	if (l) {
+		SB_KEY_BOOL(&b, "auto", l->flags & BBLOG_DF_AUTO);
+		SB_KEY_BOOL(&b, "listener", l->flags & BBLOG_DF_LISTENER);
+	}
+	SB_KEY_U64(&b, "lost_records", li->lost);
 	if (l) {
 		const char *cgp = bblog_cgroup_path(l->cgroup);
 
-		fprintf(f, ",\"uid\":%u,\"cgroup\":%llu", l->uid,
-			(unsigned long long)l->cgroup);
+		SB_KEY_U64(&b, "lost_nomem", l->lost_nomem);
+		SB_KEY_U64(&b, "lost_limit", l->lost_limit);
+		SB_KEY_U64(&b, "overwritten", l->overwritten);
+		SB_KEY_U64(&b, "lost_export", l->lost_export);
+		SB_KEY_U64(&b, "uid", l->uid);
+		SB_KEY_U64(&b, "cgroup", l->cgroup);
 		if (cgp) {
-			fputs(",\"cgroup_path\":", f);
-			json_str(f, cgp, PATH_MAX);
+			SB_KEY(&b, "cgroup_path");
+			sb_json(&b, cgp, PATH_MAX);
 		}
-		fprintf(f, ",\"owner_how\":\"%s\"", bblog_owner_how_name(l->owner_how));
+		SB_KEY(&b, "owner_how");
+		sb_char(&b, '"');
+		sb_str(&b, bblog_owner_how_name(l->owner_how));
+		sb_char(&b, '"');
 		if (l->owner_how) {
-			fprintf(f, ",\"owner_pid\":%u,\"owner_comm\":", l->owner_pid);
-			json_str(f, l->owner_comm, BBLOG_COMM_LEN - 1);
+			SB_KEY_U64(&b, "owner_pid", l->owner_pid);
+			SB_KEY(&b, "owner_comm");
+			sb_json(&b, l->owner_comm, BBLOG_COMM_LEN - 1);
 		}
 	}
-	fprintf(f, ",\"cookie\":%llu,\"netns\":%u,\"stack\":\"%s\""
-		",\"compressor\":\"%s\",\"frag_seq\":%u%s}\n",
-		(unsigned long long)li->cookie, li->netns, BBLOG_PCAP_STACK_NAME,
-		li->xz ? "xz" : "", li->frag,
-		li->recovered ? ",\"recovered\":true" : "");
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	SB_KEY_U64(&b, "cookie", li->cookie);
+	SB_KEY_U64(&b, "netns", li->netns);
+	SB_KEY(&b, "stack");
+	SB_LIT(&b, "\"" BBLOG_PCAP_STACK_NAME "\"");
+	SB_KEY(&b, "compressor");
+	sb_str(&b, li->xz ? "\"xz\"" : "\"\"");
+	SB_KEY_U64(&b, "frag_seq", li->frag);
+	if (li->recovered)
+		SB_LIT(&b, ",\"recovered\":true");
+	SB_LIT(&b, "}\n");
+	return sb_take(&b, lenp);
 }
 
 static void index_conn(struct conn *c)

@@ -13,99 +13,25 @@
 
 #include "bytes.h"
 #include "pcapng.h"
+#include "sbuf.h"
 
-/* Append to buf[*o..len), keeping it a string; stops quietly when full. */
-static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* printf() onto b, for what is rare; cut as snprintf() cuts. */
+static void add(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
+static void add(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int k;
 
-	if (*o + 1 >= len)
+	if (b->len + 1 >= b->cap)
 		return;
 	va_start(ap, fmt);
-	k = vsnprintf(buf + *o, len - *o, fmt, ap);
+	k = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (k < 0)
 		return;
-	*o += (size_t)k < len - *o ? (size_t)k : len - *o - 1;
-}
-
-/*
- * add() without printf, for what every packet has (bblog record writes a
- * million a second): the same bytes, and the same truncation.
- */
-static void add_bytes(char *buf, size_t len, size_t *o, const char *s, size_t n)
-{
-	if (*o + 1 >= len)
-		return;
-	if (n > len - *o - 1)
-		n = len - *o - 1;
-	memcpy(buf + *o, s, n);
-	*o += n;
-	buf[*o] = 0;
-}
-
-/*
- * The pieces of a packet's comment are written into a scratch line sized
- * for the longest (put_*: no bound checked per piece), then added at once.
- */
-#define STATE_MAX	320
-#define PUT_LIT(p, lit) \
-	do { memcpy((p), (lit), sizeof(lit) - 1); (p) += sizeof(lit) - 1; } while (0)
-
-/* v in decimal, at least width digits (zeros before, width <= 20). */
-static char *put_u64(char *p, uint64_t v, int width)
-{
-	static const char pairs[] =
-		"0001020304050607080910111213141516171819"
-		"2021222324252627282930313233343536373839"
-		"4041424344454647484950515253545556575859"
-		"6061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	uint64_t x = 10;
-	int n = 1;
-	char *q;
-
-	while (n < 20 && v >= x) {	/* how many digits */
-		x *= 10;
-		n++;
-	}
-	if (n < width) {
-		memset(p, '0', (size_t)(width - n));
-		p += width - n;
-	}
-	q = p + n;
-	while (v >= 100) {
-		q -= 2;
-		memcpy(q, pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		q -= 2;
-		memcpy(q, pairs + 2 * v, 2);
-	} else {
-		*--q = (char)('0' + v);
-	}
-	return p + n;
-}
-
-/* Microseconds as "1.234ms" or "12us". */
-static char *put_us(char *p, uint32_t us)
-{
-	if (us >= 1000) {
-		p = put_u64(p, us / 1000, 1);
-		*p++ = '.';
-		p = put_u64(p, us % 1000, 3);
-		*p++ = 'm';
-	} else {
-		p = put_u64(p, us, 1);
-		*p++ = 'u';
-	}
-	*p++ = 's';
-	return p;
+	b->len += (size_t)k < b->cap - b->len ? (size_t)k : b->cap - b->len - 1;
 }
 
 static const char *name_or(const char *n, const char *other)
@@ -113,27 +39,53 @@ static const char *name_or(const char *n, const char *other)
 	return n ? n : other;
 }
 
+/*
+ * What every packet has (bblog record writes a million a second) is
+ * written into a line sized for the longest, without a bound checked per
+ * piece, then added at once: no printf, the same bytes, the same cut.
+ */
+#define STATE_MAX	320
+#define PUT_LIT(p, lit) \
+	do { memcpy((p), (lit), sizeof(lit) - 1); (p) += sizeof(lit) - 1; } while (0)
+
+/* Microseconds as "1.234ms" or "12us". */
+static char *put_us(char *p, uint32_t us)
+{
+	if (us >= 1000) {
+		p = sb_digits(p, us / 1000, 1);
+		*p++ = '.';
+		p = sb_digits(p, us % 1000, 3);
+		*p++ = 'm';
+	} else {
+		p = sb_digits(p, us, 1);
+		*p++ = 'u';
+	}
+	*p++ = 's';
+	return p;
+}
+
 /* The state a packet leaves behind: what tcp_info would say. */
-static void add_state(const struct bblog_record *r, char *buf, size_t len, size_t *o)
+static void add_state(const struct bblog_record *r, struct sbuf *b)
 {
 	/* tcp_packets_in_flight(); never below 0, whatever a file says */
 	int64_t f = (int64_t)r->packets_out - r->sacked_out - r->lost_out + r->retrans_out;
 	uint32_t inflight = f > 0 ? (uint32_t)f : 0;
 	const char *ca = name_or(bblog_ca_state_name(r->ca_state), "?");
+	size_t calen = strlen(ca);	/* at most "Disorder" */
 	char t[STATE_MAX], *p = t;
 
 	if (!(r->flags & BBLOG_RF_SNAPSHOT))
 		return;
 	PUT_LIT(p, "cwnd ");
-	p = put_u64(p, r->snd_cwnd, 1);
+	p = sb_digits(p, r->snd_cwnd, 1);
 	if (r->snd_ssthresh >= 0x7fffffff) {
 		PUT_LIT(p, " ssthresh inf");
 	} else {
 		PUT_LIT(p, " ssthresh ");
-		p = put_u64(p, r->snd_ssthresh, 1);
+		p = sb_digits(p, r->snd_ssthresh, 1);
 	}
 	PUT_LIT(p, " inflight ");
-	p = put_u64(p, inflight, 1);
+	p = sb_digits(p, inflight, 1);
 	if (r->srtt_us) {
 		PUT_LIT(p, " srtt ");
 		p = put_us(p, r->srtt_us >> 3);
@@ -141,45 +93,57 @@ static void add_state(const struct bblog_record *r, char *buf, size_t len, size_
 	PUT_LIT(p, " rto ");
 	p = put_us(p, r->rto_us);
 	PUT_LIT(p, " ca ");
-	memcpy(p, ca, strlen(ca));	/* at most "Disorder" */
-	p += strlen(ca);
+	memcpy(p, ca, calen);
+	p += calen;
 	if (r->retrans_out) {
 		PUT_LIT(p, " retrans_out ");
-		p = put_u64(p, r->retrans_out, 1);
+		p = sb_digits(p, r->retrans_out, 1);
 	}
 	/* counters tcp_info has and Wireshark does not, once they count */
 	if (r->bytes_retrans) {
 		PUT_LIT(p, " bytes_retrans ");
-		p = put_u64(p, r->bytes_retrans, 1);
+		p = sb_digits(p, r->bytes_retrans, 1);
 	}
 	if (r->dsack_dups) {
 		PUT_LIT(p, " dsack ");
-		p = put_u64(p, r->dsack_dups, 1);
+		p = sb_digits(p, r->dsack_dups, 1);
 	}
 	if (r->reord_seen) {
 		PUT_LIT(p, " reord_seen ");
-		p = put_u64(p, r->reord_seen, 1);
+		p = sb_digits(p, r->reord_seen, 1);
 	}
 	if (r->delivered_ce) {
 		PUT_LIT(p, " delivered_ce ");
-		p = put_u64(p, r->delivered_ce, 1);
+		p = sb_digits(p, r->delivered_ce, 1);
 	}
-	add_bytes(buf, len, o, t, (size_t)(p - t));
+	sb_add(b, t, (size_t)(p - t));
 }
 
 /*
  * What tcp_info adds up over the connection, at its end, once it sent
  * something (never in version 1 records, which lack them).
  */
-static void add_totals(const struct bblog_record *r, char *buf, size_t len, size_t *o)
+static void add_totals(const struct bblog_record *r, struct sbuf *b)
 {
 	if (!(r->flags & BBLOG_RF_SNAPSHOT) || (!r->bytes_sent && !r->busy_ms))
 		return;
-	add(buf, len, o, "; sent %llu B retrans %llu B dsack %u reord %u ce %u"
-	    " busy %u ms rwnd-limited %u ms sndbuf-limited %u ms",
-	    (unsigned long long)r->bytes_sent, (unsigned long long)r->bytes_retrans,
-	    r->dsack_dups, r->reord_seen, r->delivered_ce, r->busy_ms,
-	    r->rwnd_limited_ms, r->sndbuf_limited_ms);
+	SB_LIT(b, "; sent ");
+	sb_u64(b, r->bytes_sent);
+	SB_LIT(b, " B retrans ");
+	sb_u64(b, r->bytes_retrans);
+	SB_LIT(b, " B dsack ");
+	sb_u64(b, r->dsack_dups);
+	SB_LIT(b, " reord ");
+	sb_u64(b, r->reord_seen);
+	SB_LIT(b, " ce ");
+	sb_u64(b, r->delivered_ce);
+	SB_LIT(b, " busy ");
+	sb_u64(b, r->busy_ms);
+	SB_LIT(b, " ms rwnd-limited ");
+	sb_u64(b, r->rwnd_limited_ms);
+	SB_LIT(b, " ms sndbuf-limited ");
+	sb_u64(b, r->sndbuf_limited_ms);
+	SB_LIT(b, " ms");
 }
 
 static const char *const option_names[] = {
@@ -190,89 +154,96 @@ size_t bblog_record_comment(const struct bblog_dump *d, const struct bblog_recor
 			    char *buf, size_t len)
 {
 	const char *x, *y;
+	struct sbuf b;
 	char rn[48];
-	size_t o = 0;
 	int e;
 
 	if (!len)
 		return 0;
-	buf[0] = 0;
+	sb_fixed(&b, buf, len);
 	switch (r->event) {
 	case BBLOG_EV_IN:
 	case BBLOG_EV_OUT:
-		add_state(r, buf, len, &o);
+		add_state(r, &b);
 		break;
 	case BBLOG_EV_RTO:
-		add(buf, len, &o, "retransmission timer expired (retransmits %u, backoff %u)",
+		add(&b, "retransmission timer expired (retransmits %u, backoff %u)",
 		    r->arg1, r->arg2);
 		break;
 	case BBLOG_EV_SOCKOPT:
 		x = r->arg1 < sizeof(option_names) / sizeof(option_names[0]) ?
 		    option_names[r->arg1] : NULL;
 		if (r->arg1 == 0)
-			add(buf, len, &o, "option mode set: %s",
+			add(&b, "option mode set: %s",
 			    bblog_mode_name((int)r->arg2));
 		else
-			add(buf, len, &o, "option %s set", name_or(x, "?"));
+			add(&b, "option %s set", name_or(x, "?"));
 		break;
 	case BBLOG_EV_USER:
 		return bblog_user_event_text(r, buf, len);
 	case BBLOG_EV_CONNEND:
-		add(buf, len, &o, "end: %s", name_or(bblog_end_name(r->arg1), "?"));
-		if (r->arg2)
-			add(buf, len, &o, " (%s)", name_or(strerrorname_np((int)r->arg2), "errno"));
-		add_totals(r, buf, len, &o);
+		SB_LIT(&b, "end: ");
+		sb_str(&b, name_or(bblog_end_name(r->arg1), "?"));
+		if (r->arg2) {
+			SB_LIT(&b, " (");
+			sb_str(&b, name_or(strerrorname_np((int)r->arg2), "errno"));
+			sb_char(&b, ')');
+		}
+		add_totals(r, &b);
 		break;
 	case BBLOG_EV_STATE:
 		x = bblog_linux_state_name(r->arg1);
 		y = bblog_linux_state_name(r->arg2);
-		add(buf, len, &o, "state %s -> %s", name_or(x, "?"), name_or(y, "?"));
+		SB_LIT(&b, "state ");
+		sb_str(&b, name_or(x, "?"));
+		SB_LIT(&b, " -> ");
+		sb_str(&b, name_or(y, "?"));
 		break;
 	case BBLOG_EV_RETRANS:
-		add(buf, len, &o, "retransmit seq %u len %u", r->arg1, r->arg2);
+		add(&b, "retransmit seq %u len %u", r->arg1, r->arg2);
 		break;
 	case BBLOG_EV_SYNACK_RETRANS:
-		add(buf, len, &o, "established after %u SYN-ACK retransmissions", r->arg1);
+		add(&b, "established after %u SYN-ACK retransmissions", r->arg1);
 		break;
 	case BBLOG_EV_RST_SENT:
 		x = bblog_rst_reason_name(r->arg1, rn, sizeof(rn));
-		add(buf, len, &o, "reset sent%s%s", x ? ": " : "", x ? x : "");
+		add(&b, "reset sent%s%s", x ? ": " : "", x ? x : "");
 		break;
 	case BBLOG_EV_RST_RECV:
-		add(buf, len, &o, "reset received");
+		add(&b, "reset received");
 		break;
 	case BBLOG_EV_CA_STATE:
 		x = bblog_ca_state_name(r->arg1);
 		y = bblog_ca_state_name(r->arg2);
-		add(buf, len, &o, "ca-state %s -> %s", name_or(x, "?"), name_or(y, "?"));
+		add(&b, "ca-state %s -> %s", name_or(x, "?"), name_or(y, "?"));
 		break;
 	case BBLOG_EV_RCVBUF:
-		add(buf, len, &o, "rcvbuf %u (rcv_ssthresh %u)", r->arg1, r->arg2);
+		add(&b, "rcvbuf %u (rcv_ssthresh %u)", r->arg1, r->arg2);
 		break;
 	case BBLOG_EV_BAD_CSUM:
-		add(buf, len, &o, "segment with a bad checksum");
+		add(&b, "segment with a bad checksum");
 		break;
 	case BBLOG_EV_SK_ERROR:
 		e = r->err < 0 ? -r->err : r->err;
-		add(buf, len, &o, "socket error %s", name_or(strerrorname_np(e), "?"));
+		add(&b, "socket error %s", name_or(strerrorname_np(e), "?"));
 		break;
 	case BBLOG_EV_TLP:
-		add(buf, len, &o, "tail loss probe");
+		add(&b, "tail loss probe");
 		break;
 	case BBLOG_EV_PROBE0:
-		add(buf, len, &o, "zero-window probe (%u before)", r->arg1);
+		add(&b, "zero-window probe (%u before)", r->arg1);
 		break;
 	case BBLOG_EV_KEEPALIVE:
-		add(buf, len, &o, "keepalive probe (%u before)", r->arg1);
+		add(&b, "keepalive probe (%u before)", r->arg1);
 		break;
 	case BBLOG_EV_PMTU_RETRANS:
-		add(buf, len, &o, "retransmit: path MTU now %u", r->arg1);
+		add(&b, "retransmit: path MTU now %u", r->arg1);
 		break;
 	case BBLOG_EV_DROP:
 		return bblog_drop_text(d, r, buf, len);
 	default:
-		add(buf, len, &o, "event %u", r->event);
+		add(&b, "event %u", r->event);
 		break;
 	}
-	return o;
+	return b.len;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pcapng.h"
+#include "sbuf.h"
 
 static const char *const fbsd_events[] = {
 	[1] = "TCP_LOG_IN", [2] = "TCP_LOG_OUT", [3] = "TCP_LOG_RTO",
@@ -130,11 +131,12 @@ const char *bblog_mode_name(int mode)
 const char *bblog_addr_str(const struct bblog_dump *d, int foreign,
 			   char *buf, size_t len)
 {
-	const unsigned char *a = foreign ? d->faddr : d->laddr;
+	struct sbuf b;
 
-	if (!inet_ntop(d->family == 10 ? AF_INET6 : AF_INET, a, buf,
-		       (socklen_t)len))
-		snprintf(buf, len, "?");
+	if (!len)
+		return buf;
+	sb_fixed(&b, buf, len);
+	sb_addr(&b, d->family, foreign ? d->faddr : d->laddr);
 	return buf;
 }
 

@@ -14,6 +14,7 @@
 
 #include "bytes.h"
 #include "pcapng.h"
+#include "sbuf.h"
 
 #define USEC_PER_SEC	1000000ull
 
@@ -549,16 +550,26 @@ static uint32_t build_packet(const struct bblog_dump *d,
 
 /* ---- blocks ---- */
 
-static void fmt_endpoint(const struct bblog_dump *d, int foreign,
-			 char *buf, size_t len)
+/* "addr:port", "[addr]:port" for IPv6. */
+static void sb_endpoint(struct sbuf *b, const struct bblog_dump *d, int foreign)
 {
-	char a[64];
 	uint16_t port;
 
 	memcpy(&port, foreign ? &d->fport : &d->lport, 2);
-	bblog_addr_str(d, foreign, a, sizeof(a));
-	snprintf(buf, len, d->family == 10 ? "[%s]:%u" : "%s:%u", a,
-		 get_be16((const unsigned char *)&port));
+	if (d->family == 10)
+		sb_char(b, '[');
+	sb_addr(b, d->family, foreign ? d->faddr : d->laddr);
+	sb_str(b, d->family == 10 ? "]:" : ":");
+	sb_u64(b, get_be16((const unsigned char *)&port));
+}
+
+static void fmt_endpoint(const struct bblog_dump *d, int foreign,
+			 char *buf, size_t len)
+{
+	struct sbuf b;
+
+	sb_fixed(&b, buf, len);
+	sb_endpoint(&b, d, foreign);
 }
 
 /* Printable ASCII copy of a NUL-padded kernel string. */
@@ -579,6 +590,7 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 	char id[BBLOG_ID_LEN], tag[BBLOG_TAG_LEN], reason[BBLOG_REASON_LEN];
 	char ca[BBLOG_CA_NAME_LEN], comm[BBLOG_COMM_LEN], l[80], f[80];
 	char owner[64], cgp[512], text[1024];
+	struct sbuf sb;
 	struct blk k;
 	int n;
 
@@ -610,11 +622,17 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 	clean_str(comm, d->owner_comm, sizeof(comm) - 1);
 	fmt_endpoint(d, 0, l, sizeof(l));
 	fmt_endpoint(d, 1, f, sizeof(f));
-	if (d->owner_how)
-		snprintf(owner, sizeof(owner), "%s[%u] (%s)", comm, d->owner_pid,
-			 bblog_owner_how_name(d->owner_how));
-	else
-		snprintf(owner, sizeof(owner), "unknown");
+	sb_fixed(&sb, owner, sizeof(owner));
+	if (d->owner_how) {
+		sb_str(&sb, comm);
+		sb_char(&sb, '[');
+		sb_u64(&sb, d->owner_pid);
+		SB_LIT(&sb, "] (");
+		sb_str(&sb, bblog_owner_how_name(d->owner_how));
+		sb_char(&sb, ')');
+	} else {
+		SB_LIT(&sb, "unknown");
+	}
 	cgp[0] = 0;
 	if (cgpath) {
 		clean_str(cgp, cgpath, sizeof(cgp) - 1);
@@ -623,14 +641,37 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 			if (cgp[n] == '"')
 				cgp[n] = '?';
 	}
-	n = snprintf(text, sizeof(text),
-		     "tcp_bblog connection %s -> %s id=\"%s\" tag=\"%s\" reason=\"%s\" cookie=%llu netns=%u uid=%u cc=%s mode=%s owner=%s cgroup=%llu%s%s%s",
-		     l, f, id, tag, reason, (unsigned long long)d->cookie,
-		     d->netns, d->uid, ca, bblog_mode_name(d->mode), owner,
-		     (unsigned long long)d->cgroup, cgpath ? " cgroup_path=\"" : "",
-		     cgp, cgpath ? "\"" : "");
-	if (n > 0)
-		blk_opt(&k, PCAPNG_OPT_COMMENT, text, strlen(text));
+	sb_fixed(&sb, text, sizeof(text));
+	SB_LIT(&sb, "tcp_bblog connection ");
+	sb_str(&sb, l);
+	SB_LIT(&sb, " -> ");
+	sb_str(&sb, f);
+	SB_LIT(&sb, " id=\"");
+	sb_str(&sb, id);
+	SB_LIT(&sb, "\" tag=\"");
+	sb_str(&sb, tag);
+	SB_LIT(&sb, "\" reason=\"");
+	sb_str(&sb, reason);
+	SB_LIT(&sb, "\" cookie=");
+	sb_u64(&sb, d->cookie);
+	SB_LIT(&sb, " netns=");
+	sb_u64(&sb, d->netns);
+	SB_LIT(&sb, " uid=");
+	sb_u64(&sb, d->uid);
+	SB_LIT(&sb, " cc=");
+	sb_str(&sb, ca);
+	SB_LIT(&sb, " mode=");
+	sb_str(&sb, bblog_mode_name(d->mode));
+	SB_LIT(&sb, " owner=");
+	sb_str(&sb, owner);
+	SB_LIT(&sb, " cgroup=");
+	sb_u64(&sb, d->cgroup);
+	if (cgpath) {
+		SB_LIT(&sb, " cgroup_path=\"");
+		sb_str(&sb, cgp);
+		sb_char(&sb, '"');
+	}
+	blk_opt(&k, PCAPNG_OPT_COMMENT, text, sb.len);
 	if (appl)
 		blk_opt(&k, PCAPNG_SHB_USERAPPL, appl, strlen(appl));
 	blk_h32(&k, 0);		/* opt_endofopt */
@@ -641,12 +682,19 @@ int bblog_pcapng_open(struct bblog_pcapng *w, struct bblog_out *out,
 	blk_h32(&k, 0);		/* linktype NULL, reserved */
 	put_h16(k.b + 8, PCAPNG_LINKTYPE_NULL);
 	blk_h32(&k, BBLOG_SNAPLEN);
-	snprintf(text, sizeof(text), "%s-%s", l, f);
-	blk_opt(&k, PCAPNG_IF_NAME, text, strlen(text));
-	snprintf(text, sizeof(text),
-		 "tcp_bblog TCP connection, local %s, foreign %s, cookie %llu",
-		 l, f, (unsigned long long)d->cookie);
-	blk_opt(&k, PCAPNG_IF_DESCRIPTION, text, strlen(text));
+	sb_fixed(&sb, text, sizeof(text));
+	sb_str(&sb, l);
+	sb_char(&sb, '-');
+	sb_str(&sb, f);
+	blk_opt(&k, PCAPNG_IF_NAME, text, sb.len);
+	sb_fixed(&sb, text, sizeof(text));
+	SB_LIT(&sb, "tcp_bblog TCP connection, local ");
+	sb_str(&sb, l);
+	SB_LIT(&sb, ", foreign ");
+	sb_str(&sb, f);
+	SB_LIT(&sb, ", cookie ");
+	sb_u64(&sb, d->cookie);
+	blk_opt(&k, PCAPNG_IF_DESCRIPTION, text, sb.len);
 	blk_h32(&k, 0);
 	return blk_end(w, &k);
 }
