@@ -144,28 +144,28 @@ crr() {
 	echo "$r" | sed -n 's/.*rate=\([0-9.]*\).*/\1/p'
 }
 
+# Wait until the reader $rec (its output in $1) has open what $2 matches.
+reader_wait() {
+	local i=0
+	until ls -l /proc/$rec/fd 2>/dev/null | grep -q "$2"; do
+		i=$((i + 1))
+		[ $i -lt 400 ] || { cat "$1"; die "the reader did not start"; }
+		usleep 20000
+	done
+}
+
 rec_start() {	# bblog record in the initial namespace: it sees every dump
 	rm -rf /tmp/rec
 	mkdir -p /tmp/rec
 	bblog record -D /tmp/rec --max-size unlimited > $out/rec.out 2>&1 &
 	rec=$!
-	local i=0
-	until ls -l /proc/$rec/fd 2>/dev/null | grep -q '/tmp/rec/records$'; do
-		i=$((i + 1))
-		[ $i -lt 400 ] || { cat $out/rec.out; die "bblog record did not start"; }
-		usleep 20000
-	done
+	reader_wait $out/rec.out '/tmp/rec/records$'
 }
 
 raw_start() {	# bblog raw: reads every dump, keeps nothing
 	bblog raw -o /dev/null > $out/raw.out 2>&1 &
 	rec=$!
-	local i=0
-	until ls -l /proc/$rec/fd 2>/dev/null | grep -q 'tcp_bblog'; do
-		i=$((i + 1))
-		[ $i -lt 400 ] || { cat $out/raw.out; die "bblog raw did not start"; }
-		usleep 20000
-	done
+	reader_wait $out/raw.out 'tcp_bblog'
 }
 
 rec_stop() {	# "files bytes" of what bblog record wrote

@@ -46,6 +46,12 @@ static unsigned char *blk_put(struct blk *k, size_t n)
 	return p;
 }
 
+/* The last n bytes put back (written past, then not kept). */
+static void blk_unput(struct blk *k, size_t n)
+{
+	k->len -= n;
+}
+
 static void blk_h32(struct blk *k, uint32_t v)
 {
 	unsigned char *p = blk_put(k, 4);
@@ -91,36 +97,10 @@ static void blk_opt(struct blk *k, uint16_t code, const void *val, size_t n)
 	blk_bytes(k, val, n);
 }
 
-/* Netflix custom option; le selects the all-little-endian custom-block form. */
-static void blk_nflx_opt(struct blk *k, int le, uint32_t type,
-			 const void *val, size_t n)
-{
-	unsigned char *p = blk_put(k, 12);
-
-	if (!p)
-		return;
-	if (le) {
-		put_le16(p, PCAPNG_OPT_CUSTOM_BIN);
-		put_le16(p + 2, (uint16_t)(8 + n));
-		put_le32(p + 4, BBLOG_PEN_NFLX);
-	} else {
-		put_h16(p, PCAPNG_OPT_CUSTOM_BIN);
-		put_h16(p + 2, (uint16_t)(8 + n));
-		put_h32(p + 4, BBLOG_PEN_NFLX);
-	}
-	put_le32(p + 8, type);
-	blk_bytes(k, val, n);
-}
-
-/* The last n bytes put back (written past, then not kept). */
-static void blk_unput(struct blk *k, size_t n)
-{
-	k->len -= n;
-}
-
 /*
- * A Netflix option whose value, n bytes, the caller writes in place: room
- * for max of them (max >= n, a multiple of 4) is returned, n are kept.
+ * A Netflix custom option (le: in a custom block's all-little-endian form)
+ * whose value, n bytes, the caller writes in place: room for max of them
+ * (max >= n rounded up to 4) is returned; n, padded to 4, are kept.
  */
 static unsigned char *blk_nflx_room(struct blk *k, int le, uint32_t type,
 				    size_t n, size_t max)
@@ -141,8 +121,21 @@ static unsigned char *blk_nflx_room(struct blk *k, int le, uint32_t type,
 	put_le32(p + 8, type);
 	v = blk_put(k, max);
 	if (v)
-		blk_unput(k, max - n);
+		blk_unput(k, max - ((n + 3) & ~(size_t)3));
 	return v;
+}
+
+/* A Netflix custom option with the value val[n]. */
+static void blk_nflx_opt(struct blk *k, int le, uint32_t type,
+			 const void *val, size_t n)
+{
+	size_t padded = (n + 3) & ~(size_t)3;
+	unsigned char *v = blk_nflx_room(k, le, type, n, padded);
+
+	if (!v)
+		return;
+	memcpy(v, val, n);
+	memset(v + n, 0, padded - n);
 }
 
 /* The record in FreeBSD's layout, written in place as a Netflix option. */
