@@ -202,10 +202,13 @@ run_config() {
 		$IP netns exec bbb bbtest server -p 6000 -n "$idle" --sink > $out/idle.srv 2>&1 &
 		idles=$!
 		wait_port bbb 6000
+		rm -f $out/idle.cli	# wait_grep must not read the last run's
 		$IP netns exec bba bbtest client -a 10.9.0.2 -p 6000 -n "$idle" --keep > $out/idle.cli 2>&1 &
 		idlec=$!
 		wait_grep $out/idle.cli keeping
 		note="logged_now=$(bbstat stat_conns_active)"
+		[ "$note" = "logged_now=$((2 * idle))" ] ||
+			{ cat $out/idle.cli; die "other-conns: $note, not $((2 * idle))"; }
 		;;
 	tail) rule bba dport 5201 mode tail ;;
 	continual) rule bba dport 5201 mode continual; rec_start ;;
@@ -221,6 +224,7 @@ run_config() {
 		[ $name = crr-tail ] || rec_start
 		;;
 	tcpdump)
+		rm -f $out/td.out
 		$IP netns exec bba tcpdump -i va -n -s "$snaplen" -Z root -w /tmp/x.pcap tcp > $out/td.out 2>&1 &
 		td=$!
 		wait_grep $out/td.out 'listening on'
@@ -294,6 +298,7 @@ done
 mem_step() {	# mem_step PORT: open $idle idle connections, keep them
 	$IP netns exec bbb bbtest server -p "$1" -n "$idle" --sink > $out/mem$1.srv 2>&1 &
 	wait_port bbb "$1"
+	rm -f $out/mem$1.cli	# the last round's says "keeping" already
 	$IP netns exec bba bbtest client -a 10.9.0.2 -p "$1" -n "$idle" --keep > $out/mem$1.cli 2>&1 &
 	memc="$memc $!"
 	wait_grep $out/mem$1.cli keeping
@@ -327,6 +332,7 @@ for i in $(seq "$repeat"); do
 	wait_port bbb 6000
 	sleep 1
 	s0=$(slab_kb) b0=$(bbstat stat_budget_used)
+	rm -f $out/memfull.cli
 	$IP netns exec bba bbtest client -a 10.9.0.2 -p 6000 --bytes 400000000 --keep > $out/memfull.cli 2>&1 &
 	fullc=$!
 	wait_grep $out/memfull.cli keeping
