@@ -47,6 +47,9 @@ static const char *name_or(const char *n, const char *other)
 #define STATE_MAX	320
 #define PUT_LIT(p, lit) \
 	do { memcpy((p), (lit), sizeof(lit) - 1); (p) += sizeof(lit) - 1; } while (0)
+/* " name v", only once v counts */
+#define PUT_IF(p, lit, v) \
+	do { if (v) { PUT_LIT(p, lit); (p) = sb_digits((p), (v), 1); } } while (0)
 
 /* Microseconds as "1.234ms" or "12us". */
 static char *put_us(char *p, uint32_t us)
@@ -95,27 +98,12 @@ static void add_state(const struct bblog_record *r, struct sbuf *b)
 	PUT_LIT(p, " ca ");
 	memcpy(p, ca, calen);
 	p += calen;
-	if (r->retrans_out) {
-		PUT_LIT(p, " retrans_out ");
-		p = sb_digits(p, r->retrans_out, 1);
-	}
+	PUT_IF(p, " retrans_out ", r->retrans_out);
 	/* counters tcp_info has and Wireshark does not, once they count */
-	if (r->bytes_retrans) {
-		PUT_LIT(p, " bytes_retrans ");
-		p = sb_digits(p, r->bytes_retrans, 1);
-	}
-	if (r->dsack_dups) {
-		PUT_LIT(p, " dsack ");
-		p = sb_digits(p, r->dsack_dups, 1);
-	}
-	if (r->reord_seen) {
-		PUT_LIT(p, " reord_seen ");
-		p = sb_digits(p, r->reord_seen, 1);
-	}
-	if (r->delivered_ce) {
-		PUT_LIT(p, " delivered_ce ");
-		p = sb_digits(p, r->delivered_ce, 1);
-	}
+	PUT_IF(p, " bytes_retrans ", r->bytes_retrans);
+	PUT_IF(p, " dsack ", r->dsack_dups);
+	PUT_IF(p, " reord_seen ", r->reord_seen);
+	PUT_IF(p, " delivered_ce ", r->delivered_ce);
 	sb_add(b, t, (size_t)(p - t));
 }
 

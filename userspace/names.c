@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Names of events, states and modes; address formatting. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 

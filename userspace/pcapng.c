@@ -447,8 +447,8 @@ void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 
 /*
  * The ones' complement sum of p[0..n) as 16-bit big-endian words, added to
- * s, folded to 17 bits (what fold() makes of it is the same): big-endian
- * 32-bit words, as 2^16 is 1 modulo 0xffff.
+ * s, folded to 16 bits (what fold() makes of it is the same), summed as
+ * big-endian 32-bit words: 2^16 is 1 modulo 0xffff.
  */
 static uint32_t sum16(uint32_t s, const unsigned char *p, size_t n)
 {
