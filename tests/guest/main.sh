@@ -77,9 +77,13 @@ warm_up() {
 }
 [ -z "$inject" ] && warm_up
 
-# Forget whatever the kernel itself leaked while booting.
+# Forget whatever the kernel itself leaked while booting.  No automatic
+# scans (the first comes a minute after boot, then every ten): under KASAN
+# one takes tens of seconds of a vCPU, and a scan asked for here would wait
+# for it; the leak check at the end scans when nothing else runs.
 kml=/sys/kernel/debug/kmemleak
 if [ -w $kml ]; then
+	echo scan=off > $kml
 	echo scan > $kml
 	echo clear > $kml
 fi

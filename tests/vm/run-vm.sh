@@ -46,6 +46,22 @@ drive=()
 # instruction counting: "-icount shift=0,sleep=off").
 # shellcheck disable=SC2206
 qemu_args=(${BBLOG_VM_QEMU_ARGS:-})
+# The guest's TSC rate, measured on the host (tsc-khz.c says why): not
+# under -icount, where the guest's TSC counts instructions, nor on a host
+# whose TSC does not tick at a constant rate.  Without it the guest
+# calibrates as before.
+tsc=
+case " ${qemu_args[*]} " in
+*" -icount "*) ;;
+*)	if grep -qw constant_tsc /proc/cpuinfo && grep -qw nonstop_tsc /proc/cpuinfo; then
+		tool=$logdir/../tsc-khz
+		here=$(cd "$(dirname "$0")" && pwd)
+		if [ ! -x "$tool" ] || [ "$here/tsc-khz.c" -nt "$tool" ]; then
+			gcc -O2 -o "$tool.$$" "$here/tsc-khz.c" && mv -f "$tool.$$" "$tool"
+		fi
+		khz=$("$tool" 2>/dev/null) && tsc="tsc_early_khz=$khz"
+	fi ;;
+esac
 start=$(date +%s)
 timeout --foreground -k 5 "$tmo" \
 	qemu-system-x86_64 -accel "${BBLOG_VM_ACCEL:-tcg,thread=single}" -m "${BBLOG_VM_MEM:-1024}" -smp "${BBLOG_VM_SMP:-2}" \
@@ -53,7 +69,7 @@ timeout --foreground -k 5 "$tmo" \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-serial "file:$console" -serial "file:$result" -serial "file:$export.serial" \
 	-kernel "$kernel" -initrd "$initrd" "${drive[@]}" \
-	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 watchdog_thresh=60 $*" \
+	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=4 watchdog_thresh=60 $tsc $*" \
 	</dev/null >/dev/null 2>"$logdir/$name.qemu-stderr"
 rc=$?
 secs=$(( $(date +%s) - start ))
