@@ -138,20 +138,22 @@ static void blk_nflx_opt(struct blk *k, int le, uint32_t type,
 	memset(v + n, 0, padded - n);
 }
 
-/* The record in FreeBSD's layout, written in place as a Netflix option. */
+static void fbsd_tcpinfo(const struct bblog_dump *d, const struct bblog_record *r,
+			 unsigned thl, unsigned char out[FBSD_TCPINFO_LEN]);
+
+/*
+ * The record in FreeBSD's layout but its header, written in place as a
+ * Netflix option; thl: the length of the header the block's packet has (0
+ * in a custom block, even a dropped segment's: its words say which).
+ */
 static void blk_record(struct blk *k, int le, const struct bblog_dump *d,
-		       const struct bblog_record *r)
+		       const struct bblog_record *r, unsigned thl)
 {
 	unsigned char *rec = blk_nflx_room(k, le, NFLX_OPT_TCPINFO,
-					   FBSD_TCPINFO_LEN, FBSD_RECORD_LEN);
+					   FBSD_TCPINFO_LEN, FBSD_TCPINFO_LEN);
 
-	if (!rec)
-		return;
-	bblog_fbsd_record(d, r, rec);	/* its header part is not kept */
-	/* the block carries no header bytes: its words say which segment */
-	if (r->event == BBLOG_EV_DROP)
-		put_le16(rec + TLB_EVENTFLAGS,
-			 (uint16_t)(get_le16(rec + TLB_EVENTFLAGS) & ~FBSD_TLB_HDR));
+	if (rec)
+		fbsd_tcpinfo(d, r, thl, rec);
 }
 
 /* A standard option with a 32-bit value, section order. */
@@ -385,16 +387,19 @@ static void put_stackinfo(unsigned char *p, const struct bblog_record *r)
 
 _Static_assert(sizeof(struct bblog_pcap_stackinfo) == 104, "stackinfo size");
 
-void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
-		       unsigned char out[FBSD_RECORD_LEN])
+/*
+ * The record's first FBSD_TCPINFO_LEN bytes (all but the header it says
+ * it has when thl is not 0): what a block keeps.
+ */
+static void fbsd_tcpinfo(const struct bblog_dump *d, const struct bblog_record *r,
+			 unsigned thl, unsigned char out[FBSD_TCPINFO_LEN])
 {
 	uint64_t off_us = d->boot_offset_ns / 1000;
 	uint64_t rel_us = bblog_record_wall_us(d, r) - off_us;
-	unsigned thl = bblog_record_th_len(r);
 	uint16_t ef = FBSD_TLB_STACKINFO;
 	uint32_t t2 = 0;
 
-	memset(out, 0, FBSD_RECORD_LEN);
+	memset(out, 0, FBSD_TCPINFO_LEN);
 	if (r->flags & BBLOG_RF_SNAPSHOT)
 		ef |= FBSD_TLB_RXBUF | FBSD_TLB_TXBUF;
 	if (thl)
@@ -439,6 +444,17 @@ void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 					  ((r->rcv_wscale & 0x0f) << 4));
 	put_stackinfo(out + TLB_STACKINFO, r);
 	put_le32(out + TLB_LEN, r->payload_len);
+}
+
+_Static_assert(TLB_TH == FBSD_TCPINFO_LEN, "the header follows the TCPINFO part");
+
+void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
+		       unsigned char out[FBSD_RECORD_LEN])
+{
+	unsigned thl = bblog_record_th_len(r);
+
+	fbsd_tcpinfo(d, r, thl, out);
+	memset(out + TLB_TH, 0, FBSD_RECORD_LEN - TLB_TH);
 	if (thl)
 		memcpy(out + TLB_TH, r->th, thl);
 }
@@ -463,6 +479,22 @@ static uint32_t sum16(uint32_t s, const unsigned char *p, size_t n)
 	}
 	if (i < n)
 		acc += (uint32_t)p[i] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
+}
+
+/*
+ * The ones' complement sum of the two addresses (either order: a sum),
+ * which the IPv4 header and both pseudo headers hold, as sum16() makes it.
+ */
+static uint32_t addr_sum(const struct bblog_dump *d, unsigned n)
+{
+	uint64_t acc = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i += 4)
+		acc += (uint64_t)get_be32(d->laddr + i) + get_be32(d->faddr + i);
 	while (acc >> 16)
 		acc = (acc & 0xffff) + (acc >> 16);
 	return (uint32_t)acc;
@@ -493,7 +525,7 @@ static uint32_t build_packet(const struct bblog_dump *d,
 	uint64_t tcplen = (uint64_t)thl + r->payload_len;
 	uint64_t total = 4 + iphl + tcplen;
 	unsigned char *ip = pkt + 4, *th = pkt + 4 + iphl;
-	uint32_t s;
+	uint32_t s, addrs = addr_sum(d, v6 ? 16 : 4);
 	uint16_t l16;
 
 	if (bblog_record_inbound(r)) {
@@ -521,7 +553,8 @@ static uint32_t build_packet(const struct bblog_dump *d,
 		ip[9] = 6;
 		memcpy(ip + 12, src, 4);
 		memcpy(ip + 16, dst, 4);
-		put_be16(ip + 10, fold(sum16(0, ip, 20)));
+		/* the header's words: 0x4500, l16, 0, 0, 0x7f06, the addresses */
+		put_be16(ip + 10, fold(addrs + 0x4500 + l16 + 0x7f06));
 		l16 = (uint16_t)(l16 - 20);
 	}
 	memcpy(th, r->th, thl);
@@ -530,11 +563,9 @@ static uint32_t build_packet(const struct bblog_dump *d,
 	if (v6) {
 		uint32_t l32 = tcplen > UINT32_MAX ? UINT32_MAX : (uint32_t)tcplen;
 
-		s = sum16(0, ip + 8, 32);
-		s += (l32 >> 16) + (l32 & 0xffff) + 6;
+		s = addrs + (l32 >> 16) + (l32 & 0xffff) + 6;
 	} else {
-		s = sum16(0, ip + 12, 8);
-		s += (uint32_t)l16 + 6;
+		s = addrs + (uint32_t)l16 + 6;
 	}
 	put_be16(th + 16, fold(sum16(s, th, thl)));
 	*pktlen = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
@@ -781,19 +812,18 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 		uint32_t pktlen, caplen;
 
 		blk_begin(w, &k, PCAPNG_EPB);
-		blk_h32(&k, 0);				/* interface */
-		blk_h32(&k, (uint32_t)(us >> 32));
-		blk_h32(&k, (uint32_t)us);
-		blk_h32(&k, 0);				/* caplen, below */
-		blk_h32(&k, 0);				/* packet length */
-		pkt = blk_put(&k, BBLOG_SNAPLEN);	/* zero-padded by build_packet */
+		/* interface, time, lengths; the packet, zero-padded */
+		pkt = blk_put(&k, 20 + BBLOG_SNAPLEN);
 		if (pkt) {
-			caplen = build_packet(d, r, thl, pkt, &pktlen);
+			caplen = build_packet(d, r, thl, pkt + 20, &pktlen);
 			blk_unput(&k, BBLOG_SNAPLEN - ((caplen + 3) & ~3u));
-			put_h32(pkt - 8, caplen);
-			put_h32(pkt - 4, pktlen);
+			put_h32(pkt, 0);
+			put_h32(pkt + 4, (uint32_t)(us >> 32));
+			put_h32(pkt + 8, (uint32_t)us);
+			put_h32(pkt + 12, caplen);
+			put_h32(pkt + 16, pktlen);
 		}
-		blk_record(&k, 0, d, r);
+		blk_record(&k, 0, d, r, thl);
 		blk_opt_h32(&k, PCAPNG_EPB_FLAGS, bblog_record_inbound(r) ? 1 : 2);
 		blk_comment(&k, 0, d, r);
 		blk_h32(&k, 0);
@@ -802,7 +832,7 @@ int bblog_pcapng_record(struct bblog_pcapng *w, const struct bblog_dump *d,
 		blk_begin(w, &k, PCAPNG_CB);
 		blk_h32(&k, BBLOG_PEN_NFLX);
 		blk_le32(&k, NFLX_EVENT_BLOCK);
-		blk_record(&k, 1, d, r);
+		blk_record(&k, 1, d, r, 0);
 		blk_comment(&k, 1, d, r);
 		blk_le32(&k, 0);
 	}
