@@ -1706,11 +1706,16 @@ int cmd_record(int argc, char **argv)
 				continue;
 			break;		/* end of a file or pipe */
 		}
-		if (bblog_stream_feed(&st, buf, (size_t)n) < 0) {
+		/* read where it is; what is left waits in the stream */
+		if (bblog_stream_lend(&st, buf, (size_t)n) < 0) {
 			warnx("out of memory buffering input");
 			break;
 		}
 		drain(&st);
+		if (bblog_stream_keep(&st) < 0) {
+			warnx("out of memory buffering input");
+			break;
+		}
 	}
 	status = stop_report(&st);
 	bblog_stream_destroy(&st);

@@ -219,6 +219,8 @@ int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n)
 {
 	if (n == 0)
 		return 0;
+	if (s->lent && bblog_stream_keep(s) < 0)
+		return -1;
 	if (s->start > 0 && s->start == s->end) {
 		s->start = s->end = 0;
 	}
@@ -249,6 +251,30 @@ int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n)
 	return 0;
 }
 
+int bblog_stream_lend(struct bblog_stream *s, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (s->lent || s->start != s->end)
+		return bblog_stream_feed(s, p, n);
+	s->lent = p;
+	s->start = 0;
+	s->end = n;
+	return 0;
+}
+
+int bblog_stream_keep(struct bblog_stream *s)
+{
+	const unsigned char *p = s->lent;
+	size_t from = s->start, left = s->end - s->start;
+
+	if (!p)
+		return 0;
+	s->lent = NULL;
+	s->start = s->end = 0;
+	return bblog_stream_feed(s, p + from, left);
+}
+
 static void consume(struct bblog_stream *s, size_t n)
 {
 	s->start += n;
@@ -258,7 +284,8 @@ static void consume(struct bblog_stream *s, size_t n)
 int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m)
 {
 	for (;;) {
-		const unsigned char *p = s->buf ? s->buf + s->start :
+		const unsigned char *p = s->lent ? s->lent + s->start :
+				       s->buf ? s->buf + s->start :
 				       (const unsigned char *)"";
 		size_t avail = s->end - s->start, k;
 

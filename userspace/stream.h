@@ -68,12 +68,20 @@ struct bblog_stream {
 	uint64_t skipped;	/* bytes skipped while resyncing */
 	uint64_t skip_offset;	/* where the skipping started */
 	char why[128];
+	const unsigned char *lent;	/* the caller's bytes, read in place */
 };
 
 void bblog_stream_init(struct bblog_stream *s);
 void bblog_stream_destroy(struct bblog_stream *s);
 /* Append bytes; -1 (errno ENOMEM) if they cannot be stored. */
 int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n);
+/*
+ * Append bytes the caller keeps unchanged until bblog_stream_keep(): read
+ * where they are, not copied, when nothing is buffered before them.
+ */
+int bblog_stream_lend(struct bblog_stream *s, const void *p, size_t n);
+/* Copy what is left of lent bytes; -1 (errno ENOMEM) if it cannot be. */
+int bblog_stream_keep(struct bblog_stream *s);
 /* 1: a message in m (valid until the next feed/next); 0: need more bytes. */
 int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m);
 /* Bytes buffered but not yet returned. */

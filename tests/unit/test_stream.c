@@ -14,12 +14,18 @@ struct seen {
 	uint64_t len[64];
 	uint32_t nrec[64];
 	uint32_t sn0[64];
+	uint64_t off[64];
 	int n;
 	size_t pending;
 };
 
-static void parse_chunked(const unsigned char *p, size_t len, size_t chunk,
-			  struct seen *s)
+/*
+ * lend: each chunk lent (bblog_stream_lend()) from a copy that is
+ * overwritten once the stream kept what it needs (bblog_stream_keep()), as
+ * bblog record lends its read buffer.
+ */
+static void parse_chunked_as(const unsigned char *p, size_t len, size_t chunk,
+			     struct seen *s, int lend)
 {
 	struct bblog_stream st;
 	struct bblog_msg m;
@@ -29,14 +35,25 @@ static void parse_chunked(const unsigned char *p, size_t len, size_t chunk,
 	bblog_stream_init(&st);
 	while (off < len) {
 		size_t n = len - off < chunk ? len - off : chunk;
+		unsigned char *copy = NULL;
 
-		CHECK(bblog_stream_feed(&st, p + off, n) == 0);
+		if (lend) {
+			copy = malloc(n);
+			CHECK(copy != NULL);
+			if (!copy)
+				break;
+			memcpy(copy, p + off, n);
+			CHECK(bblog_stream_lend(&st, copy, n) == 0);
+		} else {
+			CHECK(bblog_stream_feed(&st, p + off, n) == 0);
+		}
 		off += n;
 		while (bblog_stream_next(&st, &m) == 1 && s->n < 64) {
 			struct bblog_record r;
 
 			s->kind[s->n] = m.kind;
 			s->len[s->n] = m.length;
+			s->off[s->n] = m.offset;
 			if (m.kind == BBLOG_MSGK_DUMP) {
 				s->nrec[s->n] = m.dump.nrecords;
 				if (m.dump.nrecords) {
@@ -46,9 +63,20 @@ static void parse_chunked(const unsigned char *p, size_t len, size_t chunk,
 			}
 			s->n++;
 		}
+		if (copy) {
+			CHECK(bblog_stream_keep(&st) == 0);
+			memset(copy, 0xa5, n);
+			free(copy);
+		}
 	}
 	s->pending = bblog_stream_pending(&st);
 	bblog_stream_destroy(&st);
+}
+
+static void parse_chunked(const unsigned char *p, size_t len, size_t chunk,
+			  struct seen *s)
+{
+	parse_chunked_as(p, len, chunk, s, 0);
 }
 
 static void build_all(struct gbuf *b)
@@ -89,19 +117,25 @@ static void t_stream_chunks(void)
 	struct gbuf b = { 0 };
 	struct seen whole, s;
 	static const size_t chunks[] = { 1, 3, 7, 16, 255, 4096 };
-	size_t i;
-	int k;
+	size_t i, n;
+	int k, lend;
 
 	build_all(&b);
 	parse_chunked(b.p, b.len, b.len, &whole);
-	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-		parse_chunked(b.p, b.len, chunks[i], &s);
-		CHECKF(s.n == whole.n, "chunk %zu: %d messages, want %d", chunks[i], s.n, whole.n);
+	/* lent: read in place (whole reads, as the device gives), or kept */
+	for (lend = 0; lend < 2; lend++)
+	for (i = 0; i <= sizeof(chunks) / sizeof(chunks[0]); i++) {
+		n = i < sizeof(chunks) / sizeof(chunks[0]) ? chunks[i] : b.len;
+		parse_chunked_as(b.p, b.len, n, &s, lend);
+		CHECKF(s.n == whole.n, "chunk %zu%s: %d messages, want %d", n,
+		       lend ? " lent" : "", s.n, whole.n);
 		for (k = 0; k < whole.n && k < s.n; k++) {
 			CHECK_EQ(s.kind[k], whole.kind[k]);
 			CHECK_EQ(s.len[k], whole.len[k]);
 			CHECK_EQ(s.sn0[k], whole.sn0[k]);
+			CHECK_EQ(s.off[k], whole.off[k]);
 		}
+		CHECK_EQ(s.pending, 0);
 	}
 	gbuf_free(&b);
 }
@@ -135,14 +169,17 @@ static void expect_same_chunked(const struct gbuf *b, const struct seen *whole)
 	static const size_t chunks[] = { 1, 7, 300 };
 	struct seen t;
 	size_t c;
-	int i;
+	int i, lend;
 
+	for (lend = 0; lend < 2; lend++)
 	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
-		parse_chunked(b->p, b->len, chunks[c], &t);
-		CHECKF(t.n == whole->n, "chunk %zu: %d messages, want %d", chunks[c], t.n, whole->n);
+		parse_chunked_as(b->p, b->len, chunks[c], &t, lend);
+		CHECKF(t.n == whole->n, "chunk %zu%s: %d messages, want %d", chunks[c],
+		       lend ? " lent" : "", t.n, whole->n);
 		for (i = 0; i < whole->n && i < t.n; i++) {
 			CHECK_EQ(t.kind[i], whole->kind[i]);
 			CHECK_EQ(t.len[i], whole->len[i]);
+			CHECK_EQ(t.off[i], whole->off[i]);
 		}
 	}
 }
@@ -476,7 +513,7 @@ static void t_stream_lost(void)
 void suite_stream(void)
 {
 	tap_run(t_stream_golden, "stream: golden stream gives dumps and an unknown type in order");
-	tap_run(t_stream_chunks, "stream: same messages when fed in 1, 3, 7, 16, 255, 4096-byte chunks");
+	tap_run(t_stream_chunks, "stream: same messages and offsets when fed or lent in 1, 3, 7, 16, 255, 4096-byte chunks or whole");
 	tap_run(t_stream_truncated, "stream: truncated input leaves the partial message pending");
 	tap_run(t_stream_corrupt, "stream: corrupt dumps (record_size, length, family) skipped by their length");
 	tap_run(t_stream_resync, "stream: untrusted lengths resynchronise to the next dump in any chunking");
