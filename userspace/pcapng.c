@@ -389,7 +389,10 @@ _Static_assert(sizeof(struct bblog_pcap_stackinfo) == 104, "stackinfo size");
 
 /*
  * The record's first FBSD_TCPINFO_LEN bytes (all but the header it says
- * it has when thl is not 0): what a block keeps.
+ * it has when thl is not 0): what a block keeps.  Every byte is written,
+ * whatever out held: the fields below and, zero, the ones Linux has no
+ * value for (the buffers' other counters, tlb_rcv_up, tlb_segqlen, the
+ * spares), cleared each on its own rather than all 268 bytes first.
  */
 static void fbsd_tcpinfo(const struct bblog_dump *d, const struct bblog_record *r,
 			 unsigned thl, unsigned char out[FBSD_TCPINFO_LEN])
@@ -399,7 +402,10 @@ static void fbsd_tcpinfo(const struct bblog_dump *d, const struct bblog_record *
 	uint16_t ef = FBSD_TLB_STACKINFO;
 	uint32_t t2 = 0;
 
-	memset(out, 0, FBSD_TCPINFO_LEN);
+	memset(out + TLB_RXB_ACC, 0, TLB_FLAGS - TLB_RXB_ACC);
+	memset(out + TLB_RCV_UP, 0, 4);
+	memset(out + TLB_SEGQLEN, 0, 4);
+	memset(out + TLB_FLEX2 + 4, 0, TLB_STACKINFO - (TLB_FLEX2 + 4));
 	if (r->flags & BBLOG_RF_SNAPSHOT)
 		ef |= FBSD_TLB_RXBUF | FBSD_TLB_TXBUF;
 	if (thl)

@@ -117,10 +117,16 @@ static void t_record_mapping(void)
 		for (i = 0; i < g[k].n; i++) {
 			const struct bblog_record *r = &g[k].recs[i];
 
+			unsigned char dirty[FBSD_RECORD_LEN];
+
 			bblog_fbsd_record(&g[k].dump, r, rec);
 			check_tcpinfo(rec, &g[k].dump, r);
 			if (expect_has_hdr(r))
 				CHECK(!memcmp(rec + 268, r->th, r->th_len));
+			/* every byte written, whatever the buffer held */
+			memset(dirty, 0xa5, sizeof(dirty));
+			bblog_fbsd_record(&g[k].dump, r, dirty);
+			CHECKF(!memcmp(dirty, rec, sizeof(rec)), "record %u of golden %d", i, k);
 		}
 	/* spot values written out by hand */
 	bblog_fbsd_record(&g[0].dump, &g[0].recs[5], rec);
