@@ -82,7 +82,10 @@ int bblog_stream_feed(struct bblog_stream *s, const void *p, size_t n);
 int bblog_stream_lend(struct bblog_stream *s, const void *p, size_t n);
 /* Copy what is left of lent bytes; -1 (errno ENOMEM) if it cannot be. */
 int bblog_stream_keep(struct bblog_stream *s);
-/* 1: a message in m (valid until the next feed/next); 0: need more bytes. */
+/*
+ * 1: a message in m (valid until the next feed, lend, keep or next); 0:
+ * need more bytes.
+ */
 int bblog_stream_next(struct bblog_stream *s, struct bblog_msg *m);
 /* Bytes buffered but not yet returned. */
 size_t bblog_stream_pending(const struct bblog_stream *s);

@@ -116,7 +116,6 @@ static void t_record_mapping(void)
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < g[k].n; i++) {
 			const struct bblog_record *r = &g[k].recs[i];
-
 			unsigned char dirty[FBSD_RECORD_LEN];
 
 			bblog_fbsd_record(&g[k].dump, r, rec);

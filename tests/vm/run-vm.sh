@@ -46,7 +46,9 @@ drive=()
 # instruction counting: "-icount shift=0,sleep=off").
 # shellcheck disable=SC2206
 qemu_args=(${BBLOG_VM_QEMU_ARGS:-})
-# The guest's TSC rate, measured on the host (tsc-khz.c says why): not
+# The guest's TSC rate, measured on the host (tsc-khz.c says why), and
+# the TSC trusted (tsc=reliable: else the clocksource watchdog compares it
+# with jiffies, which lag on a busy host, and drops it for them): not
 # under -icount, where the guest's TSC counts instructions, nor on a host
 # whose TSC does not tick at a constant rate.  Without it the guest
 # calibrates as before.
@@ -59,7 +61,7 @@ case " ${qemu_args[*]} " in
 		if [ ! -x "$tool" ] || [ "$here/tsc-khz.c" -nt "$tool" ]; then
 			gcc -O2 -o "$tool.$$" "$here/tsc-khz.c" && mv -f "$tool.$$" "$tool"
 		fi
-		khz=$("$tool" 2>/dev/null) && tsc="tsc_early_khz=$khz"
+		khz=$("$tool" 2>/dev/null) && tsc="tsc_early_khz=$khz tsc=reliable"
 	fi ;;
 esac
 start=$(date +%s)
