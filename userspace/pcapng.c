@@ -467,6 +467,14 @@ void bblog_fbsd_record(const struct bblog_dump *d, const struct bblog_record *r,
 
 /* ---- checksums and synthetic packets ---- */
 
+/* A ones' complement sum folded to 16 bits (the same sum modulo 0xffff). */
+static uint32_t fold16(uint64_t acc)
+{
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
+}
+
 /*
  * The ones' complement sum of p[0..n) as 16-bit big-endian words, added to
  * s, folded to 16 bits (what fold() makes of it is the same), summed as
@@ -485,9 +493,7 @@ static uint32_t sum16(uint32_t s, const unsigned char *p, size_t n)
 	}
 	if (i < n)
 		acc += (uint32_t)p[i] << 8;
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint32_t)acc;
+	return fold16(acc);
 }
 
 /*
@@ -501,16 +507,13 @@ static uint32_t addr_sum(const struct bblog_dump *d, unsigned n)
 
 	for (i = 0; i < n; i += 4)
 		acc += (uint64_t)get_be32(d->laddr + i) + get_be32(d->faddr + i);
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint32_t)acc;
+	return fold16(acc);
 }
 
+/* The checksum of a sum: folded, complemented. */
 static uint16_t fold(uint32_t s)
 {
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint16_t)~fold16(s);
 }
 
 int bblog_record_inbound(const struct bblog_record *r)
