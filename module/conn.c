@@ -3,7 +3,9 @@
  * The connection table and the record path: which sockets are logged, what
  * each mode does with a new event, and what happens at close.
  */
+#include <linux/delay.h>
 #include <linux/hash.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -258,6 +260,13 @@ static void bblog_conn_try_key(struct bblog_conn *c, const struct sock *sk)
 	 */
 	if (sk->sk_state == TCP_CLOSE || !inet_sk(sk)->inet_dport ||
 	    !inet_sk(sk)->inet_sport || !bblog_sk_has_peer(sk))
+		return;
+	/*
+	 * A passive child is filed once it has looked for its handshake
+	 * (bblog_conn_take_hs()): until then what arrives for it is kept with
+	 * the handshake, to be put in order around the segment that made it.
+	 */
+	if (c->passive && !c->hs_looked && bblog_hs_pending())
 		return;
 	bblog_conn_snapshot(c, sk);
 	bblog_sk_tuple(sk, t);
@@ -703,6 +712,88 @@ static void bblog_conn_prepend_locked(struct bblog_conn *c,
 	c->sn = total;
 }
 
+#ifdef BBLOG_FAULT_INJECTION
+/*
+ * Test builds only: a passive connection waits this long right after it
+ * took its handshake out of the table, to widen the time in which a
+ * segment on another CPU may find neither the handshake nor the connection.
+ */
+static unsigned int hs_take_delay_ms;
+module_param(hs_take_delay_ms, uint, 0644);
+MODULE_PARM_DESC(hs_take_delay_ms, "test builds: wait after taking a handshake");
+#define bblog_hs_take_delay()	mdelay(min(READ_ONCE(hs_take_delay_ms), 2000U))
+#else
+#define bblog_hs_take_delay()	do { } while (0)
+#endif
+
+/*
+ * The handshake of @sk (@key), if one was kept, taken for its connection
+ * @c (locked; NULL if the socket is not logged): see
+ * bblog_conn_passive_first().  -1 if there was none, else whether @ev was
+ * recorded.
+ */
+static int bblog_conn_take_hs(struct bblog_conn *c, const struct sock *sk,
+			      const struct bblog_event *ev,
+			      const struct bblog_tuple *key)
+{
+	const struct bblog_record *rec;
+	unsigned int n, lost, i;
+	struct bblog_hs *hs;
+	bool logging = false;
+	int k = -1, first, logged = 0;
+
+	if (c) {
+		lockdep_assert_held(&c->lock);
+		logging = c->passive && !c->dead && c->mode > BBLOG_MODE_OFF;
+		/*
+		 * Filed under its 4-tuple before its handshake leaves the
+		 * table: a segment on another CPU that finds no handshake any
+		 * more finds the connection (bblog_nf_local_in()), and waits
+		 * for this lock to be recorded after the handshake's records.
+		 */
+		c->hs_looked = true;
+		if (logging && !c->key_tried)
+			bblog_conn_try_key(c, sk);
+	}
+	smp_wmb();	/* filed before taken: pairs with bblog_nf_local_in() */
+	hs = bblog_hs_take(key);
+	if (!hs)
+		return -1;
+	bblog_hs_take_delay();
+	if (ev && ev->skb && !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
+		k = bblog_hs_find_segment(hs, ev->skb, ev->th_off, &first);
+	if (k >= 0)
+		n = bblog_hs_records(hs, false, &rec, &lost);
+	else
+		n = bblog_hs_records(hs, true, &rec, &lost);
+	if (!logging) {
+		bblog_stat_inc(bblog_net_stats(sock_net(sk)),
+			       BBLOG_STAT_HANDSHAKES_UNCLAIMED);
+	} else if (k < 0) {
+		bblog_conn_prepend_locked(c, rec, n, lost);
+	} else {
+		bblog_conn_prepend_locked(c, rec, first, 0);
+		/*
+		 * Coalesced: the segments as they arrived, not the one the
+		 * stack made of them.
+		 */
+		if (c->creator_seen)
+			;
+		else if (first < k)
+			for (i = first; i <= k; i++)
+				bblog_conn_append_locked(c, &rec[i]);
+		else
+			bblog_conn_log_locked(c, sk, ev);
+		c->creator_seen = true;
+		logged = 1;
+		for (i = k + 1; i < n; i++)
+			bblog_conn_append_locked(c, &rec[i]);
+		bblog_conn_lost_locked(c, lost);
+	}
+	bblog_hs_put(hs);
+	return logged;
+}
+
 /*
  * A passive child's first segment (@ev, with its skb; NULL for a Fast Open
  * child, made by its SYN): it has its 4-tuple now, so the records of its
@@ -714,62 +805,24 @@ static void bblog_conn_prepend_locked(struct bblog_conn *c,
  */
 bool bblog_conn_passive_first(const struct sock *sk, const struct bblog_event *ev)
 {
-	const struct bblog_record *rec;
 	struct bblog_tuple key;
 	struct bblog_conn *c;
-	struct bblog_hs *hs;
-	unsigned int n, lost, i;
-	bool claimed = false, logged = false;
-	int k = -1, first;
+	int logged;
 
 	if (!inet_sk(sk)->inet_dport)
 		return false;
 	bblog_sk_tuple(sk, &key);
-	hs = bblog_hs_take(&key);
-	if (!hs)
-		return false;
-	if (ev && ev->skb && !rcu_access_pointer(tcp_sk(sk)->fastopen_rsk))
-		k = bblog_hs_find_segment(hs, ev->skb, ev->th_off, &first);
-	if (k >= 0)
-		n = bblog_hs_records(hs, false, &rec, &lost);
-	else
-		n = bblog_hs_records(hs, true, &rec, &lost);
 	rcu_read_lock();
 	c = bblog_conn_lookup(sk);
 	if (c) {
 		spin_lock_bh(&c->lock);
-		if (c->passive && !c->dead && c->mode > BBLOG_MODE_OFF) {
-			if (k < 0) {
-				bblog_conn_prepend_locked(c, rec, n, lost);
-			} else {
-				bblog_conn_prepend_locked(c, rec, first, 0);
-				/*
-				 * Coalesced: the segments as they arrived, not
-				 * the one the stack made of them.
-				 */
-				if (c->creator_seen)
-					;
-				else if (first < k)
-					for (i = first; i <= k; i++)
-						bblog_conn_append_locked(c, &rec[i]);
-				else
-					bblog_conn_log_locked(c, sk, ev);
-				c->creator_seen = true;
-				logged = true;
-				for (i = k + 1; i < n; i++)
-					bblog_conn_append_locked(c, &rec[i]);
-				bblog_conn_lost_locked(c, lost);
-			}
-			claimed = true;
-		}
+		logged = bblog_conn_take_hs(c, sk, ev, &key);
 		spin_unlock_bh(&c->lock);
+	} else {
+		logged = bblog_conn_take_hs(NULL, sk, ev, &key);
 	}
 	rcu_read_unlock();
-	if (!claimed)
-		bblog_stat_inc(bblog_net_stats(sock_net(sk)),
-			       BBLOG_STAT_HANDSHAKES_UNCLAIMED);
-	bblog_hs_put(hs);
-	return logged;
+	return logged > 0;
 }
 
 /* An event of @sk: recorded if the socket is logged. */

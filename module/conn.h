@@ -76,6 +76,7 @@ struct bblog_conn {
 	bool key_tried;			/* the socket had both ports */
 	bool keyed;			/* in bblog_tuples */
 	bool clashed;			/* a twin held its tuple (counted) */
+	bool hs_looked;			/* passive: its handshake looked for */
 	u32 rule;			/* handle of the rule that selected it */
 	struct bblog_triggers triggers;	/* its rule's, besides the namespace's */
 	u32 sn;

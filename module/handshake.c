@@ -30,7 +30,10 @@
  * passed LOCAL_IN while it waited in the child's backlog) follow it
  * (bblog_hs_find_segment()).  Without that segment (a Fast Open child),
  * the last segment kept, if it is not a SYN or a reset, is taken for it
- * (bblog_hs_records()).
+ * (bblog_hs_records()).  The connection is filed under its 4-tuple before
+ * it takes its handshake, under its own lock: a segment on another CPU that
+ * no longer finds the handshake finds the connection, and is recorded
+ * after the handshake's records (bblog_nf_local_in()).
  *
  * A SYN that finds its listener's accept queue full is dropped before any
  * request socket exists (tcp_conn_request()).  Its handshake keeps it,
@@ -339,24 +342,27 @@ bool bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
  * (the same initial sequence number; a listener's request socket answers
  * it, so bblog_hs_syn() does not see it), a reset, an ACK or data (the one
  * that makes the connection, or one its request ignores).  The first SYN
- * is kept by bblog_hs_syn(), which LOCAL_IN precedes.
+ * is kept by bblog_hs_syn(), which LOCAL_IN precedes.  False if no
+ * handshake of @key is in the table (or it is being taken).
  */
-void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
+bool bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 		 int th_off)
 {
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	struct bblog_hs *hs;
+	bool kept = false;
 	bool syn;
 
 	th = skb_header_pointer(skb, th_off, sizeof(_th), &_th);
 	if (!th)
-		return;
+		return false;
 	syn = th->syn && !th->ack && !th->rst;
 	rcu_read_lock();
 	hs = bblog_hs_find(key, false);
 	if (hs) {
 		spin_lock_bh(&hs->lock);
+		kept = !hs->gone;
 		/* after a SYN the accept queue dropped, no request exists */
 		if (!syn || (hs->n && bblog_hs_seq(&hs->rec[0]) == ntohl(th->seq)))
 			bblog_hs_add_locked(hs, BBLOG_EV_IN,
@@ -367,6 +373,7 @@ void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 		spin_unlock_bh(&hs->lock);
 	}
 	rcu_read_unlock();
+	return kept;
 }
 
 /*

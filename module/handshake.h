@@ -30,7 +30,7 @@ void bblog_hs_syn(const struct sock *lsk, const struct sk_buff *skb,
 		  const struct bblog_tuple *key, int th_off, bool full);
 bool bblog_hs_synack(const struct sk_buff *skb, const struct bblog_tuple *key,
 		     int th_off);
-void bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
+bool bblog_hs_in(const struct sk_buff *skb, const struct bblog_tuple *key,
 		 int th_off);
 void bblog_hs_rst_sent(const struct bblog_tuple *key, u32 why, u32 raw);
 void bblog_hs_req_end(const struct request_sock *req);

@@ -1074,28 +1074,42 @@ static int bblog_nf_in_sock(const struct sk_buff *skb, struct bblog_event *ev)
 	return bblog_conn_log_sock_in(sk, ev);
 }
 
-/* Every segment received, found by its socket or its 4-tuple. */
+/*
+ * Every segment received, found by its socket or its 4-tuple.  A passive
+ * connection is filed under its 4-tuple before it takes its handshake out
+ * of the table (bblog_conn_passive_first()), so a segment that found no
+ * handshake (any more) finds the connection: read in that order.
+ */
 static unsigned int bblog_nf_local_in(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct bblog_event ev = { .id = BBLOG_EV_IN, .skb = skb };
-	bool keyed = bblog_conn_keyed_in(state->net);
+	bool hs = bblog_hs_pending();
 	struct bblog_tuple key;
 	int known = -1;
+	bool keyed;
 
-	if (!keyed && !bblog_hs_pending())
+	smp_rmb();	/* the handshakes' count first: bblog_conn_take_hs() */
+	keyed = bblog_conn_keyed_in(state->net);
+	if (!keyed && !hs)
 		return NF_ACCEPT;
 	if (keyed)
 		known = bblog_nf_in_sock(skb, &ev);
-	if (known > 0 || (!known && !bblog_hs_pending()))
+	if (known > 0 || (!known && !hs))
 		return NF_ACCEPT;
 	if (!bblog_tuple_from_skb(&key, state->net, skb, &ev))
 		return NF_ACCEPT;
 	/* a connection with its key records it; else its handshake may */
 	if (known < 0 && keyed && bblog_conn_log_tuple(&key, &ev))
 		return NF_ACCEPT;
-	if (bblog_hs_pending())
-		bblog_hs_in(skb, &key, ev.th_off);
+	if (!hs || bblog_hs_in(skb, &key, ev.th_off))
+		return NF_ACCEPT;
+	/* taken meanwhile by its connection, filed by then */
+	smp_rmb();
+	if (!known)
+		bblog_conn_log_sock_in(skb->sk, &ev);
+	else if (bblog_conn_keyed_in(state->net))
+		bblog_conn_log_tuple(&key, &ev);
 	return NF_ACCEPT;
 }
 

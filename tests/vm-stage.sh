@@ -118,12 +118,13 @@ fi
 # socket-option fuzzer (its errnos come through the newer socket layer),
 # owners (a kretprobe on inet_csk_accept(), whose arguments changed), the
 # triggers rules set (error reports differ), the passive handshake (kprobes
-# on the request sockets' destructors), application events and drop
-# reasons (kfree_skb gained an argument in 6.11), the tcp_info counters
+# on the request sockets' destructors) and its race with a segment on
+# another CPU, application events and drop reasons (kfree_skb gained an
+# argument in 6.11), the tcp_info counters
 # (tcp_sock's fields), the orphan limit (its reset reason since 6.10), the
 # accept-queue overflow and Fast Open (request sockets and their resets).
 if [ "$which" = backports ] && [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
-	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-7]-*,80-*")
+	args=("bblog.only=1*,2[01]-*,3[2379]-*,4[0-9]-*,5[1-49]-*,6[0-8]-*,80-*")
 	full=0
 fi
 # The kernels that only check where tcp_bblog runs (unstable, bullseye): a
@@ -133,8 +134,9 @@ fi
 # arguments, error reports, checksum errors, the kprobed timer events and
 # path MTU retransmissions, listener templates and the 4-tuple of a passive
 # child (inet_csk_clone_lock() changed: the kretprobe on it), owners and
-# the passive handshake (kretprobe and kprobes on functions that changed),
-# drop reasons (kfree_skb's const rx_sk), orphans (tcp_check_oom), the
+# the passive handshake (kretprobe and kprobes on functions that changed;
+# 7.2 gives a child its addresses in the clone) and its race with another
+# CPU, drop reasons (kfree_skb's const rx_sk), orphans (tcp_check_oom), the
 # accept-queue overflow and Fast Open (request sockets and their resets).
 # 5.10: the same kprobed and changed places, and what compat.h and the
 # missing tracepoints change there: the module's own namespace cookies (the
@@ -145,11 +147,11 @@ core="1[05]-*,2[0-7]-*,33-*,50-*,67-*,80-*"
 if [ -z "${BBLOG_GUEST_ARGS:-}" ]; then
 	case $which in
 	unstable)
-		args=("bblog.only=$core,3[2789]-*,4[5678]-*,59-*,6[13-6]-*")
+		args=("bblog.only=$core,3[2789]-*,4[5678]-*,59-*,6[13-68]-*")
 		full=0
 		;;
 	bullseye)
-		args=("bblog.only=$core,3[2789]-*,4[45678]-*,5[789]-*,6[013-6]-*")
+		args=("bblog.only=$core,3[2789]-*,4[45678]-*,5[789]-*,6[013-68]-*")
 		full=0
 		;;
 	esac

@@ -318,6 +318,30 @@ bb_passive_start() {
 	done
 }
 
+# bb_expect_passive_start WHAT RAW COOKIE: a passive connection's history
+# starts as bb_passive_start says it does, "in/S out/SA state/10/3"; or, if
+# the handshake's ACK and the data after it reached the request on two CPUs
+# at once and the data made the connection (tcp_check_req() on both), with
+# that ACK, kept before the connection existed: "in/S out/SA in/A ", then
+# the creation, and the data as the first segment the connection records,
+# in SYN_RECV.
+bb_expect_passive_start() {
+	local got r4 seg
+	got=$(bb_passive_start "$2" "$3")
+	[ "$got" = "in/S out/SA state/10/3" ] && return 0
+	if [ "$got" = "in/S out/SA in/A " ]; then
+		r4=$(bb_records "$2" "$3" | sed -n 4p)
+		seg=$(bb_records "$2" "$3" | tail -n +5 | grep -v ' th_len=0 ' | head -n 1)
+		if [ "$(bb_get "$r4" evname)/$(bb_get "$r4" arg1)/$(bb_get "$r4" arg2)" = state/10/3 ] &&
+		   [ "$(bb_get "$seg" evname)/$(bb_get "$seg" state)" = in/3 ] &&
+		   [ "$(bb_get "$seg" payload_len)" -gt 0 ]; then
+			echo "# $1: the data made the connection, the handshake's ACK before it"
+			return 0
+		fi
+	fi
+	die "$1: got '$got', want 'in/S out/SA state/10/3' (or the handshake's ACK, the creation, then the data that made it)"
+}
+
 # bb_first_seg_est RAW COOKIE: the first segment after the SYNs.
 bb_first_seg_est() {
 	bb_records "$1" "$2" | grep -v ' th_len=0 ' | grep -v ' tflags=SA* ' | head -n 1

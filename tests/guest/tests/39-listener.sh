@@ -82,8 +82,7 @@ expect_eq "dumps in all (the listeners and the clients log nothing)" \
 # handshake's last ACK.
 for c in $a1 $a2 $b1; do
 	bb_records $BB_DIR/r.raw "$c" | head -n 4
-	expect_eq "cookie $c: first records" "$(bb_passive_start $BB_DIR/r.raw "$c")" \
-		"in/S out/SA state/10/3"
+	bb_expect_passive_start "cookie $c: first records" $BB_DIR/r.raw "$c"
 	r=$(bb_first_seg_est $BB_DIR/r.raw "$c")
 	expect_eq "cookie $c: first segment" "$(bb_get "$r" evname)/$(bb_get "$r" tflags)/$(bb_get "$r" payload_len)" in/A/0
 done
