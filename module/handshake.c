@@ -30,10 +30,11 @@
  * passed LOCAL_IN while it waited in the child's backlog) follow it
  * (bblog_hs_find_segment()).  Without that segment (a Fast Open child),
  * the last segment kept, if it is not a SYN or a reset, is taken for it
- * (bblog_hs_records()).  The connection is filed under its 4-tuple before
- * it takes its handshake, under its own lock: a segment on another CPU that
- * no longer finds the handshake finds the connection, and is recorded
- * after the handshake's records (bblog_nf_local_in()).
+ * (bblog_hs_records()).  The connection is filed under its 4-tuple only
+ * when it takes its handshake (until then what arrives is kept here), and
+ * before the handshake leaves the table, under its own lock: a segment on
+ * another CPU that no longer finds the handshake finds the connection, and
+ * is recorded after the handshake's records (bblog_nf_local_in()).
  *
  * A SYN that finds its listener's accept queue full is dropped before any
  * request socket exists (tcp_conn_request()).  Its handshake keeps it,
