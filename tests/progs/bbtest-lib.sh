@@ -319,27 +319,33 @@ bb_passive_start() {
 }
 
 # bb_expect_passive_start WHAT RAW COOKIE: a passive connection's history
-# starts as bb_passive_start says it does, "in/S out/SA state/10/3"; or, if
-# the handshake's ACK and the data after it reached the request on two CPUs
-# at once and the data made the connection (tcp_check_req() on both), with
-# that ACK, kept before the connection existed: "in/S out/SA in/A ", then
-# the creation, and the data as the first segment the connection records,
-# in SYN_RECV.
+# starts as bb_passive_start says it does, "in/S out/SA state/10/3"; or,
+# when segments after the SYN-ACK passed LOCAL_IN on two CPUs before the
+# one that made the connection did (the handshake's ACK and the data, in
+# either order; with SYN cookies both can make it, tcp_check_req() or
+# cookie_v4_check() on each), with those segments, kept before the
+# connection existed: the SYN, the SYN-ACK, one or more segments without
+# SYN or RST, the creation, and the segment that made it as the first
+# segment the connection records, in SYN_RECV.
 bb_expect_passive_start() {
-	local got r4 seg
+	local got
 	got=$(bb_passive_start "$2" "$3")
 	[ "$got" = "in/S out/SA state/10/3" ] && return 0
-	if [ "$got" = "in/S out/SA in/A " ]; then
-		r4=$(bb_records "$2" "$3" | sed -n 4p)
-		seg=$(bb_records "$2" "$3" | tail -n +5 | grep -v ' th_len=0 ' | head -n 1)
-		if [ "$(bb_get "$r4" evname)/$(bb_get "$r4" arg1)/$(bb_get "$r4" arg2)" = state/10/3 ] &&
-		   [ "$(bb_get "$seg" evname)/$(bb_get "$seg" state)" = in/3 ] &&
-		   [ "$(bb_get "$seg" payload_len)" -gt 0 ]; then
-			echo "# $1: the data made the connection, the handshake's ACK before it"
-			return 0
-		fi
+	if bb_records "$2" "$3" | awk '
+		NR == 1 { ok = / evname=in / && / tflags=S /; next }
+		NR == 2 { ok = ok && / evname=out / && / tflags=SA /; next }
+		!made {
+			if (/ evname=state / && / arg1=10 arg2=3 /) { made = 1; next }
+			if (!/ evname=in / || / tflags=[A-Z]*[SR]/) ok = 0
+			kept++
+			next
+		}
+		/ th_len=[1-9]/ { first = / evname=in / && / state=3 /; exit }
+		END { exit !(ok && made && kept && first) }'; then
+		echo "# $1: $got...: segments kept before the one that made the connection"
+		return 0
 	fi
-	die "$1: got '$got', want 'in/S out/SA state/10/3' (or the handshake's ACK, the creation, then the data that made it)"
+	die "$1: got '$got', want 'in/S out/SA state/10/3' (or segments kept before the one that made the connection, the creation, then that one)"
 }
 
 # bb_first_seg_est RAW COOKIE: the first segment after the SYNs.
