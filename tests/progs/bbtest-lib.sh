@@ -345,6 +345,7 @@ bb_expect_passive_start() {
 		echo "# $1: $got...: segments kept before the one that made the connection"
 		return 0
 	fi
+	bb_records "$2" "$3" | head -n 12
 	die "$1: got '$got', want 'in/S out/SA state/10/3' (or segments kept before the one that made the connection, the creation, then that one)"
 }
 
